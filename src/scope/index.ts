@@ -1,0 +1,2 @@
+/** The scope DSL's public names. */
+export type * from './ast.js';

@@ -1,0 +1,10 @@
+// Slow suites only: `npm run test:slow`.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.slow.test.ts'],
+    testTimeout: 600_000,
+    hookTimeout: 120_000,
+  },
+});
