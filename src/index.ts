@@ -1,8 +1,11 @@
 /**
- * mandate's public API: re-exports only. Each area keeps its own barrel (`./<area>/index.ts`),
- * and this file names the areas in import order (adapters → requests → tools → delegation →
- * {scope, macaroon}).
+ * mandate's public API: re-exports only. Each area keeps its own barrel (`./<area>/index.ts`);
+ * they are listed from the top of the import order (requests → tools → delegation →
+ * {scope, macaroon}) down. Names are unique across areas.
  */
 export { MandateError } from './errors.js';
-export * from './macaroon/index.js';
+export * from './requests/index.js';
+export * from './tools/index.js';
+export * from './delegation/index.js';
 export * from './scope/index.js';
+export * from './macaroon/index.js';

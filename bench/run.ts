@@ -1,0 +1,15 @@
+/**
+ * Runs every `bench/*.bench.ts` in turn (or those named on the command line, e.g.
+ * `npm run bench -- macaroon`), each in its own process so one cannot warm up another.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+
+const wanted = process.argv.slice(2);
+const files = readdirSync('bench')
+  .filter((f) => f.endsWith('.bench.ts'))
+  .filter((f) => wanted.length === 0 || wanted.some((w) => f.includes(w)))
+  .sort();
+for (const file of files) {
+  execFileSync(process.execPath, ['--import', 'tsx', '--expose-gc', `bench/${file}`], { stdio: 'inherit' });
+}

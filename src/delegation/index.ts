@@ -1,0 +1,2 @@
+/** The delegation area's public names. */
+export {};

@@ -1,0 +1,2 @@
+/** The requests area's public names. */
+export {};

@@ -1,0 +1,2 @@
+/** The tools area's public names. */
+export {};
