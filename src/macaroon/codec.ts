@@ -1,0 +1,182 @@
+/**
+ * `encodeMacaroon`, `encodeMacaroonBinary` and `decodeMacaroon`: bytes and text to and from
+ * `Macaroon`, in the three libmacaroons formats. Decoding detects the format itself, checks
+ * the limits before doing work in proportion to the input, and fails only with
+ * `MacaroonMalformedError` or `MacaroonLimitError` (or a `TypeError` for a wrong argument
+ * type). Decoding says nothing about authenticity: verify before trusting.
+ */
+import { assertObject } from '../_assert.js';
+import { base64Decode, base64UrlEncode } from './_base64.js';
+import { allocBytes, asciiText, utf8Decode } from './_bytes.js';
+import { decodeV1, encodeV1 } from './_v1.js';
+import { decodeV2, encodeV2 } from './_v2.js';
+import { decodeV2J, encodeV2J } from './_json.js';
+import { MacaroonLimitError, MacaroonMalformedError } from './errors.js';
+import { MACAROON_MAX_TOKEN_SIZE, type MacaroonLimits, macaroonLimits } from './limits.js';
+import { assertMacaroon, type Macaroon } from './macaroon.js';
+
+/**
+ * The wire formats: v2 binary as base64url text (canonical), v2 JSON text, legacy v1 text.
+ *
+ * @example
+ * ```ts
+ * const format: MacaroonFormat = legacyPeer ? 'v1' : 'v2';
+ * encodeMacaroon(m, { format });
+ * ```
+ */
+export type MacaroonFormat = 'v2' | 'v2j' | 'v1';
+
+/**
+ * Options of `encodeMacaroon`.
+ *
+ * @example
+ * ```ts
+ * const options: EncodeMacaroonOptions = { format: 'v2j' };
+ * ```
+ */
+export interface EncodeMacaroonOptions {
+  /** Default `'v2'`. */
+  readonly format?: MacaroonFormat;
+}
+
+/**
+ * Options of `decodeMacaroon`.
+ *
+ * @example
+ * ```ts
+ * const options: DecodeMacaroonOptions = { limits: { maxTokenSize: 8192 } };
+ * ```
+ */
+export interface DecodeMacaroonOptions {
+  /** Overrides of the default limits (see `MACAROON_DEFAULT_LIMITS`). */
+  readonly limits?: Partial<MacaroonLimits>;
+}
+
+/**
+ * Encodes a macaroon as text: `'v2'` (default) is the v2 binary form in base64url without
+ * padding; `'v2j'` is v2 JSON; `'v1'` is libmacaroons' v1 (base64url of its packets). The
+ * result is never longer than `MACAROON_MAX_TOKEN_SIZE` (a `MacaroonLimitError` otherwise).
+ *
+ * @example
+ * ```ts
+ * const text = encodeMacaroon(m);                       // AgETaHR0cDov…
+ * const json = encodeMacaroon(m, { format: 'v2j' });   // {"v":2,"l":…}
+ * ```
+ */
+export function encodeMacaroon(macaroon: Macaroon, options: EncodeMacaroonOptions = {}): string {
+  assertMacaroon(macaroon, 'macaroon');
+  assertObject(options, 'options');
+  const format = options.format ?? 'v2';
+  let text: string;
+  if (format === 'v2') text = base64UrlEncode(encodeV2(macaroon));
+  else if (format === 'v2j') text = encodeV2J(macaroon);
+  else if (format === 'v1') text = base64UrlEncode(encodeV1(macaroon));
+  else
+    throw new RangeError(
+      `options.format must be 'v2', 'v2j' or 'v1', got ${JSON.stringify(format)}`,
+    );
+  if (text.length > MACAROON_MAX_TOKEN_SIZE) {
+    throw new MacaroonLimitError('maxTokenSize', MACAROON_MAX_TOKEN_SIZE, text.length);
+  }
+  return text;
+}
+
+/**
+ * Encodes a macaroon as v2 binary, the canonical bytes (for hashing, caching or a binary
+ * transport). `decodeMacaroon` reads them back.
+ *
+ * @example
+ * ```ts
+ * const bytes = encodeMacaroonBinary(m); // Uint8Array starting with 0x02
+ * ```
+ */
+export function encodeMacaroonBinary(macaroon: Macaroon): Uint8Array {
+  assertMacaroon(macaroon, 'macaroon');
+  const bytes = encodeV2(macaroon);
+  if (bytes.length > MACAROON_MAX_TOKEN_SIZE) {
+    throw new MacaroonLimitError('maxTokenSize', MACAROON_MAX_TOKEN_SIZE, bytes.length);
+  }
+  return bytes;
+}
+
+/**
+ * Decodes a macaroon from any supported form, detected from its first bytes: v2 binary (raw
+ * bytes, or base64 in either alphabet, padded or not), v2 JSON (text or bytes), or v1
+ * (base64). Surrounding ASCII whitespace is ignored. Throws `MacaroonMalformedError` or
+ * `MacaroonLimitError` for anything else.
+ *
+ * @example
+ * ```ts
+ * const m = decodeMacaroon(request.headers['x-mandate-token']);
+ * verifyMacaroon(m, rootKey, { check });
+ * ```
+ */
+export function decodeMacaroon(
+  input: string | Uint8Array,
+  options: DecodeMacaroonOptions = {},
+): Macaroon {
+  assertObject(options, 'options');
+  const limits = macaroonLimits(options.limits, 'options.limits');
+  if (typeof input === 'string') {
+    if (input.length > limits.maxTokenSize)
+      throw new MacaroonLimitError('maxTokenSize', limits.maxTokenSize, input.length);
+    return decodeText(input, limits);
+  }
+  if (!(input instanceof Uint8Array)) {
+    throw new TypeError(
+      `input must be a string or Uint8Array, got ${input === null ? 'null' : typeof input}`,
+    );
+  }
+  if (input.length > limits.maxTokenSize)
+    throw new MacaroonLimitError('maxTokenSize', limits.maxTokenSize, input.length);
+  if (input[0] === 2) {
+    const copy = allocBytes(input.length);
+    copy.set(input);
+    return decodeV2(copy, limits);
+  }
+  let start = 0;
+  while (start < input.length && isSpace(input[start]!)) start++;
+  if (input[start] === 0x7b) {
+    const text = utf8Decode(input);
+    if (text === undefined)
+      throw new MacaroonMalformedError('JSON is not valid UTF-8', { format: 'v2j' });
+    return decodeV2J(text, limits);
+  }
+  for (let i = 0; i < input.length; i++) {
+    if (input[i]! > 0x7f)
+      throw new MacaroonMalformedError('not a macaroon (neither v2 binary nor text)', {
+        offset: i,
+      });
+  }
+  return decodeText(asciiText(input), limits);
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+function decodeText(input: string, limits: MacaroonLimits): Macaroon {
+  let start = 0;
+  let end = input.length;
+  while (start < end && isSpace(input.charCodeAt(start))) start++;
+  while (end > start && isSpace(input.charCodeAt(end - 1))) end--;
+  if (start === end) throw new MacaroonMalformedError('empty input');
+  const text = start === 0 && end === input.length ? input : input.slice(start, end);
+  if (text.charCodeAt(0) === 0x7b) return decodeV2J(text, limits);
+  const bytes = base64Decode(text);
+  const first = bytes[0];
+  if (first === 2) return decodeV2(bytes, limits);
+  if (first === 0x7b) {
+    const json = utf8Decode(bytes);
+    if (json === undefined)
+      throw new MacaroonMalformedError('JSON is not valid UTF-8', { format: 'v2j' });
+    return decodeV2J(json, limits);
+  }
+  if (
+    first !== undefined &&
+    ((first >= 0x30 && first <= 0x39) || (first >= 0x61 && first <= 0x66))
+  ) {
+    return decodeV1(bytes, limits);
+  }
+  throw new MacaroonMalformedError('not a macaroon (unrecognized format)', { format: 'base64' });
+}
