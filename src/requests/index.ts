@@ -1,2 +1,55 @@
-/** The requests area's public names. */
-export {};
+/**
+ * The requests area's public names: the Delegator (the owner's authorization server for
+ * permission requests), its stores, the audit log's chain, and the typed errors. See
+ * docs/requests.md.
+ */
+export { Delegator } from './delegator.js';
+export type {
+  DelegatorOptions,
+  OpenOptions,
+  DelegatorMintOptions,
+  ApproveRequestOptions,
+  AddPolicyOptions,
+  AuditQuery,
+  AttachableSession,
+  GrantorRef,
+} from './options.js';
+export type { PermissionRequestView, InboxItem, PolicyView, AuditRecord } from './views.js';
+export {
+  applyTransition,
+  type RequestStore,
+  type TransitionInput,
+  type EscalateInput,
+} from './store.js';
+export type {
+  RequestRecord,
+  RequestStatus,
+  StoredOutcome,
+  EscalationLink,
+  AuditEntry,
+  AuditInput,
+  AuditKind,
+  AuditFilter,
+  PolicyRecord,
+  RequestFilter,
+  Json,
+} from './model.js';
+export { createMemoryStore } from './memory-store.js';
+export { openSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+export { GENESIS_HASH, chainEntries, verifyAuditChain, type AuditVerification } from './audit.js';
+export { REQUEST_LIMITS } from './input.js';
+export { DEFAULT_POLL_INTERVAL, SLOW_DOWN_STEP, MAX_POLL_INTERVAL } from './polling.js';
+export {
+  RequestNotFoundError,
+  RequestNotPendingError,
+  RequestExpiredError,
+  RequestForbiddenError,
+  RequestExceedsAuthorityError,
+  RequestScopeNotRequestedError,
+  RequestTokenError,
+  RequestInvalidError,
+  RequestCannotEscalateError,
+  RequestStoreError,
+  type ForbiddenReason,
+  type TokenProblem,
+} from './errors.js';

@@ -18,7 +18,10 @@
  * - **Values.** Request values are JSON: string, number, boolean, null, array, object. Instants
  *   are not JSON: `time` is one, and an `args` string is read as one only where it is compared
  *   with an instant literal and has the exact form `YYYY-MM-DDTHH:MM:SS[.f{1,3}]Z` naming a real
- *   date; any other value compared with an instant literal is `undefined`.
+ *   date; any other value compared with an instant literal is `undefined`. A value that is not
+ *   JSON (`undefined`, `NaN`, `±Infinity`, a bigint, a function, an object whose prototype is
+ *   neither `Object.prototype` nor `null`, such as a `Date` or a `Map`) fits no operator: every
+ *   comparison on it is `undefined` (fail closed), and an `args` path does not walk into it.
  * - **`==` / `!=`.** Defined when the value is a scalar (string, number, boolean, null): equal
  *   means same type and same value (strings by code units, numbers as IEEE doubles, so `0 == -0`).
  *   Scalars of different types are simply unequal (`args.n == "1"` is `false` for `n: 1`). An

@@ -1,2 +1,23 @@
 /** The scope DSL's public names. */
 export type * from './ast.js';
+export * from './algebra/index.js';
+export { parseCaveat, parseCondition } from './parse.js';
+export { printCaveat } from './print.js';
+export { evaluateCaveat } from './evaluate.js';
+export type { Evaluation } from './evaluate.js';
+export { compileCaveat, assertScopeRequest, COMPILED_CAVEAT_CACHE_SIZE } from './compile.js';
+export type { CompiledCaveat } from './compile.js';
+export { caveat, caveatWith } from './template.js';
+export {
+  parseGlob,
+  printGlob,
+  matchGlob,
+  compileGlob,
+  globLiteral,
+  hasDotDotSegment,
+} from './glob.js';
+export type { GlobToken, GlobMatcher } from './glob.js';
+export { DEFAULT_SCOPE_LIMITS } from './limits.js';
+export type { ScopeLimits, ScopeOptions } from './limits.js';
+export { ScopeSyntaxError, ScopeTypeError, ScopeLimitError } from './errors.js';
+export type { SourcePosition, SyntaxErrorDetails } from './errors.js';

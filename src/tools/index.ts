@@ -1,2 +1,39 @@
-/** The tools area's public names. */
-export {};
+/**
+ * The tools area's public names: the tool registry, the runner, agent sessions, their typed
+ * errors, and the permission-broker contract that the requests layer implements.
+ */
+export {
+  createToolRunner,
+  type ToolRunner,
+  type ToolRunnerOptions,
+  type ToolDescription,
+  type StartAgentOptions,
+} from './runner.js';
+export {
+  AgentSession,
+  type ToolStatus,
+  type SubagentOptions,
+  type PermissionRequestOptions,
+} from './session.js';
+export {
+  defineTool,
+  type ToolDefinition,
+  type ToolContext,
+  type ToolInputSchema,
+} from './registry.js';
+export { DEFAULT_ARGUMENT_LIMITS, type ArgumentLimits, type ArgumentProblem } from './arguments.js';
+export {
+  PermissionDenied,
+  UnknownToolError,
+  InvalidArgumentsError,
+  NoBrokerError,
+  PrincipalMismatchError,
+} from './errors.js';
+export type {
+  PermissionBroker,
+  PermissionStatus,
+  PermissionTicket,
+  PermissionOutcome,
+  PollAnswer,
+  PermissionRequestInput,
+} from './broker.js';

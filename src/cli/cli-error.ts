@@ -1,0 +1,75 @@
+/**
+ * The CLI's own failures: bad command-line input, a missing or unsafe home directory, an
+ * unreadable token file. They are `MandateError`s like the library's, so the output layer prints
+ * every failure the same way (one line, or `toJSON()` with `--json`) and scripts can switch on a
+ * stable `code`.
+ */
+import { MandateError } from '../errors.js';
+
+/** Every code the CLI itself raises. */
+export type CliErrorCode =
+  | 'ERR_CLI_USAGE'
+  | 'ERR_CLI_BAD_DURATION'
+  | 'ERR_CLI_BAD_INPUT'
+  | 'ERR_CLI_NO_HOME'
+  | 'ERR_CLI_HOME_EXISTS'
+  | 'ERR_CLI_UNSAFE_PERMISSIONS'
+  | 'ERR_CLI_KEY_FILE'
+  | 'ERR_CLI_COMMAND_FAILED';
+
+/**
+ * A failure of the command line itself (as opposed to a token, policy or request failure, which
+ * the library reports with its own error classes).
+ *
+ * @example
+ * ```ts
+ * throw new CliError('ERR_CLI_BAD_INPUT', '--args is not JSON', { option: '--args' });
+ * ```
+ */
+export class CliError extends MandateError {
+  readonly fields: Readonly<Record<string, unknown>>;
+
+  constructor(
+    code: CliErrorCode,
+    message: string,
+    fields: Record<string, unknown> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+    this.fields = fields;
+  }
+
+  protected override details(): Record<string, unknown> {
+    return { ...this.fields };
+  }
+}
+
+/**
+ * A library error with the command-line context in front of its message (`--allow #2: …`),
+ * keeping its code, fields and caret excerpt, and the original as `cause`.
+ *
+ * @example
+ * ```ts
+ * try { parseCondition(text); } catch (err) { throw inContext(err, '--allow #1'); }
+ * ```
+ */
+export class ContextualError extends MandateError {
+  readonly original: MandateError;
+
+  constructor(original: MandateError, context: string) {
+    super(original.code, `${context}: ${original.message}`, { cause: original });
+    this.original = original;
+  }
+
+  protected override details(): Record<string, unknown> {
+    const fields = this.original.toJSON();
+    delete fields['code'];
+    delete fields['message'];
+    return fields;
+  }
+}
+
+/** `err` with `context` in front when it is a `MandateError`; anything else unchanged. */
+export function inContext(err: unknown, context: string): unknown {
+  return err instanceof MandateError ? new ContextualError(err, context) : err;
+}

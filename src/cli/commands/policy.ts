@@ -1,0 +1,136 @@
+/**
+ * `mandate policy add|list|remove`: a grantor's standing policies, so that people are asked
+ * only when it matters. `approve` policies grant requests whose scope lies inside the policy's
+ * scope (and inside the grantor's own authority) without asking; `deny` policies refuse
+ * requests whose scope overlaps theirs; deny wins; everything else waits in the inbox. Like the
+ * other grantor commands they act for the owner, or for an agent with `--as <token>`.
+ */
+import type { Command } from 'commander';
+import type { PolicyView } from '../../requests/index.js';
+import { CliError } from '../cli-error.js';
+import type { Context } from '../context.js';
+import { parseDuration } from '../duration.js';
+import { conjunctionText } from '../format.js';
+import { checkConditions, collect } from '../input.js';
+import { EXIT, type ExitCode } from '../output.js';
+import { withExamples, type ActionFactory } from '../program.js';
+import { grantorOf } from './requests.js';
+
+interface AddOptions {
+  readonly scope: readonly string[];
+  readonly expires?: string;
+  readonly as?: string;
+}
+
+const AS_TOKEN = 'act for the agent holding this token (or - or @file) instead of the owner';
+
+/**
+ * Registers `policy add`, `policy list` and `policy remove`.
+ *
+ * @example
+ * ```ts
+ * registerPolicyCommands(program, action);
+ * ```
+ */
+export function registerPolicyCommands(program: Command, action: ActionFactory): void {
+  const policy = withExamples(
+    program
+      .command('policy')
+      .description('standing policies: approve or deny matching requests without asking'),
+    [`mandate policy add approve --scope 'tool == "bank.get_balance"'`, 'mandate policy list'],
+  );
+  withExamples(
+    policy
+      .command('add')
+      .description(
+        'add a policy: approve requests inside <scope>, or deny requests that overlap it',
+      )
+      .argument('<effect>', 'approve or deny')
+      .option(
+        '--scope <condition>',
+        'the policy’s scope; repeat for more (all of them together)',
+        collect,
+        [],
+      )
+      .option('--expires <duration>', 'the policy lapses after this long (default: until removed)')
+      .option('--as <token>', AS_TOKEN),
+    [
+      `mandate policy add approve --scope 'tool == "bank.get_balance"'`,
+      `mandate policy add deny --scope 'tool == "bank.transfer" and args.amount > 1000'`,
+      `mandate policy add approve --scope 'tool == "bank.list_transactions"' --as @budget-agent.token --expires 7d`,
+    ],
+  ).action(action<AddOptions>((ctx, args, opts) => add(ctx, String(args[0]), opts)));
+  withExamples(
+    policy.command('list').description('the policies in force').option('--as <token>', AS_TOKEN),
+    ['mandate policy list', 'mandate policy list --json'],
+  ).action(action<{ as?: string }>((ctx, _args, opts) => list(ctx, opts.as)));
+  withExamples(
+    policy
+      .command('remove')
+      .description('remove a policy')
+      .argument('<id>', 'the policy id (see mandate policy list)')
+      .option('--as <token>', AS_TOKEN),
+    ['mandate policy remove pol_7c0d…'],
+  ).action(action<{ as?: string }>((ctx, args, opts) => remove(ctx, String(args[0]), opts.as)));
+}
+
+async function add(ctx: Context, effect: string, opts: AddOptions): Promise<ExitCode> {
+  if (effect !== 'approve' && effect !== 'deny') {
+    throw new CliError('ERR_CLI_USAGE', `the effect must be "approve" or "deny", not "${effect}"`);
+  }
+  if (opts.scope.length === 0)
+    throw new CliError(
+      'ERR_CLI_USAGE',
+      'give the policy’s scope with at least one --scope <condition>',
+    );
+  const delegator = await ctx.delegator();
+  const view = await delegator.addPolicy({
+    grantor: grantorOf(ctx, opts.as),
+    effect,
+    scope: checkConditions(opts.scope, '--scope'),
+    ...(opts.expires === undefined ? {} : { expiresIn: parseDuration(opts.expires) }),
+  });
+  const out = ctx.out;
+  out.data(view);
+  out.line(`${out.style.green('✓')} policy ${out.style.bold(view.id)}: ${describe(view)}`);
+  return EXIT.ok;
+}
+
+async function list(ctx: Context, as: string | undefined): Promise<ExitCode> {
+  const delegator = await ctx.delegator();
+  const policies = await delegator.policies(as === undefined ? undefined : grantorOf(ctx, as));
+  const out = ctx.out;
+  out.data({ policies });
+  if (policies.length === 0) {
+    out.line(out.style.dim('no policies: every request waits in the inbox'));
+    return EXIT.ok;
+  }
+  out.table(
+    ['ID', 'GRANTOR', 'EFFECT', 'SCOPE', 'UNTIL'],
+    policies.map((p) => [
+      p.id,
+      p.grantor,
+      p.effect === 'approve' ? out.style.green('approve') : out.style.red('deny'),
+      conjunctionText(p.scope),
+      p.expiresAt === null ? '-' : p.expiresAt.toISOString(),
+    ]),
+  );
+  return EXIT.ok;
+}
+
+async function remove(ctx: Context, id: string, as: string | undefined): Promise<ExitCode> {
+  const delegator = await ctx.delegator();
+  await delegator.removePolicy(id, { grantor: grantorOf(ctx, as) });
+  ctx.out.data({ removed: id });
+  ctx.out.line(`${ctx.out.style.green('✓')} removed policy ${id}`);
+  return EXIT.ok;
+}
+
+function describe(view: PolicyView): string {
+  const scope = conjunctionText(view.scope);
+  const what =
+    view.effect === 'approve'
+      ? `requests inside ${scope} are approved for ${view.grantor}`
+      : `requests overlapping ${scope} are denied for ${view.grantor}`;
+  return view.expiresAt === null ? what : `${what}, until ${view.expiresAt.toISOString()}`;
+}

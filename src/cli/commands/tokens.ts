@@ -1,0 +1,207 @@
+/**
+ * `mandate mint`, `mandate delegate` and `mandate inspect`: making and reading delegations.
+ * `mint` needs the home (it signs with the newest root key and records the mint in the audit
+ * log); `delegate` is offline attenuation and needs nothing but the token; `inspect` reads a
+ * token's blocks and says plainly whether that view was verified (a home with the key is
+ * available) or not. A command whose result is a token prints only the token on stdout, so
+ * `T=$(mandate mint …)` works, and describes it on stderr.
+ */
+import type { Command } from 'commander';
+import {
+  delegate,
+  inspectToken,
+  TokenInvalidError,
+  verifyDelegation,
+  type UnverifiedToken,
+  type VerifiedDelegation,
+} from '../../delegation/index.js';
+import type { Context } from '../context.js';
+import { parseDuration } from '../duration.js';
+import { expiryOf, expiryText, printBlocks } from '../format.js';
+import { checkConditions, collect, readToken } from '../input.js';
+import { abbreviateToken, EXIT, type ExitCode } from '../output.js';
+import { withExamples, type ActionFactory } from '../program.js';
+
+interface GrantOptions {
+  readonly to?: string;
+  readonly allow: readonly string[];
+  readonly expires?: string;
+}
+
+/**
+ * Registers `mint`, `delegate` and `inspect`.
+ *
+ * @example
+ * ```ts
+ * registerTokenCommands(program, action);
+ * ```
+ */
+export function registerTokenCommands(program: Command, action: ActionFactory): void {
+  withExamples(
+    program
+      .command('mint')
+      .description('mint an owner delegation under the newest root key and print the token')
+      .option(
+        '--to <principal>',
+        'the agent it is for (omit for a bearer token that anyone holding it may use)',
+      )
+      .option(
+        '--allow <condition>',
+        'a condition of the scope DSL; repeat for more (all must hold)',
+        collect,
+        [],
+      )
+      .option(
+        '--expires <duration>',
+        'lifetime, e.g. 30d, 2h, 15m, 90s (written into the token as time < …)',
+      ),
+    [
+      `mandate mint --to budget-agent --allow 'tool in ["bank.list_transactions", "bank.get_balance"]' --allow 'args.account == "checking"' --expires 30d`,
+      `TOKEN=$(mandate mint --to planner --allow 'tool ~ "fs.*" and args.path ~ "/repo/**"' --expires 8h)`,
+    ],
+  ).action(action<GrantOptions>((ctx, _args, opts) => mint(ctx, opts)));
+
+  withExamples(
+    program
+      .command('delegate')
+      .description(
+        'attenuate a token for a subagent, offline: append "to <principal>" and conditions',
+      )
+      .argument('[token]', 'the parent token, or - (stdin) or @file (default: $MANDATE_TOKEN)')
+      .requiredOption('--to <principal>', 'the subagent')
+      .option(
+        '--allow <condition>',
+        'a condition the subagent gets (it can only narrow); repeat for more',
+        collect,
+        [],
+      )
+      .option('--expires <duration>', 'lifetime, e.g. 1h'),
+    [
+      `mandate delegate @agent.token --to reporter --allow 'tool == "bank.list_transactions"' --expires 1h`,
+      `echo "$TOKEN" | mandate delegate - --to coder --allow 'args.path ~ "/repo/src/**"'`,
+    ],
+  ).action(
+    action<GrantOptions>((ctx, args, opts) => attenuate(ctx, args[0] as string | undefined, opts)),
+  );
+
+  withExamples(
+    program
+      .command('inspect')
+      .description(
+        'show who granted what to whom, and until when; verified only when this home holds the key',
+      )
+      .argument('[token]', 'the token, or - (stdin) or @file (default: $MANDATE_TOKEN)'),
+    [
+      'mandate inspect @agent.token',
+      'mandate inspect - < agent.token',
+      'mandate inspect "$TOKEN" --json',
+    ],
+  ).action(action((ctx, args) => inspect(ctx, args[0] as string | undefined)));
+}
+
+async function mint(ctx: Context, opts: GrantOptions): Promise<ExitCode> {
+  const expiresIn = opts.expires === undefined ? undefined : parseDuration(opts.expires);
+  const delegator = await ctx.delegator();
+  const token = await delegator.mint({
+    ...(opts.to === undefined ? {} : { to: opts.to }),
+    conditions: checkConditions(opts.allow, '--allow'),
+    ...(expiresIn === undefined ? {} : { expiresIn }),
+  });
+  const view = verifyDelegation(token, { rootKeys: delegator.rootKeys });
+  return printToken(ctx, token, view, 'minted');
+}
+
+function attenuate(ctx: Context, spec: string | undefined, opts: GrantOptions): ExitCode {
+  const parent = readToken(spec, ctx.env, 'token', ctx.io.stdin);
+  const expiresIn = opts.expires === undefined ? undefined : parseDuration(opts.expires);
+  const result = delegate(parent, {
+    to: opts.to as string,
+    conditions: checkConditions(opts.allow, '--allow'),
+    ...(expiresIn === undefined ? {} : { expiresIn }),
+    now: ctx.now(),
+  });
+  const out = ctx.out;
+  for (const warning of result.warnings)
+    out.note(`${out.errStyle.yellow('warning:')} ${warning.message}`);
+  return printToken(ctx, result.token, inspectToken(result.token), 'delegated', result.warnings);
+}
+
+function printToken(
+  ctx: Context,
+  token: string,
+  view: UnverifiedToken | VerifiedDelegation,
+  verb: string,
+  warnings: readonly unknown[] = [],
+): ExitCode {
+  const out = ctx.out;
+  const block = view.blocks[view.blocks.length - 1];
+  const expiresAt = expiryOf(view.blocks.flatMap((b) => b.conditions));
+  out.data({
+    token,
+    keyId: view.keyId,
+    delegationId: view.delegationId,
+    principal: view.principal,
+    expiresAt: expiresAt ?? null,
+    blocks: view.blocks,
+    warnings,
+  });
+  if (out.json) return EXIT.ok;
+  out.raw(token);
+  const s = out.errStyle;
+  const to = view.principal === null ? 'any holder (bearer token)' : view.principal;
+  out.note(
+    s.dim(
+      `${verb} for ${to}: ${block?.conditions.length ?? 0} condition(s), key ${view.keyId}, delegation ${view.delegationId}`,
+    ),
+  );
+  out.note(
+    s.dim(
+      `expires: ${expiresAt === undefined ? 'never' : expiresAt.toISOString()}; inspect it with: mandate inspect <token>`,
+    ),
+  );
+  return EXIT.ok;
+}
+
+function inspect(ctx: Context, spec: string | undefined): ExitCode {
+  const token = readToken(spec, ctx.env, 'token', ctx.io.stdin);
+  const unverified = inspectToken(token);
+  let view: UnverifiedToken | VerifiedDelegation = unverified;
+  let problem: string | undefined;
+  if (ctx.hasHome()) {
+    try {
+      view = verifyDelegation(token, { rootKeys: ctx.keys().keyring });
+    } catch (err) {
+      if (!(err instanceof TokenInvalidError)) throw err;
+      problem = `does not verify under the keys in ${ctx.home.path} (wrong owner, retired key or altered token)`;
+    }
+  }
+  const now = ctx.now();
+  const expiresAt = expiryOf(view.blocks.flatMap((b) => b.conditions));
+  const out = ctx.out;
+  out.data({
+    ...view,
+    valid: problem === undefined ? (view.verified ? true : null) : false,
+    expiresAt: expiresAt ?? null,
+    token: abbreviateToken(token),
+  });
+  const s = out.style;
+  const status = view.verified
+    ? s.green(`✓ verified under root key ${view.keyId} in ${ctx.home.path}`)
+    : problem !== undefined
+      ? s.red(`✗ INVALID: ${problem}`)
+      : s.yellow(
+          '⚠ UNVERIFIED: no home with root keys here, so anyone could have written this view',
+        );
+  out.line(status);
+  out.fields([
+    ['token', abbreviateToken(token)],
+    ['key id', view.keyId],
+    ['delegation', view.delegationId],
+    ['holder', view.principal ?? 'any holder (bearer token)'],
+    ['asks', `${view.askFrom} (grantor of the last block)`],
+    ['expires', expiryText(out, expiresAt, now)],
+  ]);
+  out.line();
+  printBlocks(out, view.blocks, now);
+  return problem === undefined ? EXIT.ok : EXIT.error;
+}

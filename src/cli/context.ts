@@ -1,0 +1,118 @@
+/**
+ * What every command's action receives: the output layer (built from `--json` and the streams),
+ * the environment, the clock, stdin, and the home directory with its keys, resolved from
+ * `--home` / `$MANDATE_HOME` / `~/.mandate` only when a command needs it, so that offline commands
+ * (`delegate`, `contains`, `inspect` without a home) never touch the disk.
+ */
+import type { Command } from 'commander';
+import { Delegator } from '../requests/index.js';
+import { Home, resolveHome } from './home.js';
+import type { StdinSource } from './input.js';
+import { loadKeyFile, type KeyFile } from './keyfile.js';
+import { Output, type Sink } from './output.js';
+
+/** The process's streams and environment, injectable so the program can run in a test. */
+export interface CliIo {
+  readonly stdout: Sink;
+  readonly stderr: Sink;
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdin: StdinSource;
+  /** The clock; the real one unless a test fixes it. */
+  readonly now: () => Date;
+}
+
+/** The options every command accepts. */
+export interface GlobalOptions {
+  readonly json?: boolean;
+  readonly home?: string;
+}
+
+/**
+ * One command invocation's view of the world.
+ *
+ * @example
+ * ```ts
+ * const ctx = new Context(io, cmd.optsWithGlobals());
+ * const { keyring } = ctx.keys();
+ * ```
+ */
+export class Context {
+  readonly out: Output;
+  readonly io: CliIo;
+  readonly env: NodeJS.ProcessEnv;
+  readonly #homeOption: string | undefined;
+  #home: Home | undefined;
+  #keys: KeyFile | undefined;
+  #delegator: Promise<Delegator> | undefined;
+
+  constructor(io: CliIo, options: GlobalOptions) {
+    this.io = io;
+    this.env = io.env;
+    this.out = new Output({
+      json: options.json === true,
+      stdout: io.stdout,
+      stderr: io.stderr,
+      env: io.env,
+    });
+    this.#homeOption = options.home;
+  }
+
+  /** Builds the context of the command that is running, from its own and the global options. */
+  static of(io: CliIo, command: Command): Context {
+    return new Context(io, command.optsWithGlobals<GlobalOptions>());
+  }
+
+  now(): Date {
+    return this.io.now();
+  }
+
+  /** The home directory (not necessarily initialized). */
+  get home(): Home {
+    this.#home ??= new Home(resolveHome(this.#homeOption, this.env));
+    return this.#home;
+  }
+
+  /** Whether a home with keys exists, without failing when it does not. */
+  hasHome(): boolean {
+    return this.home.initialized();
+  }
+
+  /** The home's keys; fails with `ERR_CLI_NO_HOME` or a permission error. */
+  keys(): KeyFile {
+    this.#keys ??= loadKeyFile(this.home);
+    return this.#keys;
+  }
+
+  /** Replaces the cached keys after a command rewrote the key file. */
+  keysChanged(file: KeyFile): void {
+    this.#keys = file;
+  }
+
+  /**
+   * The Delegator on the home's SQLite store, with the home's keys (which it never copies into
+   * the store). Opened once per command and closed by `close()`.
+   */
+  delegator(): Promise<Delegator> {
+    this.#delegator ??= (async () => {
+      const { keyring } = this.keys();
+      return Delegator.open({
+        path: this.home.storeFile,
+        rootKeys: keyring,
+        now: () => this.now(),
+      });
+    })();
+    return this.#delegator;
+  }
+
+  /** Releases what the command opened (the store). */
+  async close(): Promise<void> {
+    const opening = this.#delegator;
+    this.#delegator = undefined;
+    if (opening === undefined) return;
+    try {
+      await (await opening).close();
+    } catch {
+      // Opening failed (already reported) or the store is gone: nothing left to release.
+    }
+  }
+}

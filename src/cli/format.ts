@@ -1,0 +1,267 @@
+/**
+ * How the CLI shows the library's values to a person: a token's blocks (who granted what to
+ * whom, and until when), an authorization decision (every failed caveat with its block, author
+ * and reason, then the needed scope and whom to ask), a permission request, and a witness
+ * request from the algebra. Short lines, aligned labels, colour only through `Output.style`.
+ * JSON mode never comes here: commands print the library's own objects there.
+ */
+import type { AuthorizationDecision, TokenBlock } from '../delegation/index.js';
+import type { PermissionRequestView } from '../requests/index.js';
+import { parseCaveat, type Condition, type ScopeRequest } from '../scope/index.js';
+import { formatDuration } from './duration.js';
+import type { Output } from './output.js';
+
+/**
+ * The instant after which the conditions allow nothing, read from their `time < …` and
+ * `time <= …` bounds: the earliest bound of a conjunction, the latest of a disjunction whose
+ * every branch is bounded (an approval's `(old) or (granted)` lasts as long as its longer
+ * branch). `undefined` when nothing bounds them. Conditions that do not parse are skipped (the
+ * token's own check reports them).
+ *
+ * @example
+ * ```ts
+ * expiryOf(['tool ~ "bank.*"', 'time < 2026-06-01T00:00:00Z']); // 2026-06-01T00:00:00.000Z
+ * ```
+ */
+export function expiryOf(conditions: readonly string[]): Date | undefined {
+  let earliest: number | undefined;
+  for (const text of conditions) {
+    let ast;
+    try {
+      ast = parseCaveat(text);
+    } catch {
+      continue;
+    }
+    if (ast.kind === 'marker') continue;
+    const bound = timeBound(ast);
+    if (bound !== undefined) earliest = earliest === undefined ? bound : Math.min(earliest, bound);
+  }
+  return earliest === undefined ? undefined : new Date(earliest);
+}
+
+function timeBound(c: Condition): number | undefined {
+  switch (c.kind) {
+    case 'compare':
+      return c.path.root === 'time' && (c.op === '<' || c.op === '<=') && c.value.type === 'instant'
+        ? c.value.ms
+        : undefined;
+    case 'and': {
+      const bounds = c.operands.map(timeBound).filter((b): b is number => b !== undefined);
+      return bounds.length === 0 ? undefined : Math.min(...bounds);
+    }
+    case 'or': {
+      const bounds = c.operands.map(timeBound);
+      return bounds.every((b): b is number => b !== undefined) ? Math.max(...bounds) : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A conjunction of condition texts on one line, parenthesizing those with an `or` so that the
+ * line reads as it means.
+ *
+ * @example
+ * ```ts
+ * conjunctionText(['tool == "a" or tool == "b"', 'args.n <= 5']); // '(tool == "a" or tool == "b") and args.n <= 5'
+ * ```
+ */
+export function conjunctionText(conditions: readonly string[]): string {
+  if (conditions.length === 1) return conditions[0] ?? '';
+  return conditions.map((c) => (/ or /.test(c) ? `(${c})` : c)).join(' and ');
+}
+
+/**
+ * "in 29d23h" / "3m ago" for an instant relative to now.
+ *
+ * @example
+ * ```ts
+ * relative(new Date(Date.now() + 3_600_000), new Date()); // "in 1h"
+ * ```
+ */
+export function relative(at: Date, now: Date): string {
+  const seconds = Math.round((at.getTime() - now.getTime()) / 1000);
+  if (seconds === 0) return 'now';
+  return seconds > 0 ? `in ${formatDuration(seconds)}` : `${formatDuration(-seconds)} ago`;
+}
+
+/** An expiry with its distance from now, red once passed. */
+export function expiryText(out: Output, at: Date | undefined, now: Date): string {
+  if (at === undefined) return out.style.yellow('never (no time limit)');
+  const text = `${at.toISOString()} (${relative(at, now)})`;
+  return at.getTime() <= now.getTime() ? out.style.red(`${text}, expired`) : text;
+}
+
+/**
+ * Prints a token's blocks: one heading line per hop, its conditions indented below.
+ *
+ * @example
+ * ```ts
+ * printBlocks(out, inspectToken(token).blocks, new Date());
+ * ```
+ */
+export function printBlocks(
+  out: Output,
+  blocks: readonly TokenBlock[],
+  now: Date,
+  indent = '  ',
+): void {
+  const s = out.style;
+  for (const block of blocks) {
+    const grantee =
+      block.grantee === null ? s.yellow('any holder (bearer)') : s.bold(block.grantee);
+    const expires = expiryOf(block.conditions);
+    const until =
+      expires === undefined
+        ? ''
+        : s.dim(`  until ${expires.toISOString()} (${relative(expires, now)})`);
+    out.line(
+      `${indent}${s.dim(`block ${block.block}`)}  ${s.bold(block.grantor)} → ${grantee}${until}`,
+    );
+    if (block.conditions.length === 0 && block.unknownCaveats.length === 0)
+      out.line(`${indent}    ${s.dim('(no conditions: all of the grantor’s authority)')}`);
+    for (const condition of block.conditions) out.line(`${indent}    ${condition}`);
+    for (const unknown of block.unknownCaveats) {
+      out.line(
+        `${indent}    ${s.red(`✗ ${unknown.caveat}`)} ${s.dim(`(${unknown.reason}; denies every request)`)}`,
+      );
+    }
+  }
+}
+
+/**
+ * Prints an authorization decision: allowed in one line, or every failed caveat, the needed
+ * scope, suggestions and whom to ask.
+ *
+ * @example
+ * ```ts
+ * printDecision(out, authorize(token, request, { rootKeys }), request.tool, 'budget-agent');
+ * ```
+ */
+export function printDecision(
+  out: Output,
+  decision: AuthorizationDecision,
+  tool: string,
+  principal: string | undefined,
+  indent = '',
+): void {
+  const s = out.style;
+  const who = principal === undefined ? '' : ` as ${s.bold(principal)}`;
+  if (decision.allowed) {
+    out.line(`${indent}${s.green('✓ allowed')}  ${tool}${who}`);
+    return;
+  }
+  out.line(`${indent}${s.red('✗ denied')}  ${tool}${who}`);
+  for (const f of decision.failures) {
+    out.line(
+      `${indent}  caveat ${f.index} ${s.dim(`(block ${f.block}, written by`)} ${s.bold(f.author)}${s.dim(')')}: ${s.cyan(f.caveat)}`,
+    );
+    out.line(
+      `${indent}    ${f.reason}${f.term !== undefined && f.term !== f.caveat ? s.dim(`  [at ${f.term}]`) : ''}`,
+    );
+  }
+  const needed = decision.needed;
+  if (needed === undefined) {
+    out.line(
+      `${indent}  ${s.dim('asking for more cannot fix this (wrong principal or an unknown caveat)')}`,
+    );
+    return;
+  }
+  out.line(`${indent}  needed scope ${s.dim('(ask')} ${s.bold(needed.askFrom)}${s.dim('):')}`);
+  for (const c of needed.scope) out.line(`${indent}    ${s.green(c)}`);
+  if (needed.suggestions.length > 0) {
+    out.line(`${indent}  ${s.dim('broader scopes that would also do:')}`);
+    for (const suggestion of needed.suggestions) {
+      const grantable =
+        suggestion.grantable === true
+          ? s.dim(`  (${needed.askFrom} can grant it)`)
+          : suggestion.grantable === false
+            ? s.dim(`  (beyond ${needed.askFrom}: it would escalate)`)
+            : '';
+      out.line(`${indent}    ${conjunctionText(suggestion.scope)}${grantable}`);
+    }
+  }
+}
+
+/**
+ * Prints a permission request as its grantor sees it.
+ *
+ * @example
+ * ```ts
+ * printRequest(out, await delegator.get(id), new Date());
+ * ```
+ */
+export function printRequest(
+  out: Output,
+  view: PermissionRequestView,
+  now: Date,
+  indent = '',
+): void {
+  const s = out.style;
+  out.line(
+    `${indent}${s.bold(view.id)}  ${statusText(out, view.status)}  ${s.bold(view.requester)} → ${s.bold(view.grantor)}`,
+  );
+  out.fields(
+    [
+      ['reason', view.reason],
+      ['asks for', conjunctionText(view.scope)],
+      ['expires', `${view.expiresAt.toISOString()} (${relative(view.expiresAt, now)})`],
+      ...(view.escalatedTo === null ? [] : [['escalated to', view.escalatedTo] as const]),
+      ...(view.escalationOf === null ? [] : [['escalates', view.escalationOf] as const]),
+      ...(view.decidedBy === null
+        ? []
+        : [
+            [
+              'decided by',
+              `${view.decidedBy}${view.policyId === null ? '' : ` (policy ${view.policyId})`}`,
+            ] as const,
+          ]),
+      ...outcomeRows(view),
+    ],
+    `${indent}  `,
+  );
+}
+
+function outcomeRows(view: PermissionRequestView): (readonly [string, string])[] {
+  const outcome = view.outcome;
+  if (outcome === null) return [];
+  if (outcome.status === 'approved') {
+    return [
+      ['granted', conjunctionText(outcome.scope)],
+      ...(outcome.expiresAt === undefined
+        ? []
+        : [['grant ends', outcome.expiresAt.toISOString()] as const]),
+    ];
+  }
+  if (outcome.status === 'denied') return [['denied', outcome.reason]];
+  return [];
+}
+
+/** A request status, coloured by what it means for the requester. */
+export function statusText(out: Output, status: string): string {
+  const s = out.style;
+  switch (status) {
+    case 'approved':
+      return s.green(status);
+    case 'denied':
+    case 'expired':
+    case 'cancelled':
+      return s.red(status);
+    default:
+      return s.yellow(status);
+  }
+}
+
+/**
+ * A witness request from the algebra, on one line: tool, args as JSON, time.
+ *
+ * @example
+ * ```ts
+ * witnessText({ tool: 'bank.transfer', args: { amount: 101 }, time: new Date(0) });
+ * // 'tool "bank.transfer", args {"amount":101}, time 1970-01-01T00:00:00.000Z'
+ * ```
+ */
+export function witnessText(witness: ScopeRequest): string {
+  return `tool ${JSON.stringify(witness.tool)}, args ${JSON.stringify(witness.args)}, time ${witness.time.toISOString()}`;
+}

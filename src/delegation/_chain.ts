@@ -1,0 +1,251 @@
+/**
+ * Reads a token into a delegation chain, and verifies it, with the caches that make repeated
+ * authorization cheap.
+ *
+ * Reading splits the caveats into blocks at `to "…"` markers and gives every caveat an author:
+ * `owner` for block 0, and for block k the principal named by block k-1's marker (`bearer`
+ * when block 0 has no marker). Each caveat text is analysed once — parsed, canonically printed
+ * and compiled — and the analysis is cached by text in a bounded cache, so a condition that
+ * appears in many tokens is compiled once. A caveat that is not the DSL, a marker naming an
+ * unusable principal, and a third-party caveat (this verifier takes no discharges) become
+ * "unknown" caveats, which always deny.
+ *
+ * Verifying checks the HMAC chain with the macaroon layer's signature-only fast path and then
+ * caches the read chain by the exact token text, remembering which `RootKey` object verified
+ * it. A cached chain is used only when that same key is among the caller's live keys, and
+ * retiring the key from a keyring drops its entries, so the cache never outlives a key.
+ */
+import {
+  MACAROON_MAX_TOKEN_SIZE,
+  MacaroonDischargeError,
+  decodeMacaroon,
+  verifyMacaroonSignature,
+  type Macaroon,
+} from '../macaroon/index.js';
+import {
+  compileCaveat,
+  parseCaveat,
+  printCaveat,
+  type Condition,
+  type ScopeRequest,
+} from '../scope/index.js';
+import { parseIdentifier } from './_identifier.js';
+import { ClockCache } from './_clock-cache.js';
+import { utf8 } from './_utf8.js';
+import { TokenInvalidError } from './errors.js';
+import {
+  findRootKey,
+  onRootKeyRetired,
+  rootKeySecret,
+  type RootKey,
+  type RootKeys,
+} from './keys.js';
+import { BEARER_PRINCIPAL, OWNER_PRINCIPAL, principalProblem } from './principal.js';
+
+/** Longest token text accepted, in characters (the macaroon layer's own token limit). */
+export const MAX_TOKEN_LENGTH = MACAROON_MAX_TOKEN_SIZE;
+/** Entries in the cache of verified chains (by token text). */
+export const CHAIN_CACHE_SIZE = 4096;
+/** Entries in the cache of analysed caveats (by caveat text). */
+export const CAVEAT_CACHE_SIZE = 8192;
+
+/** What one caveat text is. */
+export type Analysis =
+  | {
+      readonly kind: 'marker';
+      readonly text: string;
+      readonly principal: string;
+      readonly problem?: string;
+    }
+  | {
+      readonly kind: 'condition';
+      readonly text: string;
+      readonly ast: Condition;
+      readonly test: (request: ScopeRequest) => boolean;
+    }
+  | { readonly kind: 'unknown'; readonly text: string; readonly reason: string };
+
+/** A caveat in its place in the chain. */
+export interface ChainCaveat {
+  readonly index: number;
+  readonly block: number;
+  readonly author: string;
+  readonly analysis: Analysis;
+}
+
+/** A read (and possibly verified) token. */
+export interface Chain {
+  readonly keyId: string;
+  readonly delegationId: string;
+  readonly location: string | null;
+  /** Every caveat in token order, each with its block and author. */
+  readonly caveats: readonly ChainCaveat[];
+  /** Conditions and unknown caveats in token order: what authorization evaluates. */
+  readonly checks: readonly ChainCaveat[];
+  /** The conditions' ASTs, in token order: the token's scope for the algebra. */
+  readonly scope: readonly Condition[];
+  /** The last marker, whose principal every request must match; `null` for a bearer token. */
+  readonly lastMarker: ChainCaveat | null;
+  /** The number of the last block. */
+  readonly lastBlock: number;
+  /** The author of the last block: whom a denied holder should ask. */
+  readonly askFrom: string;
+}
+
+/** The conditions of every block but the last: the scope of the grantor a holder asks. */
+export function grantorScope(chain: Chain): Condition[] {
+  const out: Condition[] = [];
+  for (const c of chain.checks)
+    if (c.block < chain.lastBlock && c.analysis.kind === 'condition') out.push(c.analysis.ast);
+  return out;
+}
+
+const analyses = new ClockCache<string, Analysis>(CAVEAT_CACHE_SIZE);
+const verified = new ClockCache<string, { readonly key: RootKey; readonly chain: Chain }>(
+  CHAIN_CACHE_SIZE,
+);
+onRootKeyRetired((key) => verified.deleteWhere((entry) => entry.key === key));
+
+/** Decodes token text; any failure is the one uninformative `TokenInvalidError`. */
+export function decodeToken(token: string): {
+  readonly macaroon: Macaroon;
+  readonly keyId: string;
+  readonly delegationId: string;
+} {
+  if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw new TokenInvalidError();
+  let macaroon: Macaroon;
+  try {
+    macaroon = decodeMacaroon(token);
+  } catch {
+    throw new TokenInvalidError();
+  }
+  const id = parseIdentifier(macaroon.identifier);
+  if (id === undefined) throw new TokenInvalidError();
+  return { macaroon, keyId: id.keyId, delegationId: id.delegationId };
+}
+
+/** Reads a token without verifying it. */
+export function readChain(token: string): Chain {
+  const { macaroon, keyId, delegationId } = decodeToken(token);
+  return buildChain(macaroon, keyId, delegationId);
+}
+
+/**
+ * Verifies a token under `rootKeys` and reads it; throws `TokenInvalidError` for a malformed
+ * token, a key that is not live, or a bad signature. `useCache: false` skips the chain cache
+ * (in both directions), for measurements.
+ */
+export function verifyChain(token: string, rootKeys: RootKeys, useCache = true): Chain {
+  if (useCache) {
+    const hit = verified.get(token);
+    if (hit !== undefined && findRootKey(rootKeys, hit.chain.keyId) === hit.key) return hit.chain;
+  }
+  const { macaroon, keyId, delegationId } = decodeToken(token);
+  const key = findRootKey(rootKeys, keyId);
+  if (key === undefined) throw new TokenInvalidError();
+  try {
+    verifyMacaroonSignature(macaroon, rootKeySecret(key));
+  } catch (err) {
+    // The macaroon layer checks the whole chain's signature before it looks for discharges, so
+    // a missing discharge means the chain is authentic: its third-party caveats then deny as
+    // unknown caveats, with a reason, instead of hiding behind the opaque error.
+    if (!(err instanceof MacaroonDischargeError)) throw new TokenInvalidError();
+  }
+  const chain = buildChain(macaroon, keyId, delegationId);
+  if (useCache) verified.set(token, { key, chain });
+  return chain;
+}
+
+/** Analyses one caveat text (cached by text). */
+export function analyseCaveat(text: string): Analysis {
+  const cached = analyses.get(text);
+  if (cached !== undefined) return cached;
+  const analysis = analyseUncached(text);
+  analyses.set(text, analysis);
+  return analysis;
+}
+
+function analyseUncached(text: string): Analysis {
+  let ast;
+  try {
+    ast = parseCaveat(text);
+  } catch (err) {
+    const first = err instanceof Error ? (err.message.split('\n')[0] ?? '') : '';
+    return { kind: 'unknown', text, reason: `not a caveat this verifier understands: ${first}` };
+  }
+  if (ast.kind === 'marker') {
+    const problem = principalProblem(ast.principal);
+    return problem === undefined
+      ? { kind: 'marker', text: printCaveat(ast), principal: ast.principal }
+      : {
+          kind: 'marker',
+          text: printCaveat(ast),
+          principal: ast.principal,
+          problem: `the marker's principal ${problem}`,
+        };
+  }
+  // The compiled predicate is true only when the condition is (false and undefined refuse).
+  const test = compileCaveat(ast);
+  return { kind: 'condition', text: test.text, ast: test.condition, test };
+}
+
+function buildChain(macaroon: Macaroon, keyId: string, delegationId: string): Chain {
+  const all: ChainCaveat[] = [];
+  const checks: ChainCaveat[] = [];
+  const scope: Condition[] = [];
+  let lastMarker: ChainCaveat | null = null;
+  let block = 0;
+  let author = OWNER_PRINCIPAL;
+  let grantee: string | null = null;
+  const caveats = macaroon.caveats;
+  for (let index = 0; index < caveats.length; index++) {
+    const caveat = caveats[index]!;
+    let analysis: Analysis;
+    if (caveat.kind === 'third-party') {
+      analysis = {
+        kind: 'unknown',
+        text: `third-party caveat${caveat.location ? ` at ${JSON.stringify(caveat.location)}` : ''}`,
+        reason: 'third-party caveats need discharges, which this verifier does not accept',
+      };
+    } else {
+      const text = utf8(caveat.identifier);
+      analysis =
+        text === undefined
+          ? {
+              kind: 'unknown',
+              text: `(${caveat.identifier.length} bytes, not UTF-8)`,
+              reason: 'the caveat is not UTF-8 text',
+            }
+          : analyseCaveat(text);
+    }
+    if (analysis.kind === 'marker') {
+      // A marker opens a new block, except the owner's own `to` at the very start of block 0.
+      if (index > 0) {
+        author = grantee ?? BEARER_PRINCIPAL;
+        block += 1;
+      }
+      grantee = analysis.principal;
+    }
+    const entry: ChainCaveat = { index, block, author, analysis };
+    all.push(entry);
+    if (analysis.kind === 'marker') {
+      lastMarker = entry;
+      if (analysis.problem !== undefined) checks.push(entry);
+    } else {
+      checks.push(entry);
+      if (analysis.kind === 'condition') scope.push(analysis.ast);
+    }
+  }
+  return {
+    keyId,
+    delegationId,
+    // The location is a hint outside the signature: shown, never trusted.
+    location: macaroon.location === '' ? null : macaroon.location,
+    caveats: all,
+    checks,
+    scope,
+    lastMarker,
+    lastBlock: block,
+    askFrom: author,
+  };
+}

@@ -1,0 +1,160 @@
+/**
+ * `accessForTool`: what a token allows for one tool, before any arguments are known. This is
+ * what tool discovery shows an agent: `allowed`, `denied` with the caveats that exclude the
+ * tool, or `conditional` with the condition left on `args` once the tool and the time are fixed
+ * (the algebra's partial evaluation). It never hides anything: a denied tool is reported as
+ * denied, with reasons, so the agent knows what it could ask for.
+ */
+import { assertObject, assertString, describe } from '../_assert.js';
+import { residual } from '../scope/algebra/index.js';
+import { evaluateCaveat, type ScopeRequest } from '../scope/index.js';
+import { verifyChain, type ChainCaveat } from './_chain.js';
+import type { AuthorizationFailure } from './decision.js';
+import { assertRootKeys, type RootKeys } from './keys.js';
+
+/**
+ * Options of `accessForTool`.
+ *
+ * @example
+ * ```ts
+ * accessForTool(token, 'fs.read', { rootKeys: ring, now: new Date(), principal: 'coder' });
+ * ```
+ */
+export interface ToolAccessOptions {
+  readonly rootKeys: RootKeys;
+  /** The verifier's clock. Default: the current time. */
+  readonly now?: Date;
+  /** The caller; when given, it must match the token's last `to` marker. */
+  readonly principal?: string;
+}
+
+/**
+ * A token's verdict on a tool, independent of arguments where possible.
+ *
+ * @example
+ * ```ts
+ * const access = accessForTool(token, 'fs.write', { rootKeys: ring });
+ * if (access.status === 'conditional') console.log('allowed when', access.condition);
+ * ```
+ */
+export type ToolAccess =
+  | { readonly status: 'allowed' }
+  | { readonly status: 'conditional'; readonly condition: string }
+  | { readonly status: 'denied'; readonly failures: readonly AuthorizationFailure[] };
+
+/**
+ * Says whether `token` allows calls to `tool` at `now`: always, never (with the caveats that
+ * exclude it), or when the arguments satisfy a residual condition. Throws `TokenInvalidError`
+ * for a token that does not verify.
+ *
+ * @example
+ * ```ts
+ * accessForTool(token, 'fs.write', { rootKeys: ring });
+ * // { status: 'conditional', condition: 'args.path ~ "/repo/src/**"' }
+ * ```
+ */
+export function accessForTool(token: string, tool: string, options: ToolAccessOptions): ToolAccess {
+  assertString(token, 'token');
+  assertString(tool, 'tool');
+  assertObject(options, 'options');
+  assertRootKeys(options.rootKeys, 'options.rootKeys');
+  if (options.principal !== undefined) assertString(options.principal, 'options.principal');
+  const now = options.now ?? new Date();
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
+    throw new TypeError(`options.now must be a valid Date, got ${describe(now)}`);
+  }
+  const chain = verifyChain(token, options.rootKeys);
+
+  const failures: AuthorizationFailure[] = [];
+  const marker = chain.lastMarker;
+  if (
+    options.principal !== undefined &&
+    marker !== null &&
+    marker.analysis.kind === 'marker' &&
+    marker.analysis.principal !== options.principal
+  ) {
+    failures.push(
+      failure(
+        marker,
+        'principal',
+        `the token is delegated to ${JSON.stringify(marker.analysis.principal)}, not ${JSON.stringify(options.principal)}`,
+      ),
+    );
+  }
+  for (const check of chain.checks) {
+    const a = check.analysis;
+    if (a.kind === 'unknown') failures.push(failure(check, 'unknown-caveat', a.reason));
+    else if (a.kind === 'marker')
+      failures.push(failure(check, 'unknown-caveat', a.problem ?? 'unusable marker'));
+  }
+  if (failures.length > 0) return { status: 'denied', failures };
+
+  const fixed = { tool, time: now };
+  const overall = residual(chain.scope, fixed);
+  if (overall.status === 'allowed') return { status: 'allowed' };
+  if (overall.status === 'conditional')
+    return { status: 'conditional', condition: overall.condition as string };
+
+  // Denied: name the conditions that exclude the tool on their own; when none does, the
+  // conditions left conditional contradict each other, and together they are the reason.
+  const request: ScopeRequest = { tool, args: {}, time: now };
+  const conditions = chain.checks.filter((c) => c.analysis.kind === 'condition');
+  const verdicts = conditions.map((c) => ({
+    check: c,
+    status: residual([astOf(c)], fixed).status,
+  }));
+  const alone = verdicts.filter((v) => v.status === 'denied');
+  if (alone.length > 0) {
+    return {
+      status: 'denied',
+      failures: alone.map((v) => conditionFailure(v.check, request, tool)),
+    };
+  }
+  return {
+    status: 'denied',
+    failures: verdicts
+      .filter((v) => v.status === 'conditional')
+      .map((v) =>
+        failure(
+          v.check,
+          'condition',
+          `together with the other conditions, no arguments to ${JSON.stringify(tool)} satisfy it`,
+        ),
+      ),
+  };
+}
+
+function astOf(check: ChainCaveat) {
+  if (check.analysis.kind !== 'condition') throw new Error('unreachable: not a condition');
+  return check.analysis.ast;
+}
+
+function conditionFailure(
+  check: ChainCaveat,
+  request: ScopeRequest,
+  tool: string,
+): AuthorizationFailure {
+  // With no arguments, a condition that is plainly false says why (wrong tool, expired);
+  // one that is merely undefined would blame a missing argument, which is not the reason.
+  const result = evaluateCaveat(astOf(check), request);
+  if (result.value === false && result.reason !== undefined) {
+    const base = failure(check, 'condition', result.reason);
+    return result.term === undefined ? base : { ...base, term: result.term };
+  }
+  return failure(check, 'condition', `no arguments to ${JSON.stringify(tool)} satisfy it`);
+}
+
+function failure(
+  check: ChainCaveat,
+  kind: AuthorizationFailure['kind'],
+  reason: string,
+): AuthorizationFailure {
+  return {
+    kind,
+    block: check.block,
+    index: check.index,
+    caveat: check.analysis.text,
+    author: check.author,
+    reason,
+  };
+}

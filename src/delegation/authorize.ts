@@ -1,0 +1,181 @@
+/**
+ * `authorize`: the decision on one tool call, offline, from the token and the root keys.
+ *
+ * Verification and policy are separate steps. First the HMAC chain is verified (or found in
+ * the cache of verified chains); any failure there is the single, uninformative
+ * `TokenInvalidError`. Then the policy: the request's principal must be the one the last `to`
+ * marker names (a bearer token, with no marker, accepts any principal), every unknown caveat
+ * denies, and *every* condition is evaluated — none is skipped after a failure — so that a
+ * denial lists all that blocked the call. Passing conditions cost one call of their compiled
+ * predicate; the explanation (reason and failing term) is computed only for the ones that fail.
+ */
+import { assertObject, assertString, describe } from '../_assert.js';
+import { evaluateCaveat, type ScopeRequest } from '../scope/index.js';
+import { neededPermission } from './_needed.js';
+import { grantorScope, verifyChain, type ChainCaveat } from './_chain.js';
+import type {
+  AuthorizationAllowed,
+  AuthorizationDecision,
+  AuthorizationFailure,
+} from './decision.js';
+import { assertRootKeys, type RootKeys } from './keys.js';
+
+/**
+ * The call being decided.
+ *
+ * @example
+ * ```ts
+ * const request: AuthorizeRequest = { tool: 'fs.read', args: { path: '/repo/a.ts' }, principal: 'coder' };
+ * ```
+ */
+export interface AuthorizeRequest {
+  /** The tool's name. */
+  readonly tool: string;
+  /** The call's arguments (a JSON object). */
+  readonly args: Readonly<Record<string, unknown>>;
+  /** Who is calling. Required by any token delegated with `to`; ignored by a bearer token. */
+  readonly principal?: string;
+}
+
+/**
+ * Options of `authorize`.
+ *
+ * @example
+ * ```ts
+ * authorize(token, request, { rootKeys: ring, now: new Date('2026-03-01T12:00:00Z') });
+ * ```
+ */
+export interface AuthorizeOptions {
+  /** The live root keys: a `RootKeyring` or an array of `RootKey`. */
+  readonly rootKeys: RootKeys;
+  /** The verifier's clock, the value of `time` in conditions. Default: the current time. */
+  readonly now?: Date;
+  /**
+   * Use the cache of verified chains (default `true`). `false` verifies the HMAC chain afresh
+   * and leaves the cache untouched; compiled conditions are cached by text either way.
+   */
+  readonly cache?: boolean;
+}
+
+/**
+ * Decides whether `request` may run under `token`.
+ *
+ * Returns a decision (never throws for a denial); throws `TokenInvalidError` when the token is
+ * malformed, minted under a key that is not in `rootKeys`, or has a bad signature, and
+ * `TypeError`/`RangeError` for misuse.
+ *
+ * @example
+ * ```ts
+ * const decision = authorize(token, { tool: 'bank.transfer', args: { to: 'bob', amount: 500 }, principal: 'coder' },
+ *   { rootKeys: ring, now: new Date() });
+ * if (!decision.allowed) {
+ *   for (const f of decision.failures) console.log(`block ${f.block} by ${f.author}: ${f.caveat} — ${f.reason}`);
+ *   console.log('ask', decision.needed?.askFrom, 'for', decision.needed?.scope);
+ * }
+ * ```
+ */
+export function authorize(
+  token: string,
+  request: AuthorizeRequest,
+  options: AuthorizeOptions,
+): AuthorizationDecision {
+  assertString(token, 'token');
+  assertObject(request, 'request');
+  assertString(request.tool, 'request.tool');
+  assertObject(request.args, 'request.args');
+  const proto: unknown = Object.getPrototypeOf(request.args);
+  if (proto !== Object.prototype && proto !== null)
+    throw new TypeError('request.args must be a plain object');
+  if (request.principal !== undefined) assertString(request.principal, 'request.principal');
+  assertObject(options, 'options');
+  assertRootKeys(options.rootKeys, 'options.rootKeys');
+  const now = options.now ?? new Date();
+  if (!(now instanceof Date))
+    throw new TypeError(`options.now must be a Date, got ${describe(now)}`);
+  if (Number.isNaN(now.getTime())) throw new RangeError('options.now must be a valid Date');
+  if (options.cache !== undefined && typeof options.cache !== 'boolean') {
+    throw new TypeError(`options.cache must be a boolean, got ${describe(options.cache)}`);
+  }
+
+  const chain = verifyChain(token, options.rootKeys, options.cache !== false);
+  const scopeRequest: ScopeRequest = { tool: request.tool, args: request.args, time: now };
+
+  let failures: AuthorizationFailure[] | undefined;
+  let principalFailed = false;
+  const marker = chain.lastMarker;
+  if (
+    marker !== null &&
+    marker.analysis.kind === 'marker' &&
+    request.principal !== marker.analysis.principal
+  ) {
+    principalFailed = true;
+    failures = [principalFailure(marker, marker.analysis.principal, request.principal)];
+  }
+  let unknown = false;
+  for (const check of chain.checks) {
+    const analysis = check.analysis;
+    if (analysis.kind === 'condition') {
+      if (analysis.test(scopeRequest)) continue;
+      (failures ??= []).push(conditionFailure(check, scopeRequest));
+    } else {
+      unknown = true;
+      const reason =
+        analysis.kind === 'unknown' ? analysis.reason : (analysis.problem ?? 'unusable marker');
+      (failures ??= []).push(failure(check, 'unknown-caveat', analysis.text, reason));
+    }
+  }
+
+  if (failures === undefined) {
+    const allowed: AuthorizationAllowed = {
+      allowed: true,
+      failures: [],
+      keyId: chain.keyId,
+      delegationId: chain.delegationId,
+    };
+    return allowed;
+  }
+  if (principalFailed && failures.length > 1) failures.sort((a, b) => a.index - b.index);
+  const base = {
+    allowed: false as const,
+    failures,
+    keyId: chain.keyId,
+    delegationId: chain.delegationId,
+  };
+  if (principalFailed || unknown) return base;
+  return {
+    ...base,
+    needed: neededPermission(chain.scope, grantorScope(chain), scopeRequest, chain.askFrom),
+  };
+}
+
+function conditionFailure(check: ChainCaveat, request: ScopeRequest): AuthorizationFailure {
+  const analysis = check.analysis;
+  if (analysis.kind !== 'condition') throw new Error('unreachable: not a condition');
+  const result = evaluateCaveat(analysis.ast, request);
+  const reason = result.reason ?? `${analysis.text} is not true for this request`;
+  return result.term === undefined
+    ? failure(check, 'condition', analysis.text, reason)
+    : { ...failure(check, 'condition', analysis.text, reason), term: result.term };
+}
+
+function principalFailure(
+  marker: ChainCaveat,
+  expected: string,
+  actual: string | undefined,
+): AuthorizationFailure {
+  const text = marker.analysis.text;
+  const reason =
+    actual === undefined
+      ? `the token is delegated to ${JSON.stringify(expected)} and the request names no principal`
+      : `the token is delegated to ${JSON.stringify(expected)}, not ${JSON.stringify(actual)}`;
+  return failure(marker, 'principal', text, reason);
+}
+
+function failure(
+  check: ChainCaveat,
+  kind: AuthorizationFailure['kind'],
+  caveat: string,
+  reason: string,
+): AuthorizationFailure {
+  return { kind, block: check.block, index: check.index, caveat, author: check.author, reason };
+}

@@ -1,0 +1,226 @@
+/**
+ * Creating delegations: `mintDelegation` (the owner, with a root key) and `delegate` (any
+ * holder, offline, from its own token).
+ *
+ * Both only ever *append* caveats to a macaroon: there is no API here, or anywhere in the
+ * library, that removes, reorders or rewrites a caveat, and the HMAC chain makes any such
+ * change detectable. So a delegated token can never allow anything its parent does not. Every
+ * condition is parsed and stored in canonical form before it is appended; markers and expiry
+ * conditions are built as ASTs and printed, never assembled from strings.
+ */
+import { assertObject, describe } from '../_assert.js';
+import {
+  addFirstPartyCaveat,
+  createMacaroon,
+  encodeMacaroon,
+  type Macaroon,
+} from '../macaroon/index.js';
+import { satisfiable } from '../scope/algebra/index.js';
+import { parseCaveat, printCaveat, type Condition } from '../scope/index.js';
+import { decodeToken } from './_chain.js';
+import { newIdentifier } from './_identifier.js';
+import { normalizeConditions } from './conditions.js';
+import { rootKeySecret, signingKeyOf, type RootKey, type RootKeyring } from './keys.js';
+import { assertPrincipal } from './principal.js';
+
+/** Latest instant an expiry may name (the DSL's instants are four-digit years). */
+const MAX_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
+ * Options of `mintDelegation`.
+ *
+ * @example
+ * ```ts
+ * mintDelegation(ring, { to: 'planner', conditions: ['tool ~ "fs.*"'], location: 'https://runner', expiresIn: 3600 });
+ * ```
+ */
+export interface MintOptions {
+  /** The first grantee. Omit it to mint a bearer token (any holder may use it). */
+  readonly to?: string;
+  /** The owner's conditions (DSL texts); their conjunction is the token's scope. */
+  readonly conditions: readonly string[];
+  /** The macaroon's location hint (not checked). Default: none. */
+  readonly location?: string;
+  /** Lifetime in seconds: appends `time < <now + expiresIn>`. */
+  readonly expiresIn?: number;
+  /** The clock for `expiresIn`. Default: the current time. */
+  readonly now?: Date;
+}
+
+/**
+ * Options of `delegate`.
+ *
+ * @example
+ * ```ts
+ * delegate(token, { to: 'coder', conditions: ['tool == "fs.read"'], expiresIn: 600 });
+ * ```
+ */
+export interface DelegateOptions {
+  /** The subagent's principal. */
+  readonly to: string;
+  /** The conditions this hop adds (DSL texts). They can only narrow the parent's scope. */
+  readonly conditions: readonly string[];
+  /** Lifetime in seconds: appends `time < <now + expiresIn>`. */
+  readonly expiresIn?: number;
+  /** The clock for `expiresIn`. Default: the current time. */
+  readonly now?: Date;
+}
+
+/**
+ * Something about a new delegation worth telling its grantor.
+ *
+ * @example
+ * ```ts
+ * const { warnings } = delegate(token, { to: 'coder', conditions: ['tool == "nothing"'] });
+ * if (warnings.some((w) => w.code === 'empty-scope')) console.warn('coder can do nothing');
+ * ```
+ */
+export interface DelegationWarning {
+  /**
+   * `empty-scope`: no request satisfies all conditions of the new token (it allows nothing).
+   * `scope-unchecked`: the scope is too large for the algebra to decide that within its limits.
+   */
+  readonly code: 'empty-scope' | 'scope-unchecked';
+  readonly message: string;
+}
+
+/**
+ * The result of `delegate`.
+ *
+ * @example
+ * ```ts
+ * const { token: coderToken, warnings } = delegate(plannerToken, { to: 'coder', conditions: [] });
+ * ```
+ */
+export interface DelegationResult {
+  /** The subagent's token (v2, base64url). */
+  readonly token: string;
+  readonly warnings: readonly DelegationWarning[];
+}
+
+/**
+ * Mints a delegation under a root key (or a keyring's signing key): a v2 macaroon, base64url
+ * without padding, whose identifier carries the key id and a fresh random delegation id.
+ *
+ * @example
+ * ```ts
+ * const ring = new RootKeyring([createRootKey()]);
+ * const token = mintDelegation(ring, {
+ *   to: 'planner',
+ *   conditions: ['tool ~ "fs.*" and args.path ~ "/home/ana/project/**"'],
+ *   expiresIn: 8 * 3600,
+ * });
+ * ```
+ */
+export function mintDelegation(rootKey: RootKey | RootKeyring, options: MintOptions): string {
+  const key = signingKeyOf(rootKey, 'rootKey');
+  assertObject(options, 'options');
+  if (options.to !== undefined) assertPrincipal(options.to, 'options.to');
+  if (options.location !== undefined && typeof options.location !== 'string') {
+    throw new TypeError(`options.location must be a string, got ${describe(options.location)}`);
+  }
+  const conditions = normalizeConditions(options.conditions, 'options.conditions');
+  const expiry = expiryCondition(options.expiresIn, options.now);
+  const { bytes } = newIdentifier(key.id);
+  let macaroon = createMacaroon({
+    rootKey: rootKeySecret(key),
+    identifier: bytes,
+    ...(options.location === undefined ? {} : { location: options.location }),
+  });
+  macaroon = append(macaroon, options.to, conditions, expiry);
+  return encodeMacaroon(macaroon, { format: 'v2' });
+}
+
+/**
+ * Derives a subagent's token from `token`, offline: appends `to "<to>"`, then the conditions,
+ * then the expiry. Every condition must parse (else `ConditionInvalidError`); conditions that
+ * leave the new scope empty are allowed but reported in `warnings`. A token that does not decode
+ * throws `TokenInvalidError` (the signature is not checked: that needs the root key).
+ *
+ * @example
+ * ```ts
+ * const { token: coderToken, warnings } = delegate(plannerToken, {
+ *   to: 'coder',
+ *   conditions: ['tool in ["fs.read", "fs.write"]', 'args.path ~ "/home/ana/project/src/**"'],
+ *   expiresIn: 3600,
+ * });
+ * ```
+ */
+export function delegate(token: string, options: DelegateOptions): DelegationResult {
+  if (typeof token !== 'string')
+    throw new TypeError(`token must be a string, got ${describe(token)}`);
+  assertObject(options, 'options');
+  assertPrincipal(options.to, 'options.to');
+  const conditions = normalizeConditions(options.conditions, 'options.conditions');
+  const expiry = expiryCondition(options.expiresIn, options.now);
+  const { macaroon } = decodeToken(token);
+  const next = append(macaroon, options.to, conditions, expiry);
+  const encoded = encodeMacaroon(next, { format: 'v2' });
+  return { token: encoded, warnings: scopeWarnings(next) };
+}
+
+function append(
+  macaroon: Macaroon,
+  to: string | undefined,
+  conditions: readonly string[],
+  expiry: string | undefined,
+): Macaroon {
+  let out = macaroon;
+  if (to !== undefined)
+    out = addFirstPartyCaveat(out, printCaveat({ kind: 'marker', principal: to }));
+  for (const condition of conditions) out = addFirstPartyCaveat(out, condition);
+  if (expiry !== undefined) out = addFirstPartyCaveat(out, expiry);
+  return out;
+}
+
+function expiryCondition(expiresIn: unknown, now: unknown): string | undefined {
+  if (now !== undefined && !(now instanceof Date))
+    throw new TypeError(`options.now must be a Date, got ${describe(now)}`);
+  if (expiresIn === undefined) return undefined;
+  if (typeof expiresIn !== 'number')
+    throw new TypeError(`options.expiresIn must be a number, got ${describe(expiresIn)}`);
+  if (!Number.isFinite(expiresIn) || expiresIn <= 0)
+    throw new RangeError('options.expiresIn must be a positive number of seconds');
+  const start = (now ?? new Date()).getTime();
+  if (Number.isNaN(start)) throw new RangeError('options.now must be a valid Date');
+  const ms = start + Math.round(expiresIn * 1000);
+  if (ms > MAX_INSTANT_MS) throw new RangeError('options.expiresIn reaches past the year 9999');
+  const condition: Condition = {
+    kind: 'compare',
+    quantifier: null,
+    path: { root: 'time' },
+    op: '<',
+    value: { type: 'instant', ms },
+  };
+  return printCaveat(condition);
+}
+
+function scopeWarnings(macaroon: Macaroon): DelegationWarning[] {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const scope: Condition[] = [];
+  for (const caveat of macaroon.caveats) {
+    if (caveat.kind === 'third-party') continue;
+    try {
+      const ast = parseCaveat(decoder.decode(caveat.identifier));
+      if (ast.kind !== 'marker') scope.push(ast);
+    } catch {
+      // Not the DSL: it denies every request at authorization; emptiness is about the rest.
+    }
+  }
+  const result = satisfiable(scope);
+  if (result.satisfiable === true) return [];
+  if (result.satisfiable === false) {
+    return [
+      {
+        code: 'empty-scope',
+        message: 'no request satisfies every condition of the new token: it allows nothing',
+      },
+    ];
+  }
+  return [
+    {
+      code: 'scope-unchecked',
+      message: `the new scope could not be checked for emptiness: ${result.reason}`,
+    },
+  ];
+}

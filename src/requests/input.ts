@@ -1,0 +1,158 @@
+/**
+ * Checking what arrives from requesters and deciders, and the limits that bound it. Requests
+ * come from agents, which are not trusted to be well behaved, so every text has a length limit,
+ * a scope has a bounded number of conditions, and lifetimes are bounded. Scopes are parsed and
+ * stored in canonical printed form, so the same condition always has the same text (one
+ * idempotency key, one way to read it in the inbox). Wrong types are caller misuse
+ * (`TypeError`/`RangeError` naming the argument); unusable content is a `RequestInvalidError`.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { describe } from '../_assert.js';
+import { normalizeConditions } from '../delegation/index.js';
+import { RequestInvalidError } from './errors.js';
+
+/**
+ * The limits on requests, with their defaults.
+ *
+ * @example
+ * ```ts
+ * console.log(REQUEST_LIMITS.maxReasonLength); // 2000
+ * ```
+ */
+export const REQUEST_LIMITS = Object.freeze({
+  /** Longest reason (of a request or a denial), in UTF-16 code units. */
+  maxReasonLength: 2000,
+  /** Most conditions in one requested, approved or policy scope. */
+  maxScopeConditions: 32,
+  /** Longest token accepted, in characters. */
+  maxTokenLength: 65_536,
+  /** Lifetime of a request when the requester gives none, in seconds (1 hour). */
+  defaultRequestLifetime: 3600,
+  /** Longest lifetime a request may ask for, in seconds (7 days). */
+  maxRequestLifetime: 7 * 24 * 3600,
+});
+
+/** Latest instant the DSL can write (its instants have four-digit years). */
+const MAX_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
+ * Parses a scope (one condition text or a list, a conjunction) into canonical texts, without
+ * duplicates. `field` names the input in errors.
+ *
+ * @example
+ * ```ts
+ * normalizeScope(['tool=="a"', 'args.n<=3'], 'scope'); // ['tool == "a"', 'args.n <= 3']
+ * ```
+ */
+export function normalizeScope(scope: unknown, field: string): string[] {
+  const list = typeof scope === 'string' ? [scope] : scope;
+  if (!Array.isArray(list))
+    throw new TypeError(`${field} must be a string or an array of strings, got ${describe(scope)}`);
+  if (list.length === 0) throw new RequestInvalidError(field, 'must hold at least one condition');
+  if (list.length > REQUEST_LIMITS.maxScopeConditions) {
+    throw new RequestInvalidError(
+      field,
+      `holds ${list.length} conditions; at most ${REQUEST_LIMITS.maxScopeConditions} are allowed`,
+    );
+  }
+  let texts: string[];
+  try {
+    texts = normalizeConditions(list as string[], field);
+  } catch (err) {
+    if (err instanceof TypeError || err instanceof RangeError) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    throw new RequestInvalidError(field, `is not a valid scope: ${message}`, { cause: err });
+  }
+  return [...new Set(texts)];
+}
+
+/**
+ * Checks a reason (of a request or a denial): a non-empty string within the length limit.
+ *
+ * @example
+ * ```ts
+ * checkReason('need to pay the rent', 'reason');
+ * ```
+ */
+export function checkReason(reason: unknown, field: string): string {
+  if (typeof reason !== 'string')
+    throw new TypeError(`${field} must be a string, got ${describe(reason)}`);
+  if (reason.trim().length === 0) throw new RequestInvalidError(field, 'must say why');
+  if (reason.length > REQUEST_LIMITS.maxReasonLength) {
+    throw new RequestInvalidError(
+      field,
+      `is longer than ${REQUEST_LIMITS.maxReasonLength} characters`,
+    );
+  }
+  return reason;
+}
+
+/**
+ * Checks a lifetime in seconds: a positive finite number no larger than `max`, ending before
+ * the year 10000 when counted from `now` (ms). Returns it, or `fallback` when it is `undefined`.
+ *
+ * @example
+ * ```ts
+ * checkLifetime(undefined, 'expiresIn', 3600, 86400); // 3600
+ * ```
+ */
+export function checkLifetime(
+  value: unknown,
+  field: string,
+  fallback: number,
+  max: number,
+  now = 0,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number')
+    throw new TypeError(`${field} must be a number of seconds, got ${describe(value)}`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new RangeError(`${field} must be a positive number of seconds`);
+  if (value > max) throw new RangeError(`${field} must be at most ${max} seconds`);
+  if (now + Math.round(value * 1000) > MAX_INSTANT_MS)
+    throw new RangeError(`${field} reaches past the year 9999`);
+  return value;
+}
+
+/**
+ * A short public fingerprint of a token (hex SHA-256, first 32 digits): what the audit log
+ * records instead of the token, which is a credential.
+ *
+ * @example
+ * ```ts
+ * fingerprint(token); // '3f1c…' (32 hex digits)
+ * ```
+ */
+export function fingerprint(token: string): string {
+  return bytesToHex(sha256(utf8ToBytes(token))).slice(0, 32);
+}
+
+/**
+ * The idempotency key of a request: the token and the set of conditions asked for (order and
+ * repetition do not matter, since the scope is a conjunction).
+ *
+ * @example
+ * ```ts
+ * idempotencyKey(token, ['b', 'a']) === idempotencyKey(token, ['a', 'b']); // true
+ * ```
+ */
+export function idempotencyKey(token: string, scope: readonly string[]): string {
+  const canonical = JSON.stringify([token, [...new Set(scope)].sort()]);
+  return bytesToHex(sha256(utf8ToBytes(canonical)));
+}
+
+/**
+ * A fresh random id with a prefix (`req_…`, `pol_…`): 128 bits in hex.
+ *
+ * @example
+ * ```ts
+ * newId('req'); // 'req_9f86d081884c7d659a2feaa0c55ad015'
+ * ```
+ */
+export function newId(prefix: 'req' | 'pol'): string {
+  return `${prefix}_${bytesToHex(randomBytes(16))}`;
+}
+
+/** A lifetime bound that only the DSL's year 9999 limits (for grants and policies). */
+export const NO_LIMIT = Number.MAX_SAFE_INTEGER / 1000;

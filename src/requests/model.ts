@@ -1,0 +1,151 @@
+/**
+ * The records the permission-request lifecycle keeps: requests, audit entries and standing
+ * policies, in the plain JSON-friendly shape a store persists (times are milliseconds since the
+ * Unix epoch, scopes are arrays of canonical DSL texts). The Delegator turns them into the
+ * public views; stores only ever see these.
+ */
+import type { PermissionStatus } from '../tools/broker.js';
+
+/** Where a request is in its life. `pending` and `escalated` are open; the rest are final. */
+export type RequestStatus = PermissionStatus;
+
+/** The grantor a request is addressed to: `'owner'`, or the principal that wrote the last block. */
+export type GrantorName = string;
+
+/** How a request ended, as stored. */
+export type StoredOutcome =
+  | {
+      readonly status: 'approved';
+      /** The requester's new token. */
+      readonly token: string;
+      /** The granted conditions (canonical texts), without the time box. */
+      readonly scope: readonly string[];
+      /** End of the time box on the granted scope, or `null` when it has none. */
+      readonly expiresAt: number | null;
+    }
+  | { readonly status: 'denied'; readonly reason: string }
+  | { readonly status: 'expired' }
+  | { readonly status: 'cancelled' };
+
+/** Set on a request its grantor escalated: the linked request that went up the chain. */
+export interface EscalationLink {
+  readonly linkedId: string;
+  /** Approve this request as soon as the linked one is approved. */
+  readonly autoApprove: boolean;
+}
+
+/** One permission request, as stored. */
+export interface RequestRecord {
+  readonly id: string;
+  /** Bumped by every state change; decisions compare-and-set on it. */
+  readonly version: number;
+  readonly status: RequestStatus;
+  /** The principal asking: the last marker of `token`. */
+  readonly requester: string;
+  /** Whom it is addressed to: the author of `token`'s last block (`'owner'` for the first). */
+  readonly grantor: GrantorName;
+  /** The requester's token when it asked (kept so the chain can be shown and re-derived). */
+  readonly token: string;
+  /** The conditions asked for (canonical texts): a conjunction. */
+  readonly scope: readonly string[];
+  readonly reason: string;
+  /** Digest of (token, scope): at most one open request per key. */
+  readonly idempotencyKey: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  /** Current RFC 8628 polling interval in seconds (grows by 5 on each `slow_down`). */
+  readonly interval: number;
+  readonly lastPolledAt: number | null;
+  /** The request this one was created to escalate, if it is a linked request. */
+  readonly escalationOf: string | null;
+  /** Set once this request has been escalated (kept afterwards, for the record). */
+  readonly escalation: EscalationLink | null;
+  readonly outcome: StoredOutcome | null;
+  /** `'owner'`, a principal, or `'system'` (expiry, cascades). */
+  readonly decidedBy: string | null;
+  readonly decidedAt: number | null;
+  /** The standing policy that decided it, if one did. */
+  readonly policyId: string | null;
+}
+
+/** A JSON value, for audit details. */
+export type Json =
+  null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
+
+/** What an audit entry records. */
+export type AuditKind =
+  | 'key-add'
+  | 'mint'
+  | 'delegation-seen'
+  | 'request'
+  | 'approve'
+  | 'deny'
+  | 'escalate'
+  | 'reopen'
+  | 'expire'
+  | 'cancel'
+  | 'policy-add'
+  | 'policy-remove';
+
+/** An audit entry before the store numbers and chains it. */
+export interface AuditInput {
+  readonly at: number;
+  readonly kind: AuditKind;
+  /** Who acted: `'owner'`, a principal, or `'system'`. */
+  readonly actor: string;
+  /** Whom it concerns (the grantor a request goes to, the requester a decision answers), if anyone. */
+  readonly subject: string | null;
+  readonly requestId: string | null;
+  /** What and why. Never a token, a key or a signature: tokens appear as fingerprints. */
+  readonly details: { readonly [key: string]: Json };
+}
+
+/** An audit entry as stored: numbered from 1 and chained by SHA-256 to the one before. */
+export interface AuditEntry extends AuditInput {
+  readonly seq: number;
+  /** Hex SHA-256 of the previous entry (64 zeros for the first). */
+  readonly prevHash: string;
+  /** Hex SHA-256 over `prevHash` and this entry's canonical JSON. */
+  readonly hash: string;
+}
+
+/** Which audit entries to read; every field narrows the result. */
+export interface AuditFilter {
+  /** Entries with `seq` greater than this. */
+  readonly afterSeq?: number;
+  /** Entries at or after this time (ms). */
+  readonly since?: number;
+  /** Entries before this time (ms). */
+  readonly until?: number;
+  readonly requestId?: string;
+  /** Entries whose actor or subject is this principal. */
+  readonly principal?: string;
+  readonly kind?: AuditKind;
+  /** At most this many, in `seq` order (default: all). */
+  readonly limit?: number;
+}
+
+/** A standing policy of one grantor. */
+export interface PolicyRecord {
+  readonly id: string;
+  readonly grantor: GrantorName;
+  readonly effect: 'approve' | 'deny';
+  /** Canonical condition texts: a conjunction. */
+  readonly scope: readonly string[];
+  /** For an agent grantor, the token it authenticated with (its authority for auto-approvals). */
+  readonly token: string | null;
+  readonly createdAt: number;
+  readonly expiresAt: number | null;
+}
+
+/** Which requests to list. */
+export interface RequestFilter {
+  readonly grantor?: GrantorName;
+  readonly requester?: string;
+  readonly status?: readonly RequestStatus[];
+  /** Requests escalated to this linked request. */
+  readonly escalatedTo?: string;
+  /** Requests whose `expiresAt` is at or before this time (ms). */
+  readonly expiresBy?: number;
+  readonly limit?: number;
+}

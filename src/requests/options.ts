@@ -1,0 +1,86 @@
+/**
+ * The options and argument shapes of the Delegator's methods, with their defaults: how it is
+ * opened (a SQLite file or any store, keys supplied or stored, the clock, how often it watches
+ * for other processes' changes), and what minting, approving, adding a policy and querying the
+ * audit log take.
+ */
+import type { RootKeys } from '../delegation/index.js';
+import type { AuditKind } from './model.js';
+import type { SqliteStoreOptions } from './sqlite-store.js';
+import type { RequestStore } from './store.js';
+
+/** Who acts on the grantor side: the owner, or an agent by its current token. */
+export type GrantorRef = 'owner' | { readonly token: string };
+
+/** Options shared by every way of opening a Delegator. */
+export interface DelegatorOptions {
+  /**
+   * The owner's root keys. When given they are used as they are and never written to the
+   * store (keep them in a secrets manager or a 0600 file); when omitted the keys stored in the
+   * store are used, and a first key is created and stored if there is none.
+   */
+  readonly rootKeys?: RootKeys;
+  /** The clock (default: the system clock). Injected by tests. */
+  readonly now?: () => Date;
+  /**
+   * How often, in ms, waiting requesters and subscribers re-read the store for changes made by
+   * other processes (default 250; 0 listens to this process only).
+   */
+  readonly watchIntervalMs?: number;
+}
+
+/** Options of `Delegator.open`: a SQLite file (`path`) or any store (`store`). */
+export type OpenOptions = DelegatorOptions &
+  (
+    | { readonly path: string; readonly sqlite?: SqliteStoreOptions; readonly store?: undefined }
+    | { readonly store: RequestStore; readonly path?: undefined; readonly sqlite?: undefined }
+  );
+
+/** Options of `delegator.mint`. */
+export interface DelegatorMintOptions {
+  /** The first grantee; omit for a bearer token (which cannot ask for more). */
+  readonly to?: string;
+  /** The owner's conditions (DSL texts). */
+  readonly conditions: readonly string[];
+  /** Lifetime in seconds, written into the token as `time < …`. */
+  readonly expiresIn?: number;
+  readonly location?: string;
+}
+
+/** Options of `delegator.approve`. */
+export interface ApproveRequestOptions {
+  readonly by: GrantorRef;
+  /** What to grant, inside what was asked (default: all of it). */
+  readonly scope?: string | readonly string[];
+  /** Time box on the grant, in seconds. */
+  readonly expiresIn?: number;
+  /** Why, for the audit log (optional; up to 2,000 characters). */
+  readonly reason?: string;
+}
+
+/** Options of `delegator.addPolicy`. */
+export interface AddPolicyOptions {
+  readonly grantor: GrantorRef;
+  readonly effect: 'approve' | 'deny';
+  readonly scope: string | readonly string[];
+  /** Lifetime of the policy in seconds (default: until removed). */
+  readonly expiresIn?: number;
+}
+
+/** Which audit entries `delegator.audit` returns; every field narrows. */
+export interface AuditQuery {
+  readonly since?: Date;
+  readonly until?: Date;
+  readonly requestId?: string;
+  /** Entries this principal (or `'owner'`) did or that concern it. */
+  readonly principal?: string;
+  readonly kind?: AuditKind;
+  readonly limit?: number;
+}
+
+/** An agent session the Delegator can hand a grantor's new token to. */
+export interface AttachableSession {
+  readonly principal: string;
+  readonly token: string;
+  updateDelegation(token: string): void;
+}

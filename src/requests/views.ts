@@ -1,0 +1,219 @@
+/**
+ * The public views of stored records: what `get`, `inbox`, `subscribe`, `policies` and `audit`
+ * return. Times become `Date`s; the requester's token, a credential, is never shown, only the
+ * chain read from it (who gave what to whom) so a grantor can judge the request. The outcome
+ * of an approved request does carry the new token: the views are for the holder of the
+ * Delegator (the owner's harness) and for the grantor who decided.
+ */
+import { inspectToken, type TokenBlock } from '../delegation/index.js';
+import type { Containment } from '../scope/index.js';
+import type { PermissionOutcome, PermissionTicket } from '../tools/broker.js';
+import type { AuditQuery } from './options.js';
+import type {
+  AuditEntry,
+  AuditFilter,
+  AuditKind,
+  Json,
+  PolicyRecord,
+  RequestRecord,
+  RequestStatus,
+  StoredOutcome,
+} from './model.js';
+
+/** A permission request as its grantor and the owner see it. */
+export interface PermissionRequestView {
+  readonly id: string;
+  readonly status: RequestStatus;
+  /** Who asks: the principal of the requester's token. */
+  readonly requester: string;
+  /** Whom it is addressed to: `'owner'` or the principal that wrote the requester's last block. */
+  readonly grantor: string;
+  readonly reason: string;
+  /** The conditions asked for (canonical texts), a conjunction. */
+  readonly scope: readonly string[];
+  /** The requester's delegation chain, block by block (read from the token it asked with). */
+  readonly chain: readonly TokenBlock[];
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+  /** The request this one escalates, if it is a linked request. */
+  readonly escalationOf: string | null;
+  /** The linked request this one was escalated to, if it was. */
+  readonly escalatedTo: string | null;
+  readonly outcome: PermissionOutcome | null;
+  readonly decidedBy: string | null;
+  readonly decidedAt: Date | null;
+  /** The standing policy that decided it, if one did. */
+  readonly policyId: string | null;
+}
+
+/**
+ * A request in a grantor's inbox, with the algebra's verdict against that grantor's own
+ * authority: `{ contained: true }` (it can approve), `{ contained: false, witness }` (a request
+ * the requested scope allows and the grantor's token refuses: escalate), or `'unknown'` (treat
+ * as not contained).
+ */
+export interface InboxItem extends PermissionRequestView {
+  readonly verdict: Containment;
+}
+
+/** A standing policy. */
+export interface PolicyView {
+  readonly id: string;
+  readonly grantor: string;
+  readonly effect: 'approve' | 'deny';
+  readonly scope: readonly string[];
+  readonly createdAt: Date;
+  readonly expiresAt: Date | null;
+}
+
+/** One audit entry. */
+export interface AuditRecord {
+  readonly seq: number;
+  readonly at: Date;
+  readonly kind: AuditKind;
+  readonly actor: string;
+  readonly subject: string | null;
+  readonly requestId: string | null;
+  readonly details: { readonly [key: string]: Json };
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+/**
+ * The public form of a stored outcome (times as `Date`s).
+ *
+ * @example
+ * ```ts
+ * outcomeView({ status: 'denied', reason: 'no' }); // { status: 'denied', reason: 'no' }
+ * ```
+ */
+export function outcomeView(outcome: StoredOutcome): PermissionOutcome {
+  switch (outcome.status) {
+    case 'approved':
+      return outcome.expiresAt === null
+        ? { status: 'approved', token: outcome.token, scope: outcome.scope }
+        : {
+            status: 'approved',
+            token: outcome.token,
+            scope: outcome.scope,
+            expiresAt: new Date(outcome.expiresAt),
+          };
+    case 'denied':
+      return { status: 'denied', reason: outcome.reason };
+    case 'expired':
+      return { status: 'expired' };
+    case 'cancelled':
+      return { status: 'cancelled' };
+  }
+}
+
+/**
+ * The requester's ticket for a request.
+ *
+ * @example
+ * ```ts
+ * return ticketView(record); // { id, status, interval, expiresAt }
+ * ```
+ */
+export function ticketView(record: RequestRecord): PermissionTicket {
+  return {
+    id: record.id,
+    status: record.status,
+    interval: record.interval,
+    expiresAt: new Date(record.expiresAt),
+  };
+}
+
+/**
+ * The grantor's and owner's view of a request: the chain read from the requester's token,
+ * never the token itself.
+ *
+ * @example
+ * ```ts
+ * const view = requestView(record);
+ * console.log(view.chain.map((b) => `${b.grantor} → ${b.grantee}`));
+ * ```
+ */
+export function requestView(record: RequestRecord): PermissionRequestView {
+  let chain: readonly TokenBlock[];
+  try {
+    chain = inspectToken(record.token).blocks;
+  } catch {
+    chain = [];
+  }
+  return {
+    id: record.id,
+    status: record.status,
+    requester: record.requester,
+    grantor: record.grantor,
+    reason: record.reason,
+    scope: record.scope,
+    chain,
+    createdAt: new Date(record.createdAt),
+    expiresAt: new Date(record.expiresAt),
+    escalationOf: record.escalationOf,
+    escalatedTo: record.escalation?.linkedId ?? null,
+    outcome: record.outcome === null ? null : outcomeView(record.outcome),
+    decidedBy: record.decidedBy,
+    decidedAt: record.decidedAt === null ? null : new Date(record.decidedAt),
+    policyId: record.policyId,
+  };
+}
+
+/**
+ * The public view of a policy (its grantor's token is not shown).
+ *
+ * @example
+ * ```ts
+ * const views = (await store.listPolicies('owner')).map(policyView);
+ * ```
+ */
+export function policyView(policy: PolicyRecord): PolicyView {
+  return {
+    id: policy.id,
+    grantor: policy.grantor,
+    effect: policy.effect,
+    scope: policy.scope,
+    createdAt: new Date(policy.createdAt),
+    expiresAt: policy.expiresAt === null ? null : new Date(policy.expiresAt),
+  };
+}
+
+/**
+ * The public view of an audit entry (its time as a `Date`).
+ *
+ * @example
+ * ```ts
+ * const records = (await store.queryAudit({ requestId })).map(auditView);
+ * ```
+ */
+export function auditView(entry: AuditEntry): AuditRecord {
+  return { ...entry, at: new Date(entry.at) };
+}
+
+/**
+ * The store filter for a public audit query (dates become milliseconds).
+ *
+ * @example
+ * ```ts
+ * await store.queryAudit(auditFilter({ since: new Date(Date.now() - 3_600_000), principal: 'coder' }));
+ * ```
+ */
+export function auditFilter(query: AuditQuery): AuditFilter {
+  if (typeof query !== 'object' || query === null) throw new TypeError('query must be an object');
+  return {
+    ...(query.since === undefined ? {} : { since: dateMs(query.since, 'query.since') }),
+    ...(query.until === undefined ? {} : { until: dateMs(query.until, 'query.until') }),
+    ...(query.requestId === undefined ? {} : { requestId: query.requestId }),
+    ...(query.principal === undefined ? {} : { principal: query.principal }),
+    ...(query.kind === undefined ? {} : { kind: query.kind }),
+    ...(query.limit === undefined ? {} : { limit: query.limit }),
+  };
+}
+
+function dateMs(value: unknown, name: string): number {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+    throw new TypeError(`${name} must be a valid Date`);
+  }
+  return value.getTime();
+}

@@ -1,0 +1,183 @@
+/**
+ * Deterministic automata for glob patterns and for the `..`-segment rule, over Unicode code
+ * points, for the string solver. A glob's automaton is the subset construction of its position
+ * automaton (position i = "the first i tokens matched"), built lazily: a state is created only
+ * when a search reaches it, so `**a?????` costs only the subsets actually explored, and the
+ * number of states per glob is capped (`maxGlobStates`). Automata are shared across calls in a
+ * bounded cache keyed by pattern. Code points that a pattern never names behave alike, so
+ * transitions are cached per *class* (a named code point, `/`, or "any other").
+ */
+import { BoundedCache } from '../../_lru.js';
+import { parseGlob } from '../glob.js';
+import type { GlobToken } from '../glob.js';
+import type { Budget } from './limits.js';
+import { LimitExceeded } from './limits.js';
+
+const SLASH = 0x2f;
+const DOT = 0x2e;
+/** The transition class of every code point a pattern does not name (and is not `/`). */
+const OTHER = -1;
+
+/** What a state says about every non-empty continuation: always accepted, never, or it depends. */
+export type Fate = boolean | null;
+
+/** The lazily built automaton of one glob pattern. State 0 is the start. */
+export class GlobAutomaton {
+  readonly pattern: string;
+  /** Code points that occur as literal characters in the pattern. */
+  readonly named: ReadonlySet<number>;
+  readonly #tokens: readonly GlobToken[];
+  readonly #sets: number[][] = [];
+  readonly #ids = new Map<string, number>();
+  readonly #next: Map<number, number>[] = [];
+  readonly #accepting: boolean[] = [];
+  readonly #fate: Fate[] = [];
+  /** Positions from which the rest of the pattern matches everything (all stars, one a globstar). */
+  readonly #acceptsAllFrom: boolean[];
+
+  constructor(pattern: string) {
+    this.pattern = pattern;
+    this.#tokens = parseGlob(pattern);
+    const named = new Set<number>();
+    for (const t of this.#tokens) if (t.kind === 'char') named.add(t.char.codePointAt(0) as number);
+    this.named = named;
+    const n = this.#tokens.length;
+    this.#acceptsAllFrom = new Array<boolean>(n + 1).fill(false);
+    let allStars = true;
+    let sawGlobstar = false;
+    for (let i = n - 1; i >= 0; i--) {
+      const kind = this.#tokens[i]?.kind;
+      allStars = allStars && (kind === 'star' || kind === 'globstar');
+      sawGlobstar = sawGlobstar || kind === 'globstar';
+      this.#acceptsAllFrom[i] = allStars && sawGlobstar;
+    }
+    this.#intern(this.#close([0]), undefined);
+  }
+
+  get stateCount(): number {
+    return this.#sets.length;
+  }
+
+  accepting(state: number): boolean {
+    return this.#accepting[state] === true;
+  }
+
+  fate(state: number): Fate {
+    return this.#fate[state] ?? null;
+  }
+
+  /** The state after reading code point `cp` in `state`. */
+  step(state: number, cp: number, budget: Budget | undefined): number {
+    const cls = this.named.has(cp) || cp === SLASH ? cp : OTHER;
+    const row = this.#next[state] as Map<number, number>;
+    const hit = row.get(cls);
+    if (hit !== undefined) return hit;
+    const out: number[] = [];
+    for (const i of this.#sets[state] as number[]) {
+      const t = this.#tokens[i];
+      if (t === undefined) continue;
+      switch (t.kind) {
+        case 'char':
+          if (cls === cp && t.char.codePointAt(0) === cp) out.push(i + 1);
+          break;
+        case 'one':
+          if (cp !== SLASH) out.push(i + 1);
+          break;
+        case 'star':
+          if (cp !== SLASH) out.push(i);
+          break;
+        case 'globstar':
+          out.push(i);
+          break;
+      }
+    }
+    const id = this.#intern(this.#close(out), budget);
+    row.set(cls, id);
+    return id;
+  }
+
+  /** Whether the whole of `value` matches (the `..` rule is not applied here). */
+  matches(value: string): boolean {
+    let state = 0;
+    for (const ch of value) {
+      state = this.step(state, ch.codePointAt(0) as number, undefined);
+      if (this.#fate[state] !== null) return this.#fate[state] as boolean;
+    }
+    return this.accepting(state);
+  }
+
+  /** Adds the epsilon moves over stars: a star may match the empty run. */
+  #close(positions: readonly number[]): number[] {
+    const seen = new Set<number>();
+    const stack = [...positions];
+    while (stack.length > 0) {
+      const i = stack.pop() as number;
+      if (seen.has(i)) continue;
+      seen.add(i);
+      const kind = this.#tokens[i]?.kind;
+      if (kind === 'star' || kind === 'globstar') stack.push(i + 1);
+    }
+    return [...seen].sort((a, b) => a - b);
+  }
+
+  #intern(set: number[], budget: Budget | undefined): number {
+    const key = set.join(',');
+    const known = this.#ids.get(key);
+    if (known !== undefined) return known;
+    if (budget !== undefined) {
+      budget.tick();
+      if (this.#sets.length >= budget.limits.maxGlobStates) {
+        throw new LimitExceeded(
+          `the automaton of the glob ${JSON.stringify(this.pattern)} needs more than maxGlobStates = ${budget.limits.maxGlobStates} states`,
+        );
+      }
+    }
+    const id = this.#sets.length;
+    this.#sets.push(set);
+    this.#ids.set(key, id);
+    this.#next.push(new Map());
+    const n = this.#tokens.length;
+    this.#accepting.push(set.includes(n));
+    this.#fate.push(
+      set.length === 0 ? false : set.some((i) => this.#acceptsAllFrom[i] === true) ? true : null,
+    );
+    return id;
+  }
+}
+
+const automata = new BoundedCache<string, GlobAutomaton>(512);
+
+/** The shared automaton of `pattern`. */
+export function globAutomaton(pattern: string): GlobAutomaton {
+  let a = automata.get(pattern);
+  if (a === undefined) {
+    a = new GlobAutomaton(pattern);
+    automata.set(pattern, a);
+  }
+  return a;
+}
+
+/**
+ * The `..`-segment automaton: 0 at a segment start, 1 after a leading `.`, 2 after a leading
+ * `..`, 3 inside any other segment, 4 once a `..` segment has been closed by `/` (absorbing).
+ * A string has a `..` segment exactly when it ends in state 2 or 4.
+ */
+export const DOTDOT_START = 0;
+
+export function dotdotStep(state: number, cp: number): number {
+  if (state === 4) return 4;
+  if (cp === SLASH) return state === 2 ? 4 : 0;
+  if (cp === DOT) return state === 0 ? 1 : state === 1 ? 2 : 3;
+  return 3;
+}
+
+export function dotdotAccepting(state: number): boolean {
+  return state === 2 || state === 4;
+}
+
+export function dotdotFate(state: number): Fate {
+  return state === 4 ? true : null;
+}
+
+/** The code points the `..` automaton tells apart from "any other". */
+export const DOTDOT_NAMED: readonly number[] = [SLASH, DOT];

@@ -1,0 +1,197 @@
+/**
+ * The tool runner: the resource server that every tool call goes through.
+ *
+ * It holds the registry and the owner's root keys, and binds agents to delegations. It never
+ * needs the network to decide a call: the token and the root keys decide it, offline. The
+ * clock is injected (`now`), so expiry is testable without waiting.
+ */
+import { assertFunction, assertObject, describe } from '../_assert.js';
+import {
+  principalProblem,
+  RootKey,
+  RootKeyring,
+  verifyDelegation,
+  type RootKeys,
+} from '../delegation/index.js';
+import { DEFAULT_ARGUMENT_LIMITS, type ArgumentLimits } from './arguments.js';
+import type { PermissionBroker } from './broker.js';
+import { PrincipalMismatchError } from './errors.js';
+import {
+  buildRegistry,
+  type RegisteredTool,
+  type ToolDefinition,
+  type ToolInputSchema,
+} from './registry.js';
+import { AgentSession } from './session.js';
+
+/**
+ * Options of `createToolRunner`.
+ *
+ * @example
+ * ```ts
+ * createToolRunner({ rootKeys: ring, tools, broker: delegator, now: () => clock.now() });
+ * ```
+ */
+export interface ToolRunnerOptions {
+  /** The root keys that delegations must verify under. */
+  readonly rootKeys: RootKeys;
+  /** The tools; names must be unique. Schemas are compiled here, once. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each tool has its own argument type
+  readonly tools: readonly ToolDefinition<any, any>[];
+  /** Routes permission requests to grantors (the requests layer's Delegator). Optional. */
+  readonly broker?: PermissionBroker;
+  /** The clock used for `time` conditions and expiry. Default: `() => new Date()`. */
+  readonly now?: () => Date;
+  /** Bounds on each call's arguments. Default `DEFAULT_ARGUMENT_LIMITS`. */
+  readonly argumentLimits?: Partial<ArgumentLimits>;
+}
+
+/**
+ * A registered tool as agents see it.
+ *
+ * @example
+ * ```ts
+ * for (const t of runner.tools) console.log(t.name, t.description);
+ * ```
+ */
+export interface ToolDescription {
+  readonly name: string;
+  readonly description: string;
+  readonly inputSchema: ToolInputSchema;
+}
+
+/**
+ * What `startAgent` needs.
+ *
+ * @example
+ * ```ts
+ * runner.startAgent({ principal: 'planner', token });
+ * ```
+ */
+export interface StartAgentOptions {
+  /** The agent's principal; must be the one the token's last `to` marker names. */
+  readonly principal: string;
+  /** The agent's delegation (token text). */
+  readonly token: string;
+}
+
+/** @internal What sessions share with their runner. */
+export interface RunnerContext {
+  readonly rootKeys: RootKeys;
+  readonly registry: ReadonlyMap<string, RegisteredTool>;
+  readonly broker: PermissionBroker | undefined;
+  readonly now: () => Date;
+  readonly argumentLimits: ArgumentLimits;
+  readonly startAgent: (options: StartAgentOptions) => AgentSession;
+}
+
+/**
+ * A tool runner. Create one with `createToolRunner`.
+ *
+ * @example
+ * ```ts
+ * const runner: ToolRunner = createToolRunner({ rootKeys: ring, tools });
+ * const planner = runner.startAgent({ principal: 'planner', token });
+ * ```
+ */
+export interface ToolRunner {
+  /** Every registered tool, in registration order. */
+  readonly tools: readonly ToolDescription[];
+  /**
+   * Binds an agent to its delegation. The token must verify under the runner's keys (else
+   * `TokenInvalidError`) and be delegated to `principal` (else `PrincipalMismatchError`); a
+   * bearer token (minted without `to`) may be bound to any principal.
+   */
+  startAgent(options: StartAgentOptions): AgentSession;
+}
+
+/**
+ * Creates a tool runner over a set of tools.
+ *
+ * @example
+ * ```ts
+ * const runner = createToolRunner({ rootKeys: ring, tools: [readFileTool, transferTool] });
+ * const token = mintDelegation(ring, { to: 'planner', conditions: ['tool ~ "fs.*"'] });
+ * const planner = runner.startAgent({ principal: 'planner', token });
+ * console.log(planner.discoverTools());
+ * const text = await planner.invoke('fs.read', { path: '/repo/README.md' });
+ * ```
+ */
+export function createToolRunner(options: ToolRunnerOptions): ToolRunner {
+  assertObject(options, 'options');
+  assertRootKeys(options.rootKeys, 'options.rootKeys');
+  const registry = buildRegistry(options.tools);
+  const broker = options.broker;
+  if (broker !== undefined) {
+    assertObject(broker, 'options.broker');
+    for (const method of ['request', 'awaitResponse', 'poll']) {
+      assertFunction(
+        (broker as unknown as Record<string, unknown>)[method],
+        `options.broker.${method}`,
+      );
+    }
+  }
+  const now = options.now ?? (() => new Date());
+  assertFunction(now, 'options.now');
+  const argumentLimits = resolveArgumentLimits(options.argumentLimits);
+  // A copy of an array of keys: the runner's key set must not change behind its back.
+  const rootKeys: RootKeys =
+    options.rootKeys instanceof RootKeyring
+      ? options.rootKeys
+      : Object.freeze([...options.rootKeys]);
+
+  const tools = Object.freeze(
+    [...registry.values()].map((t) =>
+      Object.freeze({ name: t.name, description: t.description, inputSchema: t.inputSchema }),
+    ),
+  );
+
+  const startAgent = (start: StartAgentOptions): AgentSession => {
+    assertObject(start, 'options');
+    const { principal, token } = start;
+    if (typeof principal !== 'string')
+      throw new TypeError(`options.principal must be a string, got ${describe(principal)}`);
+    const problem = principalProblem(principal);
+    if (problem !== undefined) throw new RangeError(`options.principal ${problem}`);
+    if (typeof token !== 'string')
+      throw new TypeError(`options.token must be a string, got ${describe(token)}`);
+    const verified = verifyDelegation(token, { rootKeys });
+    if (verified.principal !== null && verified.principal !== principal) {
+      throw new PrincipalMismatchError(principal, verified.principal);
+    }
+    return new AgentSession(context, principal, token, verified.delegationId);
+  };
+
+  const context: RunnerContext = { rootKeys, registry, broker, now, argumentLimits, startAgent };
+  return Object.freeze({ tools, startAgent });
+}
+
+function assertRootKeys(value: unknown, name: string): asserts value is RootKeys {
+  if (value instanceof RootKeyring) return;
+  if (!Array.isArray(value)) {
+    throw new TypeError(
+      `${name} must be a RootKeyring or an array of RootKey, got ${describe(value)}`,
+    );
+  }
+  value.forEach((key: unknown, i) => {
+    if (!(key instanceof RootKey))
+      throw new TypeError(`${name}[${i}] must be a RootKey, got ${describe(key)}`);
+  });
+}
+
+function resolveArgumentLimits(value: unknown): ArgumentLimits {
+  if (value === undefined) return DEFAULT_ARGUMENT_LIMITS;
+  assertObject(value, 'options.argumentLimits');
+  const limits: Record<string, number> = { ...DEFAULT_ARGUMENT_LIMITS };
+  for (const [key, v] of Object.entries(value)) {
+    if (!(key in DEFAULT_ARGUMENT_LIMITS))
+      throw new TypeError(`options.argumentLimits.${key} is not an argument limit`);
+    if (v === undefined) continue;
+    if (typeof v !== 'number')
+      throw new TypeError(`options.argumentLimits.${key} must be a number, got ${describe(v)}`);
+    if (!Number.isSafeInteger(v) || v <= 0)
+      throw new RangeError(`options.argumentLimits.${key} must be a positive integer`);
+    limits[key] = v;
+  }
+  return Object.freeze(limits) as unknown as ArgumentLimits;
+}

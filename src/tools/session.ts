@@ -1,0 +1,335 @@
+/**
+ * An agent session: one principal bound to one delegation, and everything that agent does
+ * through the runner — discover tools, invoke them, delegate to subagents, and ask for more
+ * authority through the permission broker.
+ *
+ * `invoke` runs the steps in a fixed order and stops at the first that refuses: the tool must
+ * be registered, the arguments must be JSON within limits and conform to the tool's schema
+ * (both before any policy runs), then the token must authorize the call. Only then does the
+ * handler run, with the frozen snapshot of arguments that was authorized. There is no prompt and
+ * no pause: a denied call rejects at once with `PermissionDenied`, and asking for more is a
+ * separate, asynchronous step (`requestPermission`).
+ */
+import { assertObject, assertString, describe } from '../_assert.js';
+import {
+  accessForTool,
+  authorize,
+  delegate,
+  normalizeConditions,
+  verifyDelegation,
+  type AuthorizationFailure,
+  type DelegationResult,
+  type DelegationWarning,
+} from '../delegation/index.js';
+import { snapshotArguments } from './arguments.js';
+import type { PermissionOutcome, PermissionTicket, PollAnswer } from './broker.js';
+import {
+  InvalidArgumentsError,
+  NoBrokerError,
+  PermissionDenied,
+  PrincipalMismatchError,
+  UnknownToolError,
+} from './errors.js';
+import type { ToolInputSchema } from './registry.js';
+import type { RunnerContext } from './runner.js';
+
+/**
+ * A tool as one session sees it: never hidden, always with its status under the delegation.
+ *
+ * @example
+ * ```ts
+ * for (const t of session.discoverTools()) console.log(t.name, t.status, t.condition ?? '');
+ * ```
+ */
+export interface ToolStatus {
+  readonly name: string;
+  readonly description: string;
+  readonly inputSchema: ToolInputSchema;
+  /**
+   * `allowed`: every call is permitted (schema permitting). `denied`: no call is. `conditional`:
+   * calls whose arguments satisfy `condition` are.
+   */
+  readonly status: 'allowed' | 'denied' | 'conditional';
+  /** For `conditional`: the condition left on `args` once the tool and time are fixed. */
+  readonly condition?: string;
+  /** For `denied`: the caveats that exclude the tool. */
+  readonly failures?: readonly AuthorizationFailure[];
+}
+
+/**
+ * What `session.delegate` and `session.startSubagent` take.
+ *
+ * @example
+ * ```ts
+ * session.startSubagent({ to: 'coder', conditions: ['tool == "fs.read"'], expiresIn: 600 });
+ * ```
+ */
+export interface SubagentOptions {
+  /** The subagent's principal. */
+  readonly to: string;
+  /** Conditions (DSL texts) the subagent's token adds; they can only narrow. */
+  readonly conditions: readonly string[];
+  /** Lifetime in seconds, written into the token as `time < …`. */
+  readonly expiresIn?: number;
+}
+
+/**
+ * What `session.requestPermission` takes.
+ *
+ * @example
+ * ```ts
+ * await session.requestPermission({ scope: ['tool == "fs.write"'], reason: 'save the fix', expiresIn: 900 });
+ * ```
+ */
+export interface PermissionRequestOptions {
+  /** The scope asked for: one condition or a conjunction of them. */
+  readonly scope: string | readonly string[];
+  /** Why; shown to the grantor. */
+  readonly reason: string;
+  /** Lifetime of the request in seconds. */
+  readonly expiresIn?: number;
+}
+
+/**
+ * An agent bound to a delegation. Obtain one from `runner.startAgent` or
+ * `session.startSubagent`.
+ *
+ * @example
+ * ```ts
+ * const planner = runner.startAgent({ principal: 'planner', token });
+ * for (const t of planner.discoverTools()) console.log(t.name, t.status, t.condition ?? '');
+ * try { await planner.invoke('bank.transfer', { to: 'bob', amount: 500 }); }
+ * catch (err) { if (err instanceof PermissionDenied) console.log(err.decision.needed); }
+ * ```
+ */
+export class AgentSession {
+  /** The principal this session acts as. */
+  readonly principal: string;
+  readonly #context: RunnerContext;
+  #token: string;
+  #delegationId: string;
+
+  /** @internal Use `runner.startAgent`. */
+  constructor(context: RunnerContext, principal: string, token: string, delegationId: string) {
+    this.#context = context;
+    this.principal = principal;
+    this.#token = token;
+    this.#delegationId = delegationId;
+  }
+
+  /** The session's current delegation (token text). */
+  get token(): string {
+    return this.#token;
+  }
+
+  /** The delegation id of the current token. */
+  get delegationId(): string {
+    return this.#delegationId;
+  }
+
+  /**
+   * Every registered tool with its status under the current delegation and clock. Discovery
+   * never hides a tool: an agent must be able to see what it could ask for.
+   *
+   * @example
+   * ```ts
+   * session.discoverTools();
+   * // [{ name: 'fs.read', status: 'conditional', condition: 'args.path ~ "/repo/**"', … },
+   * //  { name: 'bank.transfer', status: 'denied', failures: [ … ], … }]
+   * ```
+   */
+  discoverTools(): ToolStatus[] {
+    const { registry, rootKeys, now } = this.#context;
+    const time = now();
+    return [...registry.values()].map((tool) => {
+      const access = accessForTool(this.#token, tool.name, { rootKeys, now: time });
+      const base = {
+        name: tool.name,
+        description: tool.description,
+        inputSchema: tool.inputSchema,
+      };
+      if (access.status === 'conditional')
+        return { ...base, status: access.status, condition: access.condition };
+      if (access.status === 'denied')
+        return { ...base, status: access.status, failures: access.failures };
+      return { ...base, status: access.status };
+    });
+  }
+
+  /**
+   * Calls a tool. Resolves to the handler's result; rejects with `UnknownToolError`,
+   * `InvalidArgumentsError` (both before any policy runs), `TokenInvalidError`, or
+   * `PermissionDenied` carrying the decision — in every one of those cases the handler did
+   * not run.
+   *
+   * @example
+   * ```ts
+   * const balance = await session.invoke('bank.list', { account: 'checking' });
+   * ```
+   */
+  async invoke(tool: string, args: Readonly<Record<string, unknown>> = {}): Promise<unknown> {
+    assertString(tool, 'tool');
+    const { registry, rootKeys, now, argumentLimits } = this.#context;
+    const registered = registry.get(tool);
+    if (registered === undefined) throw new UnknownToolError(tool);
+    const snapshot = snapshotArguments(args, argumentLimits);
+    if (!snapshot.ok) throw new InvalidArgumentsError(tool, [snapshot.problem]);
+    const problems = registered.validate(snapshot.value);
+    if (problems.length > 0) throw new InvalidArgumentsError(tool, problems);
+    const token = this.#token;
+    const decision = authorize(
+      token,
+      { tool, args: snapshot.value, principal: this.principal },
+      { rootKeys, now: now() },
+    );
+    if (!decision.allowed) throw new PermissionDenied(tool, decision);
+    return await registered.handler(snapshot.value as never, {
+      tool,
+      principal: this.principal,
+      delegationId: decision.delegationId,
+    });
+  }
+
+  /**
+   * Derives a token for a subagent from this session's token: the `to` marker and the
+   * conditions are appended, so the subagent can never do what this session cannot.
+   * `warnings` reports conditions that leave the new scope empty (allowed, but useless).
+   *
+   * @example
+   * ```ts
+   * const { token } = planner.delegate({ to: 'coder', conditions: ['tool ~ "fs.*"'], expiresIn: 3600 });
+   * ```
+   */
+  delegate(options: SubagentOptions): DelegationResult {
+    assertObject(options, 'options');
+    return delegate(this.#token, {
+      to: options.to,
+      conditions: options.conditions,
+      ...(options.expiresIn === undefined ? {} : { expiresIn: options.expiresIn }),
+      now: this.#context.now(),
+    });
+  }
+
+  /**
+   * `delegate`, then `startAgent` for the subagent on the same runner.
+   *
+   * @example
+   * ```ts
+   * const { session: coder } = planner.startSubagent({ to: 'coder', conditions: ['tool == "fs.read"'] });
+   * await coder.invoke('fs.read', { path: 'src/index.ts' });
+   * ```
+   */
+  startSubagent(options: SubagentOptions): {
+    readonly session: AgentSession;
+    readonly token: string;
+    readonly warnings: readonly DelegationWarning[];
+  } {
+    const { token, warnings } = this.delegate(options);
+    return { session: this.#context.startAgent({ principal: options.to, token }), token, warnings };
+  }
+
+  /**
+   * Swaps in a newer token for this principal (for instance one a grantor approved). It must
+   * verify under the runner's keys (`TokenInvalidError`) and its last `to` marker must name this
+   * session's principal (`PrincipalMismatchError`); otherwise the old token stays.
+   *
+   * @example
+   * ```ts
+   * session.updateDelegation(approvedToken);
+   * ```
+   */
+  updateDelegation(token: string): void {
+    assertString(token, 'token');
+    const verified = verifyDelegation(token, { rootKeys: this.#context.rootKeys });
+    if (verified.principal !== this.principal)
+      throw new PrincipalMismatchError(this.principal, verified.principal);
+    this.#token = token;
+    this.#delegationId = verified.delegationId;
+  }
+
+  /**
+   * Asks the grantor for more authority, asynchronously; returns the ticket at once. The
+   * scope's conditions are checked to parse before anything is sent.
+   *
+   * @example
+   * ```ts
+   * const ticket = await session.requestPermission({ scope: denial.decision.needed.scope, reason: 'pay the invoice' });
+   * const outcome = await session.awaitResponse(ticket.id);
+   * ```
+   */
+  async requestPermission(options: PermissionRequestOptions): Promise<PermissionTicket> {
+    assertObject(options, 'options');
+    const list: unknown = typeof options.scope === 'string' ? [options.scope] : options.scope;
+    if (!Array.isArray(list))
+      throw new TypeError(
+        `options.scope must be a string or an array of strings, got ${describe(list)}`,
+      );
+    const scope = normalizeConditions(list, 'options.scope');
+    if (scope.length === 0) throw new RangeError('options.scope must name at least one condition');
+    assertString(options.reason, 'options.reason');
+    if (options.reason.trim() === '') throw new RangeError('options.reason must not be empty');
+    const { expiresIn } = options;
+    if (
+      expiresIn !== undefined &&
+      (typeof expiresIn !== 'number' || !(expiresIn > 0) || !Number.isFinite(expiresIn))
+    ) {
+      throw new RangeError('options.expiresIn must be a positive number of seconds');
+    }
+    const broker = this.#broker();
+    return broker.request({
+      token: this.#token,
+      principal: this.principal,
+      scope,
+      reason: options.reason,
+      ...(expiresIn === undefined ? {} : { expiresIn }),
+    });
+  }
+
+  /**
+   * Waits for the answer to a request. On approval the new token is installed (as by
+   * `updateDelegation`) before the promise resolves, so the next `invoke` uses it.
+   *
+   * @example
+   * ```ts
+   * const outcome = await session.awaitResponse(ticket.id, { signal: AbortSignal.timeout(60_000) });
+   * if (outcome.status === 'denied') console.log(outcome.reason);
+   * ```
+   */
+  async awaitResponse(
+    id: string,
+    options: { readonly signal?: AbortSignal } = {},
+  ): Promise<PermissionOutcome> {
+    assertString(id, 'id');
+    assertObject(options, 'options');
+    const broker = this.#broker();
+    const outcome = await broker.awaitResponse(
+      id,
+      options.signal === undefined ? {} : { signal: options.signal },
+    );
+    if (outcome.status === 'approved') this.updateDelegation(outcome.token);
+    return outcome;
+  }
+
+  /**
+   * Polls a request (RFC 8628 words). On approval the new token is installed before returning.
+   *
+   * @example
+   * ```ts
+   * const answer = await session.poll(ticket.id);
+   * if ('status' in answer) await session.invoke(tool, args);
+   * ```
+   */
+  async poll(id: string): Promise<PollAnswer> {
+    assertString(id, 'id');
+    const broker = this.#broker();
+    const answer = await broker.poll(id);
+    if ('status' in answer && answer.status === 'approved') this.updateDelegation(answer.token);
+    return answer;
+  }
+
+  #broker() {
+    const broker = this.#context.broker;
+    if (broker === undefined) throw new NoBrokerError();
+    return broker;
+  }
+}

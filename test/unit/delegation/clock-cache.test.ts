@@ -1,0 +1,51 @@
+// The CLOCK cache behind the authorization caches: bounded, and recently used entries survive.
+import { describe, expect, it } from 'vitest';
+import { ClockCache } from '../../../src/delegation/_clock-cache.js';
+
+describe('ClockCache', () => {
+  it('never holds more than max entries', () => {
+    const cache = new ClockCache<number, number>(3);
+    for (let i = 0; i < 100; i++) {
+      cache.set(i, i);
+      if (i % 2 === 0) cache.get(i);
+      expect(cache.size).toBeLessThanOrEqual(3);
+    }
+  });
+
+  it('gives a used entry a second chance and evicts an unused one', () => {
+    const cache = new ClockCache<string, number>(2);
+    cache.set('a', 1);
+    cache.set('b', 2);
+    expect(cache.get('a')).toBe(1);
+    cache.set('c', 3); // 'a' was used: 'b' goes
+    expect(cache.get('a')).toBe(1);
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('c')).toBe(3);
+  });
+
+  it('evicts even when every entry was used', () => {
+    const cache = new ClockCache<string, number>(2);
+    cache.set('a', 1);
+    cache.set('b', 2);
+    cache.get('a');
+    cache.get('b');
+    cache.set('c', 3);
+    expect(cache.size).toBe(2);
+    expect(cache.get('c')).toBe(3);
+  });
+
+  it('replaces a value and deletes by predicate', () => {
+    const cache = new ClockCache<string, number>(5);
+    cache.set('a', 1);
+    cache.set('a', 2);
+    cache.set('b', 3);
+    expect(cache.get('a')).toBe(2);
+    cache.deleteWhere((v) => v === 3);
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.size).toBe(1);
+  });
+
+  it.each([0, -1, 1.5, Number.NaN])('refuses max %s', (max) => {
+    expect(() => new ClockCache(max)).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,189 @@
+/**
+ * What only the SQLite store does: WAL mode and a private file, persistence across reopening,
+ * schema versioning, refusing other applications' files, an audit table that SQLite itself
+ * will not let anyone update or delete, tamper detection for those who go around it, and
+ * several connections sharing one file without breaking the chain or the compare-and-set.
+ */
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../../../src/requests/audit.js';
+import { RequestStoreError } from '../../../src/requests/errors.js';
+import { openSqliteStore } from '../../../src/requests/sqlite-store.js';
+import type { RequestStore } from '../../../src/requests/store.js';
+import { auditInput, pendingRecord } from './_records.js';
+
+let dir: string;
+let path: string;
+const open: RequestStore[] = [];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'mandate-sqlite-'));
+  path = join(dir, 'requests.db');
+});
+
+afterEach(async () => {
+  for (const s of open.splice(0)) await s.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function store(options?: Parameters<typeof openSqliteStore>[1]): RequestStore {
+  const s = openSqliteStore(path, options);
+  open.push(s);
+  return s;
+}
+
+describe('openSqliteStore', () => {
+  it('creates a private file in WAL mode with the current schema', () => {
+    store();
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const raw = new Database(path, { readonly: true });
+    try {
+      expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(raw.pragma('user_version', { simple: true })).toBe(1);
+      expect(raw.pragma('application_id', { simple: true })).toBe(0x6d6e6474);
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('keeps everything across closing and reopening', async () => {
+    const first = store();
+    const { record } = await first.createRequest(
+      pendingRecord({ scope: ['tool == "x"', 'args.n <= 3'] }),
+      (r) => [auditInput('request', { requestId: r.id })],
+    );
+    await first.transition({
+      id: record.id,
+      version: 1,
+      to: 'approved',
+      outcome: { status: 'approved', token: 'new-token', scope: ['tool == "x"'], expiresAt: 99 },
+      decidedBy: 'owner',
+      decidedAt: 50,
+      policyId: 'pol_x',
+      audit: [auditInput('approve', { requestId: record.id })],
+    });
+    await first.addPolicy(
+      {
+        id: 'pol_x',
+        grantor: 'owner',
+        effect: 'deny',
+        scope: ['tool ~ "shell.*"'],
+        token: null,
+        createdAt: 1,
+        expiresAt: 9,
+      },
+      auditInput('policy-add'),
+    );
+    await first.saveRootKey(
+      { id: 'k', secret: 's', createdAt: '2026-01-01T00:00:00.000Z' },
+      auditInput('key-add'),
+    );
+    await first.close();
+
+    const again = store();
+    expect(await again.getRequest(record.id)).toEqual({
+      ...record,
+      version: 2,
+      status: 'approved',
+      outcome: { status: 'approved', token: 'new-token', scope: ['tool == "x"'], expiresAt: 99 },
+      decidedBy: 'owner',
+      decidedAt: 50,
+      policyId: 'pol_x',
+    });
+    expect((await again.listPolicies()).map((p) => [p.id, p.effect, p.scope, p.expiresAt])).toEqual(
+      [['pol_x', 'deny', ['tool ~ "shell.*"'], 9]],
+    );
+    expect((await again.loadRootKeys()).map((k) => k.id)).toEqual(['k']);
+    expect(verifyAuditChain(await again.queryAudit({}))).toMatchObject({ ok: true, count: 4 });
+  });
+
+  it('refuses a schema newer than it understands', () => {
+    store();
+    const raw = new Database(path);
+    raw.pragma('user_version = 99');
+    raw.close();
+    expect(() => store()).toThrow(RequestStoreError);
+    expect(() => store()).toThrow(/newer than this library understands/);
+  });
+
+  it("refuses another application's database and a file that is not one", () => {
+    const raw = new Database(path);
+    raw.exec('CREATE TABLE notes (body TEXT)');
+    raw.close();
+    expect(() => store()).toThrow(/another application/);
+    writeFileSync(
+      path,
+      'this is not a database, just some text that is long enough to matter'.repeat(10),
+    );
+    expect(() => store()).toThrow(RequestStoreError);
+    expect(() => openSqliteStore(join(dir, 'missing', 'x.db'))).toThrow(RequestStoreError);
+  });
+
+  it('checks its arguments', () => {
+    expect(() => openSqliteStore('')).toThrow(TypeError);
+    expect(() => openSqliteStore(':memory:')).toThrow(TypeError);
+    expect(() => openSqliteStore(path, { busyTimeoutMs: -1 })).toThrow(RangeError);
+    expect(() => openSqliteStore(path, { synchronous: 'off' as 'full' })).toThrow(RangeError);
+  });
+
+  it('will not update or delete audit entries, and a forged edit breaks the chain', async () => {
+    const s = store();
+    await s.appendAudit([
+      auditInput('mint'),
+      auditInput('request', { details: { reason: 'a' } }),
+      auditInput('approve'),
+    ]);
+    const raw = new Database(path);
+    try {
+      expect(() => raw.prepare("UPDATE audit SET actor = 'mallory' WHERE seq = 2").run()).toThrow(
+        /append-only/,
+      );
+      expect(() => raw.prepare('DELETE FROM audit WHERE seq = 3').run()).toThrow(/append-only/);
+      raw.exec('DROP TRIGGER audit_no_update');
+      raw.prepare(`UPDATE audit SET details = '{"reason":"b"}' WHERE seq = 2`).run();
+    } finally {
+      raw.close();
+    }
+    expect(verifyAuditChain(await s.queryAudit({}))).toEqual({
+      ok: false,
+      seq: 2,
+      problem: 'content does not match its hash',
+    });
+  });
+
+  it('shares one file between connections: one chain, one winner per decision', async () => {
+    const a = store();
+    const b = store();
+    const { record } = await a.createRequest(pendingRecord(), () => [auditInput('request')]);
+    const seenByB = await b.createRequest(
+      pendingRecord({ idempotencyKey: record.idempotencyKey }),
+      () => [],
+    );
+    expect(seenByB).toMatchObject({ created: false, record: { id: record.id } });
+    const [viaA, viaB] = await Promise.all([
+      a.transition({ id: record.id, version: 1, to: 'approved', audit: [auditInput('approve')] }),
+      b.transition({ id: record.id, version: 1, to: 'denied', audit: [auditInput('deny')] }),
+    ]);
+    expect([viaA, viaB].filter((r) => r !== undefined).length).toBe(1);
+    for (let i = 0; i < 10; i++)
+      await (i % 2 === 0 ? a : b).appendAudit([auditInput('mint', { at: i })]);
+    expect(verifyAuditChain(await b.queryAudit({}))).toMatchObject({ ok: true, count: 12 });
+  });
+
+  it('reports a locked database as a store error after the busy timeout', async () => {
+    const s = store({ busyTimeoutMs: 0 });
+    const raw = new Database(path);
+    raw.exec('BEGIN IMMEDIATE');
+    try {
+      await expect(s.appendAudit([auditInput('mint')])).rejects.toMatchObject({
+        code: 'ERR_REQUEST_STORE',
+      });
+    } finally {
+      raw.exec('ROLLBACK');
+      raw.close();
+    }
+  });
+});

@@ -1,0 +1,306 @@
+/**
+ * The store contract, run against both built-in stores: idempotency among open requests,
+ * compare-and-set transitions, escalation as one step, the hash-chained append-only audit log
+ * and its queries, first sightings, policies and root keys.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../../../src/requests/audit.js';
+import { createMemoryStore } from '../../../src/requests/memory-store.js';
+import { openSqliteStore } from '../../../src/requests/sqlite-store.js';
+import type { RequestStore } from '../../../src/requests/store.js';
+import { auditInput, pendingRecord } from './_records.js';
+
+const dirs: string[] = [];
+const stores: RequestStore[] = [];
+
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function sqlite(): RequestStore {
+  const dir = mkdtempSync(join(tmpdir(), 'mandate-store-'));
+  dirs.push(dir);
+  const store = openSqliteStore(join(dir, 'requests.db'));
+  stores.push(store);
+  return store;
+}
+
+function memory(): RequestStore {
+  const store = createMemoryStore();
+  stores.push(store);
+  return store;
+}
+
+describe.each([
+  ['memory', memory],
+  ['sqlite', sqlite],
+])('%s store', (_name, make) => {
+  it('creates a request once per idempotency key while it is open', async () => {
+    const store = make();
+    const first = await store.createRequest(pendingRecord({ idempotencyKey: 'k' }), (r) => [
+      auditInput('request', { requestId: r.id }),
+    ]);
+    expect(first.created).toBe(true);
+    const again = await store.createRequest(pendingRecord({ idempotencyKey: 'k' }), () => [
+      auditInput('request'),
+    ]);
+    expect(again).toMatchObject({ created: false, record: { id: first.record.id } });
+    expect(await store.lastAuditSeq()).toBe(1);
+
+    await store.transition({
+      id: first.record.id,
+      version: 1,
+      to: 'cancelled',
+      outcome: { status: 'cancelled' },
+      audit: [],
+    });
+    const third = await store.createRequest(pendingRecord({ idempotencyKey: 'k' }), () => []);
+    expect(third.created).toBe(true);
+    expect(third.record.id).not.toBe(first.record.id);
+  });
+
+  it('keeps an escalated request open for idempotency', async () => {
+    const store = make();
+    const { record } = await store.createRequest(pendingRecord({ idempotencyKey: 'k2' }), () => []);
+    const up = await store.escalate({
+      id: record.id,
+      version: 1,
+      linked: pendingRecord({ idempotencyKey: 'up' }),
+      autoApprove: false,
+      audit: () => [],
+    });
+    expect(up?.record.status).toBe('escalated');
+    const again = await store.createRequest(pendingRecord({ idempotencyKey: 'k2' }), () => []);
+    expect(again.created).toBe(false);
+  });
+
+  it('applies a transition only at the version read, and bumps it', async () => {
+    const store = make();
+    const { record } = await store.createRequest(pendingRecord(), () => []);
+    const approved = await store.transition({
+      id: record.id,
+      version: 1,
+      to: 'approved',
+      outcome: { status: 'approved', token: 't', scope: ['true'], expiresAt: null },
+      decidedBy: 'planner',
+      decidedAt: 5,
+      audit: [auditInput('approve', { requestId: record.id })],
+    });
+    expect(approved).toMatchObject({
+      version: 2,
+      status: 'approved',
+      decidedBy: 'planner',
+      decidedAt: 5,
+    });
+    const late = await store.transition({
+      id: record.id,
+      version: 1,
+      to: 'denied',
+      outcome: { status: 'denied', reason: 'no' },
+      audit: [auditInput('deny')],
+    });
+    expect(late).toBeUndefined();
+    expect(await store.getRequest(record.id)).toMatchObject({ status: 'approved', version: 2 });
+    expect(await store.lastAuditSeq()).toBe(1);
+    expect(
+      await store.transition({ id: 'req_missing', version: 1, to: 'denied', audit: [] }),
+    ).toBeUndefined();
+  });
+
+  it('refuses moves outside the state machine', async () => {
+    const store = make();
+    const { record } = await store.createRequest(pendingRecord(), () => []);
+    await store.transition({
+      id: record.id,
+      version: 1,
+      to: 'expired',
+      outcome: { status: 'expired' },
+      audit: [],
+    });
+    await expect(
+      store.transition({ id: record.id, version: 2, to: 'approved', audit: [] }),
+    ).rejects.toThrow(RangeError);
+    expect(await store.getRequest(record.id)).toMatchObject({ status: 'expired' });
+  });
+
+  it('escalates and joins an open linked request with the same key', async () => {
+    const store = make();
+    const a = (await store.createRequest(pendingRecord(), () => [])).record;
+    const b = (await store.createRequest(pendingRecord(), () => [])).record;
+    const first = await store.escalate({
+      id: a.id,
+      version: 1,
+      linked: pendingRecord({ idempotencyKey: 'up', requester: 'planner', grantor: 'owner' }),
+      autoApprove: true,
+      audit: (linked, created) => [
+        auditInput('escalate', { requestId: a.id, details: { linked: linked.id, created } }),
+      ],
+    });
+    expect(first).toMatchObject({
+      created: true,
+      record: { status: 'escalated', escalation: { autoApprove: true } },
+    });
+    const second = await store.escalate({
+      id: b.id,
+      version: 1,
+      linked: pendingRecord({ idempotencyKey: 'up' }),
+      autoApprove: false,
+      audit: (linked, created) => [
+        auditInput('escalate', { requestId: b.id, details: { linked: linked.id, created } }),
+      ],
+    });
+    expect(second?.created).toBe(false);
+    expect(second?.linked.id).toBe(first?.linked.id);
+    const waiting = await store.listRequests({ escalatedTo: first?.linked.id as string });
+    expect(waiting.map((r) => r.id)).toEqual([a.id, b.id]);
+    const log = await store.queryAudit({ kind: 'escalate' });
+    expect(log.map((e) => e.details['created'])).toEqual([true, false]);
+    expect(
+      await store.escalate({
+        id: a.id,
+        version: 1,
+        linked: pendingRecord(),
+        autoApprove: false,
+        audit: () => [],
+      }),
+    ).toBeUndefined();
+  });
+
+  it('lists requests by grantor, requester, status and expiry, oldest first', async () => {
+    const store = make();
+    await store.createRequest(
+      pendingRecord({ grantor: 'owner', createdAt: 30, expiresAt: 100 }),
+      () => [],
+    );
+    await store.createRequest(
+      pendingRecord({ grantor: 'planner', createdAt: 10, expiresAt: 200 }),
+      () => [],
+    );
+    await store.createRequest(
+      pendingRecord({ grantor: 'planner', requester: 'tester', createdAt: 20, expiresAt: 300 }),
+      () => [],
+    );
+    expect((await store.listRequests({ grantor: 'planner' })).map((r) => r.createdAt)).toEqual([
+      10, 20,
+    ]);
+    expect((await store.listRequests({ requester: 'tester' })).length).toBe(1);
+    expect((await store.listRequests({ expiresBy: 200 })).map((r) => r.expiresAt)).toEqual([
+      200, 100,
+    ]);
+    expect((await store.listRequests({ status: ['approved'] })).length).toBe(0);
+    expect((await store.listRequests({ status: [] })).length).toBe(0);
+    expect((await store.listRequests({ limit: 1 })).map((r) => r.createdAt)).toEqual([10]);
+  });
+
+  it('records polls without bumping the version', async () => {
+    const store = make();
+    const { record } = await store.createRequest(pendingRecord(), () => []);
+    await store.touchPoll(record.id, 777, 10);
+    expect(await store.getRequest(record.id)).toMatchObject({
+      version: 1,
+      lastPolledAt: 777,
+      interval: 10,
+    });
+  });
+
+  it('chains the audit log and answers queries', async () => {
+    const store = make();
+    await store.appendAudit([
+      auditInput('mint', { at: 10, actor: 'owner', subject: 'planner' }),
+      auditInput('request', { at: 20, actor: 'coder', subject: 'planner', requestId: 'req_a' }),
+    ]);
+    await store.appendAudit([
+      auditInput('approve', {
+        at: 30,
+        actor: 'planner',
+        subject: 'coder',
+        requestId: 'req_a',
+        details: { why: 'ok', n: [1, { b: true }] },
+      }),
+    ]);
+    const all = await store.queryAudit({});
+    expect(all.map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(verifyAuditChain(all)).toEqual({ ok: true, count: 3, head: all[2]?.hash });
+    expect(all[2]?.details).toEqual({ why: 'ok', n: [1, { b: true }] });
+    expect((await store.queryAudit({ since: 20 })).map((e) => e.seq)).toEqual([2, 3]);
+    expect((await store.queryAudit({ until: 20 })).map((e) => e.seq)).toEqual([1]);
+    expect((await store.queryAudit({ requestId: 'req_a' })).map((e) => e.seq)).toEqual([2, 3]);
+    expect((await store.queryAudit({ principal: 'planner' })).map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect((await store.queryAudit({ principal: 'coder' })).map((e) => e.seq)).toEqual([2, 3]);
+    expect((await store.queryAudit({ kind: 'mint' })).map((e) => e.seq)).toEqual([1]);
+    expect((await store.queryAudit({ afterSeq: 1, limit: 1 })).map((e) => e.seq)).toEqual([2]);
+    expect(await store.lastAuditSeq()).toBe(3);
+  });
+
+  it('records a token sighting once', async () => {
+    const store = make();
+    expect(await store.markSeen('fp1', auditInput('delegation-seen'))).toBe(true);
+    expect(await store.markSeen('fp1', auditInput('delegation-seen'))).toBe(false);
+    expect(await store.markSeen('fp2', auditInput('delegation-seen'))).toBe(true);
+    expect((await store.queryAudit({ kind: 'delegation-seen' })).length).toBe(2);
+  });
+
+  it('adds, lists, re-keys and removes policies of their grantor only', async () => {
+    const store = make();
+    const base = {
+      effect: 'approve' as const,
+      scope: ['tool == "a"'],
+      createdAt: 1,
+      expiresAt: null,
+    };
+    await store.addPolicy(
+      { ...base, id: 'pol_1', grantor: 'owner', token: null },
+      auditInput('policy-add'),
+    );
+    await store.addPolicy(
+      { ...base, id: 'pol_2', grantor: 'planner', token: 'old', createdAt: 2 },
+      auditInput('policy-add'),
+    );
+    expect((await store.listPolicies()).map((p) => p.id)).toEqual(['pol_1', 'pol_2']);
+    expect((await store.listPolicies('planner')).map((p) => p.id)).toEqual(['pol_2']);
+    await store.replacePolicyToken('planner', 'old', 'new');
+    expect((await store.listPolicies('planner'))[0]?.token).toBe('new');
+    expect(await store.removePolicy('pol_2', 'owner', auditInput('policy-remove'))).toBe(false);
+    expect(await store.removePolicy('pol_2', 'planner', auditInput('policy-remove'))).toBe(true);
+    expect(await store.removePolicy('pol_2', 'planner', auditInput('policy-remove'))).toBe(false);
+    expect((await store.listPolicies()).map((p) => p.id)).toEqual(['pol_1']);
+    expect((await store.queryAudit({})).map((e) => e.kind)).toEqual([
+      'policy-add',
+      'policy-add',
+      'policy-remove',
+    ]);
+  });
+
+  it('stores root keys once each, oldest first', async () => {
+    const store = make();
+    const k1 = { id: 'k1', secret: 's1', createdAt: '2026-01-01T00:00:00.000Z' };
+    const k2 = { id: 'k2', secret: 's2', createdAt: '2026-02-01T00:00:00.000Z' };
+    await store.saveRootKey(k1, auditInput('key-add'));
+    await store.saveRootKey(k2, auditInput('key-add'));
+    await store.saveRootKey(k1, auditInput('key-add'));
+    expect(await store.loadRootKeys()).toEqual([k1, k2]);
+    expect((await store.queryAudit({ kind: 'key-add' })).length).toBe(2);
+  });
+
+  it('returns frozen records', async () => {
+    const store = make();
+    const { record } = await store.createRequest(pendingRecord(), () => []);
+    const read = (await store.getRequest(record.id)) as unknown as {
+      status: string;
+      scope: string[];
+    };
+    expect(Object.isFrozen(read)).toBe(true);
+    expect(() => read.scope.push('x')).toThrow(TypeError);
+  });
+
+  it('refuses to work once closed', async () => {
+    const store = make();
+    await store.close();
+    await expect(store.getRequest('x')).rejects.toThrow(/closed/);
+    await expect(store.appendAudit([auditInput('mint')])).rejects.toThrow(/closed/);
+  });
+});
