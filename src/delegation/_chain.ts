@@ -30,7 +30,7 @@ import {
   type ScopeRequest,
 } from '../scope/index.js';
 import { parseIdentifier } from './_identifier.js';
-import { ClockCache } from './_clock-cache.js';
+import { BoundedCache } from '../_lru.js';
 import { utf8 } from './_utf8.js';
 import { TokenInvalidError } from './errors.js';
 import {
@@ -100,8 +100,8 @@ export function grantorScope(chain: Chain): Condition[] {
   return out;
 }
 
-const analyses = new ClockCache<string, Analysis>(CAVEAT_CACHE_SIZE);
-const verified = new ClockCache<string, { readonly key: RootKey; readonly chain: Chain }>(
+const analyses = new BoundedCache<string, Analysis>(CAVEAT_CACHE_SIZE);
+const verified = new BoundedCache<string, { readonly key: RootKey; readonly chain: Chain }>(
   CHAIN_CACHE_SIZE,
 );
 onRootKeyRetired((key) => verified.deleteWhere((entry) => entry.key === key));
