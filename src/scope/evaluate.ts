@@ -106,17 +106,19 @@ function explain(node: Condition, request: ScopeRequest): Explained {
       const holding = parts.find((p) => p.value === true);
       if (holding !== undefined) return holding;
       const value: Truth = parts.some((p) => p.value === undefined) ? undefined : false;
-      return {
-        value,
-        reason: `no alternative holds: ${parts.map((p) => p.reason).join('; ')}`,
-        term: printCondition(node),
-      };
+      // A nested `or` already lists its alternatives: splice them in rather than repeat the preface.
+      const reasons = parts.map((p) =>
+        p.reason.startsWith(NO_ALTERNATIVE) ? p.reason.slice(NO_ALTERNATIVE.length) : p.reason,
+      );
+      return { value, reason: `${NO_ALTERNATIVE}${reasons.join('; ')}`, term: printCondition(node) };
     }
     case 'compare':
     case 'member':
       return explainComparison(node, request);
   }
 }
+
+const NO_ALTERNATIVE = 'no alternative holds: ';
 
 function explainComparison(node: Comparison | Membership, request: ScopeRequest): Explained {
   const term = printCondition(node);
