@@ -69,7 +69,14 @@ export class ContextualError extends MandateError {
   }
 }
 
-/** `err` with `context` in front when it is a `MandateError`; anything else unchanged. */
+/**
+ * `err` with `context` in front when it is a `MandateError`; anything else unchanged.
+ *
+ * @example
+ * ```ts
+ * catch (err) { throw inContext(err, '--allow #2'); }
+ * ```
+ */
 export function inContext(err: unknown, context: string): unknown {
   return err instanceof MandateError ? new ContextualError(err, context) : err;
 }

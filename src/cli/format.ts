@@ -86,7 +86,14 @@ export function relative(at: Date, now: Date): string {
   return seconds > 0 ? `in ${formatDuration(seconds)}` : `${formatDuration(-seconds)} ago`;
 }
 
-/** An expiry with its distance from now, red once passed. */
+/**
+ * An expiry with its distance from now, red once passed.
+ *
+ * @example
+ * ```ts
+ * out.fields([['expires', expiryText(out, expiryOf(conditions), new Date())]]);
+ * ```
+ */
 export function expiryText(out: Output, at: Date | undefined, now: Date): string {
   if (at === undefined) return out.style.yellow('never (no time limit)');
   const text = `${at.toISOString()} (${relative(at, now)})`;
@@ -238,7 +245,14 @@ function outcomeRows(view: PermissionRequestView): (readonly [string, string])[]
   return [];
 }
 
-/** A request status, coloured by what it means for the requester. */
+/**
+ * A request status, coloured by what it means for the requester.
+ *
+ * @example
+ * ```ts
+ * out.line(statusText(out, 'pending'));
+ * ```
+ */
 export function statusText(out: Output, status: string): string {
   const s = out.style;
   switch (status) {

@@ -14,7 +14,14 @@ export const MAX_INPUT_BYTES = 1024 * 1024;
 /** Where `-` reads from; a test passes a string, the CLI reads file descriptor 0. */
 export type StdinSource = () => string;
 
-/** Reads all of stdin synchronously (the CLI reads at most one value from it). */
+/**
+ * Reads all of stdin synchronously (the CLI reads at most one value from it).
+ *
+ * @example
+ * ```ts
+ * const token = readStdin().trim();
+ * ```
+ */
 export const readStdin: StdinSource = () => {
   try {
     return readFileSync(0, 'utf8');
@@ -121,7 +128,14 @@ export function readJsonObject(
   return value as Record<string, unknown>;
 }
 
-/** Commander's collector for repeatable options (`--allow a --allow b`). */
+/**
+ * Commander's collector for repeatable options (`--allow a --allow b`).
+ *
+ * @example
+ * ```ts
+ * command.option('--allow <condition>', 'a condition', collect, []);
+ * ```
+ */
 export function collect(value: string, previous: readonly string[] = []): string[] {
   return [...previous, value];
 }

@@ -68,7 +68,14 @@ export function createStyle(enabled: boolean): Style {
   };
 }
 
-/** The visible width of a string, ignoring colour codes. */
+/**
+ * The visible width of a string, ignoring colour codes.
+ *
+ * @example
+ * ```ts
+ * visibleLength(createStyle(true).red('denied')); // 6
+ * ```
+ */
 export function visibleLength(text: string): number {
   // eslint-disable-next-line no-control-regex
   return [...text.replace(/\u001b\[\d+m/g, '')].length;
@@ -197,7 +204,14 @@ export class Output {
   }
 }
 
-/** The JSON body of any thrown value. */
+/**
+ * The JSON body of any thrown value: a `MandateError`'s `toJSON()`, or a code and message.
+ *
+ * @example
+ * ```ts
+ * errorBody(new RangeError('options.to is reserved')); // { code: 'ERR_CLI_BAD_INPUT', message: … }
+ * ```
+ */
 export function errorBody(err: unknown): Record<string, unknown> {
   if (err instanceof MandateError) return err.toJSON();
   if (err instanceof TypeError || err instanceof RangeError) {
@@ -219,7 +233,15 @@ function caretExcerpt(err: unknown): string | undefined {
   return undefined;
 }
 
-/** Dates as ISO strings, bytes never (they would be keys or signatures), bigints as strings. */
+/**
+ * `JSON.stringify` replacer: bytes never (they would be keys or signatures), bigints as
+ * strings (dates are already ISO strings by then).
+ *
+ * @example
+ * ```ts
+ * JSON.stringify(value, jsonReplacer, 2);
+ * ```
+ */
 export function jsonReplacer(_key: string, value: unknown): unknown {
   if (value instanceof Uint8Array) return undefined;
   if (typeof value === 'bigint') return value.toString();

@@ -104,13 +104,11 @@ function list(ctx: Context): ExitCode {
   const { keyring, retired } = ctx.keys();
   const signing = keyring.signingKey.id;
   const rows: { id: string; createdAt: string; status: string; retiredAt?: string }[] = [
-    ...keyring
-      .keys()
-      .map((k) => ({
-        id: k.id,
-        createdAt: k.createdAt.toISOString(),
-        status: k.id === signing ? 'signing' : 'live',
-      })),
+    ...keyring.keys().map((k) => ({
+      id: k.id,
+      createdAt: k.createdAt.toISOString(),
+      status: k.id === signing ? 'signing' : 'live',
+    })),
     ...retired.map((r) => ({
       id: r.id,
       createdAt: r.createdAt,

@@ -149,7 +149,14 @@ export function registerRequestCommands(program: Command, action: ActionFactory)
   );
 }
 
-/** `--as <token>` as a grantor reference: the owner when absent. */
+/**
+ * `--as <token>` as a grantor reference: the owner when absent.
+ *
+ * @example
+ * ```ts
+ * await delegator.inbox(grantorOf(ctx, opts.as));
+ * ```
+ */
 export function grantorOf(ctx: Context, as: string | undefined): GrantorRef {
   return as === undefined ? 'owner' : { token: readToken(as, {}, '--as token', ctx.io.stdin) };
 }
