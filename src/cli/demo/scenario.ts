@@ -121,7 +121,7 @@ export async function runScenario(ctx: ScenarioContext): Promise<void> {
 
   // 5 ─────────────────────────────────────────────────────────────────────────────────────
   say.step('The agent asks the owner for it, with a reason, and keeps working');
-  const asks = askable(needed.scope);
+  const asks = [...needed.scope];
   say.agent('budget-agent', `requestPermission({ scope: ${JSON.stringify(asks)}, reason: … })`);
   const ticket = await agent.requestPermission({
     scope: asks,
@@ -208,7 +208,7 @@ export async function runScenario(ctx: ScenarioContext): Promise<void> {
     reporterNeeded !== undefined && reporterNeeded.askFrom === 'budget-agent',
     'the subagent was not told to ask its parent',
   );
-  const reporterAsks = askable(reporterNeeded.scope);
+  const reporterAsks = [...reporterNeeded.scope];
   say.agent('reporter', `requestPermission({ scope: ${JSON.stringify(reporterAsks)}, reason: … })`);
   const reporterTicket = await reporter.requestPermission({
     scope: reporterAsks,
@@ -271,15 +271,6 @@ export async function runScenario(ctx: ScenarioContext): Promise<void> {
   const audit = await say.mandate('owner', ['audit']);
   expect(audit.code === 0, 'audit failed');
   await say.mandate('owner', ['audit', '--verify']);
-}
-
-/**
- * The agents' judgment on a needed scope: a condition pinning the exact instant of the denial
- * (`time == …`, present when a failing caveat also reads the clock) would be stale by the time
- * anyone approves it, so they leave it out of what they ask for.
- */
-function askable(scope: readonly string[]): string[] {
-  return scope.filter((c) => !c.startsWith('time == '));
 }
 
 function agentFileOf(ctx: ScenarioContext, agent: AgentSession): string {

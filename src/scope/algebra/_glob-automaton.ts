@@ -145,12 +145,14 @@ export class GlobAutomaton {
   }
 }
 
-const automata = new BoundedCache<string, GlobAutomaton>(512);
+const automata = new BoundedCache<string, GlobAutomaton>(256);
+/** An automaton that grew past this many states is rebuilt rather than kept, to bound memory. */
+const KEEP_STATES = 512;
 
 /** The shared automaton of `pattern`. */
 export function globAutomaton(pattern: string): GlobAutomaton {
   let a = automata.get(pattern);
-  if (a === undefined) {
+  if (a === undefined || a.stateCount > KEEP_STATES) {
     a = new GlobAutomaton(pattern);
     automata.set(pattern, a);
   }

@@ -286,13 +286,15 @@ export class InstantAutomaton {
   }
 }
 
-const automata = new BoundedCache<string, InstantAutomaton>(256);
+const automata = new BoundedCache<string, InstantAutomaton>(64);
+/** An automaton that grew past this many states is rebuilt rather than kept, to bound memory. */
+const KEEP_STATES = 2048;
 
 /** The shared automaton for a list of instant constraints (its states are kept between calls). */
 export function instantAutomaton(constraints: readonly IntervalSet[]): InstantAutomaton {
   const key = constraints.map((c) => c.key()).join(';');
   let a = automata.get(key);
-  if (a === undefined) {
+  if (a === undefined || a.stateCount > KEEP_STATES) {
     a = new InstantAutomaton(constraints);
     automata.set(key, a);
   }

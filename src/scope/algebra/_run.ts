@@ -7,6 +7,7 @@
 import type { Condition, ScopeRequest } from '../ast.js';
 import { evaluateCaveat } from '../evaluate.js';
 import { printCondition } from '../print.js';
+import { sourceOf } from './_input.js';
 import { Budget, resolveAlgebraLimits } from './limits.js';
 import type { AlgebraOptions } from './limits.js';
 
@@ -16,7 +17,7 @@ export function budgetFor(options: AlgebraOptions | undefined): Budget {
 
 /** Whether every condition holds for `request`, by the DSL's evaluator. */
 export function allows(conditions: readonly Condition[], request: ScopeRequest): boolean {
-  return conditions.every((c) => evaluateCaveat(c, request).holds);
+  return conditions.every((c) => evaluateCaveat(sourceOf(c) ?? c, request).holds);
 }
 
 /** Throws unless the evaluator agrees that the scope allows (or refuses) `request`. */

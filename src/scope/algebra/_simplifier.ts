@@ -7,11 +7,12 @@
  *    written back canonically when that is no longer (`args.n > 1 and args.n > 5` → `args.n > 5`,
  *    `tool == "a" or tool == "b"` → `tool in ["a", "b"]`); an empty merge makes the `and` false,
  *    a full one makes the `or` true;
- * 3. with the solver: an `and` that no request satisfies becomes `false`, an `or` that every
+ * 3. operands common to every operand are factored out: `(c and x) or (c and y)` → `c and (x or y)`;
+ * 4. with the solver: an `and` that no request satisfies becomes `false`, an `or` that every
  *    request satisfies becomes `true`, and an operand implied by its siblings (in an `and`) or
  *    covered by them (in an `or`) is dropped;
- * 4. operands are sorted (`tool`, then `args`, then `time`, then compound ones; by text within)
- *    and de-duplicated.
+ * 5. operands are de-duplicated and sorted: `tool`, then `args`, then `time`, then compound ones;
+ *    within a path equality and lists, lower bounds, upper bounds, globs, exclusions; then by text.
  *
  * Since no `not` is left, every operand sits in a monotone position, so replacing it by anything
  * with the same true-set keeps the scope's true-set. When the budget runs out the remaining
@@ -33,6 +34,8 @@ import type { Budget } from './limits.js';
 import { LimitExceeded } from './limits.js';
 
 const results = new BoundedCache<string, Condition>(1024);
+/** Longer inputs are not cached, to bound memory. */
+const MAX_KEY = 8192;
 
 export class Simplifier {
   readonly #budget: Budget;
@@ -64,7 +67,7 @@ export class Simplifier {
       if (this.#unsat(meaning(s).T)) s = FALSE;
       else if (this.#unsat(meaning(s).NT)) s = TRUE;
     }
-    if (this.#complete) results.set(key, s);
+    if (this.#complete && key.length <= MAX_KEY) results.set(key, s);
     return s;
   }
 

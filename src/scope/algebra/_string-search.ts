@@ -26,10 +26,15 @@ import type { Budget } from './limits.js';
 import { LimitExceeded } from './limits.js';
 
 const cache = new BoundedCache<string, string | null>(4096);
+/** Formulas with longer keys (long `in` lists) are not cached, to bound memory. */
+const MAX_KEY = 4096;
 
-/** A member of `f` (a shortest one when the product search runs), or `null` when `f` is empty. */
+/**
+ * A member of `f` (a shortest non-empty one when the product search runs, the empty string only
+ * when nothing shorter than two characters is), or `null` when `f` is empty.
+ */
 export function stringWitness(f: StrF, budget: Budget): string | null {
-  if (f.k === 'true') return '';
+  if (f.k === 'true') return 'a';
   if (f.k === 'false') return null;
   const hit = cache.get(f.key);
   if (hit !== undefined) return hit;
@@ -39,7 +44,7 @@ export function stringWitness(f: StrF, budget: Budget): string | null {
     budget.tick(support.length);
     found =
       [...support]
-        .sort((a, b) => a.length - b.length || (a < b ? -1 : 1))
+        .sort((a, b) => readable(a) - readable(b) || a.length - b.length || (a < b ? -1 : 1))
         .find((s) => evalStr(f, s)) ?? null;
   } else {
     found = productSearch(f, budget);
@@ -49,7 +54,7 @@ export function stringWitness(f: StrF, budget: Budget): string | null {
       );
     }
   }
-  cache.set(f.key, found);
+  if (f.key.length <= MAX_KEY) cache.set(f.key, found);
   return found;
 }
 
@@ -185,6 +190,17 @@ function productSearch(f: StrF, budget: Budget): string | null {
     return k;
   };
 
+  /** An example reads better than the empty string: a one-character member, if there is one. */
+  const oneCharacter = (): string | null => {
+    for (const cp of alphabet) {
+      for (let i = 0; i < width; i++)
+        row[i] = (components[i] as Component).step(data[i] as number, cp);
+      for (let i = 0; i < width; i++)
+        (components[i] as Component).observe(row[i] as number, now, fate);
+      if (holds.now(now)) return String.fromCodePoint(cp);
+    }
+    return null;
+  };
   const now = new Int8Array(atoms.length);
   const fate = new Int8Array(atoms.length);
   const data: number[] = components.map((c) => c.start);
@@ -197,7 +213,7 @@ function productSearch(f: StrF, budget: Budget): string | null {
     const base = head * width;
     for (let i = 0; i < width; i++)
       (components[i] as Component).observe(data[base + i] as number, now, fate);
-    if (holds.now(now)) return spell(head, parent, via);
+    if (holds.now(now)) return head === 0 ? (oneCharacter() ?? '') : spell(head, parent, via);
     if (holds.future(fate) === 0) continue;
     const lastHigh = guard && head > 0 && isHigh(via[head] as number);
     for (const cp of alphabet) {
@@ -218,6 +234,11 @@ function productSearch(f: StrF, budget: Budget): string | null {
     }
   }
   return null;
+}
+
+/** The empty string sorts last among examples: it reads as "nothing" in a message. */
+function readable(s: string): number {
+  return s === '' ? 1 : 0;
 }
 
 function spell(at: number, parent: readonly number[], via: readonly number[]): string {

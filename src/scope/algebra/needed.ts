@@ -1,26 +1,29 @@
 /**
  * "What permission is needed": for a request that a scope refuses, the smallest scope that
  * would allow it — the request itself, as conditions: its tool, the values of the arguments that
- * the failing conditions read, and its time when a failing condition reads the clock — plus up
- * to three generalizations a grantor might rather grant (the file's directory as a glob, a bound
+ * the failing conditions read — plus up to three generalizations a grantor might rather grant (the file's directory as a glob, a bound
  * raised to the requested amount, the value added to a list, the tool's namespace as a glob),
  * each checked to allow the request and tagged with whether a given scope (by default the
  * refusing one; usually the grantor's own) already contains it. Denials and permission requests
- * are built from this.
+ * are built from this. The clock is never pinned: a request's instant has passed by the time
+ * anyone reads it, so `time == <now>` would describe a grant that allows nothing; how long a
+ * grant lasts is the grantor's choice (a time box on approval), and a time condition that failed
+ * is left to it.
  */
 import { assertObject } from '../../_assert.js';
 import type { Condition, Literal, Path, ScopeRequest } from '../ast.js';
 import { assertScopeRequest } from '../compile.js';
 import { evaluateCaveat } from '../evaluate.js';
 import { globLiteral, hasDotDotSegment } from '../glob.js';
-import { isInstantMs, readInstant } from '../instant.js';
+import { readInstant } from '../instant.js';
 import { printCondition, printPath } from '../print.js';
 import { MISSING, isScalar, readKeys } from '../semantics.js';
 import { and, compare, member, nnf } from './_build.js';
-import { readScope } from './_input.js';
+import { readScope, sourceOf } from './_input.js';
 import type { ScopeInput } from './_input.js';
-import { budgetFor, confirm } from './_run.js';
+import { confirm } from './_run.js';
 import { containment } from './contains.js';
+import { Budget, resolveAlgebraLimits } from './limits.js';
 import type { AlgebraOptions } from './limits.js';
 
 /** A wider scope that still allows the request. */
@@ -82,18 +85,21 @@ export function neededScope(
   const conditions = readScope(scope, 'scope');
   assertScopeRequest(request);
   if (options !== undefined) assertObject(options, 'options');
+  const limits = resolveAlgebraLimits(options);
   const within =
     options?.within === undefined ? conditions : readScope(options.within, 'options.within');
-  const failing = conditions.filter((c) => !evaluateCaveat(c, request).holds);
+  const failing = conditions.filter((c) => !evaluateCaveat(sourceOf(c) ?? c, request).holds);
 
-  const byPath = new Map<string, Path>();
+  const byPath = new Map<string, ArgsPath>();
   const leaves = failing.flatMap((c) => leavesOf(nnf(c)));
-  for (const leaf of leaves)
-    if (leaf.path.root !== 'tool') byPath.set(printPath(leaf.path), leaf.path);
+  for (const leaf of leaves) {
+    const path = leaf.path;
+    if (path.root === 'args') byPath.set(printPath(path), path);
+  }
   const unexpressible: string[] = [];
   const described = new Map<string, Condition>();
   described.set('tool', compare({ root: 'tool' }, '==', { type: 'string', value: request.tool }));
-  for (const [text, path] of [...byPath].sort(([a], [b]) => pathOrder(a, b))) {
+  for (const [text, path] of [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const c = describe(path, request);
     if (typeof c === 'string') unexpressible.push(`${text} ${c}`);
     else described.set(text, c);
@@ -115,7 +121,8 @@ export function neededScope(
     if (seen.has(text)) continue;
     seen.add(text);
     confirm(replaced, request, true, 'the request');
-    const verdict = containment(within, replaced, budgetFor(options)).contained;
+    // Each tag gets its own budget: one hard containment question does not starve the others.
+    const verdict = containment(within, replaced, new Budget(limits)).contained;
     suggestions.push({
       kind: g.kind,
       scope: text,
@@ -134,6 +141,7 @@ export function neededScope(
 }
 
 type Leaf = Condition & { kind: 'compare' | 'member' };
+type ArgsPath = Extract<Path, { root: 'args' }>;
 
 function leavesOf(c: Condition): Leaf[] {
   if (c.kind === 'compare' || c.kind === 'member') return [c];
@@ -142,21 +150,8 @@ function leavesOf(c: Condition): Leaf[] {
   return [];
 }
 
-/** `args` paths in text order, `time` last. */
-function pathOrder(a: string, b: string): number {
-  if ((a === 'time') !== (b === 'time')) return a === 'time' ? 1 : -1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** The condition saying "the value at `path` is the request's", or why there is none. */
-function describe(path: Path, request: ScopeRequest): Condition | string {
-  if (path.root === 'time') {
-    const ms = request.time.getTime();
-    return isInstantMs(ms)
-      ? compare(path, '==', { type: 'instant', ms })
-      : 'is outside the years 0000–9999';
-  }
-  if (path.root === 'tool') return compare(path, '==', { type: 'string', value: request.tool });
+function describe(path: ArgsPath, request: ScopeRequest): Condition | string {
   const value = readKeys(request.args, path.keys);
   if (value === MISSING) return 'is missing: no condition is true on a missing argument';
   if (isScalar(value)) return compare(path, '==', literalOf(value));
@@ -189,15 +184,7 @@ function generalize(
       ? null
       : { kind: 'namespace', condition: compare(path, '~', { type: 'string', value: ns }) };
   }
-  if (path.root === 'time') {
-    if (leaf.kind !== 'compare') return null;
-    const ms = request.time.getTime();
-    if (!isInstantMs(ms)) return null;
-    const up = leaf.op === '<' || leaf.op === '<=';
-    const down = leaf.op === '>' || leaf.op === '>=';
-    if (!up && !down) return null;
-    return { kind: 'bound', condition: compare(path, up ? '<=' : '>=', { type: 'instant', ms }) };
-  }
+  if (path.root === 'time') return null; // never pinned: see the file's comment
   const value = readKeys(request.args, path.keys);
   if (!isScalar(value)) return null;
   if (leaf.kind === 'member') {

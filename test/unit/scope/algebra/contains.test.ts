@@ -292,6 +292,24 @@ describe('contains: hand-written cases', () => {
     expect(contains([ast], 'args.n <= 10').contained).toBe(false);
   });
 
+  it('counts code points: an astral character is one, lone surrogates never pair up', () => {
+    expect(contains('args.s ~ "?"', 'args.s == "😀"').contained).toBe(true);
+    expect(contains('args.s ~ "??"', 'args.s == "😀"').contained).toBe(false);
+    // Two code points, a lone high surrogate then a lone low one, would be one astral character.
+    expect(satisfiable('args.s ~ "\\uD83D*" and args.s ~ "*\\uDE00" and args.s ~ "??"')).toEqual({
+      satisfiable: false,
+    });
+  });
+
+  it('builds witnesses with keys that are not identifiers, "__proto__" included', () => {
+    const r = contains('args.y == 2', 'args["__proto__"].x == 1 and args["odd key"] == true');
+    expect(r.contained).toBe(false);
+    if (r.contained === false) {
+      expect(Object.hasOwn(r.witness.args, '__proto__')).toBe(true);
+      expect(allows('args["__proto__"].x == 1', r.witness)).toBe(true);
+    }
+  });
+
   it('an empty scope allows everything', () => {
     expect(contains([], 'tool == "x"').contained).toBe(true);
     expect(contains('tool == "x"', []).contained).toBe(false);

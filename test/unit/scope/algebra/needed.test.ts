@@ -75,12 +75,17 @@ describe('neededScope', () => {
     ]);
   });
 
-  it('an expired token: the request time, or the bound raised to it', () => {
-    const n = neededScope('time < 2026-01-01T00:00:00Z', request('x', {}));
-    expect(n.conditions).toEqual(['tool == "x"', 'time == 2026-06-01T00:00:00Z']);
-    expect(n.suggestions.map((s) => s.scope)).toEqual([
-      'tool == "x" and time <= 2026-06-01T00:00:00Z',
-    ]);
+  it('never pins the clock: an expired token needs the tool, and the time box is the grantor\'s', () => {
+    const n = neededScope(['tool == "x"', 'time < 2026-01-01T00:00:00Z'], request('x', {}));
+    expect(n.failing).toEqual(['time < 2026-01-01T00:00:00Z']);
+    expect(n.conditions).toEqual(['tool == "x"']);
+    expect(n.suggestions).toEqual([]);
+    // A grant's alternative with a time box in the failing caveat: the args, still no clock.
+    const m = neededScope(
+      '(tool == "x" and args.n <= 1 and time < 2026-01-01T00:00:00Z) or tool == "y"',
+      request('x', { n: 5 }),
+    );
+    expect(m.conditions).toEqual(['tool == "x"', 'args.n == 5']);
   });
 
   it('a missing argument cannot be described, and says so', () => {
