@@ -23,7 +23,11 @@ export interface MeasureOptions {
  * The batch size grows until one batch takes about a millisecond, so timer resolution
  * does not dominate fast operations.
  */
-export function measure(name: string, fn: () => unknown, options: MeasureOptions = {}): Measurement {
+export function measure(
+  name: string,
+  fn: () => unknown,
+  options: MeasureOptions = {},
+): Measurement {
   const timeMs = options.timeMs ?? 400;
   const warmupMs = options.warmupMs ?? 100;
   let sink: unknown;
@@ -111,7 +115,8 @@ export function report(
     ...extraKeys.map((k) => extra[r.name]?.[k] ?? ''),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
-  const fmt = (cells: readonly string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  const fmt = (cells: readonly string[]) =>
+    `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
   console.log(fmt(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const l of lines) console.log(fmt(l));

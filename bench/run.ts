@@ -11,5 +11,7 @@ const files = readdirSync('bench')
   .filter((f) => wanted.length === 0 || wanted.some((w) => f.includes(w)))
   .sort();
 for (const file of files) {
-  execFileSync(process.execPath, ['--import', 'tsx', '--expose-gc', `bench/${file}`], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['--import', 'tsx', '--expose-gc', `bench/${file}`], {
+    stdio: 'inherit',
+  });
 }

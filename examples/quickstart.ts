@@ -26,11 +26,16 @@ await writeFile(join(repo, 'README.md'), 'helo, world\n');
 
 /** Files only inside the repository: the tools' own guard, beneath the policy. */
 function inside(path: string): string {
-  if (!path.startsWith(`${repo}/`) || path.split('/').includes('..')) throw new Error('outside the repository');
+  if (!path.startsWith(`${repo}/`) || path.split('/').includes('..'))
+    throw new Error('outside the repository');
   return path;
 }
 
-const pathArgs = { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] } as const;
+const pathArgs = {
+  type: 'object',
+  properties: { path: { type: 'string' } },
+  required: ['path'],
+} as const;
 const tools = [
   defineTool<{ path: string }, string>({
     name: 'fs.read',
@@ -64,7 +69,10 @@ const plannerToken = await delegator.mint({
   expiresIn: 8 * 3600,
 });
 // The planner narrows it for a coder, offline: reading only.
-const { token: coderToken } = delegate(plannerToken, { to: 'coder', conditions: ['tool == "fs.read"'] });
+const { token: coderToken } = delegate(plannerToken, {
+  to: 'coder',
+  conditions: ['tool == "fs.read"'],
+});
 
 const readme = join(repo, 'README.md');
 const decision = authorize(
@@ -73,20 +81,24 @@ const decision = authorize(
   { rootKeys: delegator.rootKeys },
 );
 if (!decision.allowed) {
-  for (const f of decision.failures) console.log(`coder denied by block ${f.block} (${f.author}): ${f.caveat} — ${f.reason}`);
-  console.log(`coder should ask ${decision.needed?.askFrom} for: ${decision.needed?.scope.join(' and ')}`);
+  for (const f of decision.failures)
+    console.log(`coder denied by block ${f.block} (${f.author}): ${f.caveat} — ${f.reason}`);
+  console.log(
+    `coder should ask ${decision.needed?.askFrom} for: ${decision.needed?.scope.join(' and ')}`,
+  );
 }
 
 // The planner's session: discovery, an allowed call, a denied one.
 const planner = runner.startAgent({ principal: 'planner', token: plannerToken });
-for (const t of planner.discoverTools()) console.log(`${t.name}: ${t.status}${t.condition ? ` when ${t.condition}` : ''}`);
+for (const t of planner.discoverTools())
+  console.log(`${t.name}: ${t.status}${t.condition ? ` when ${t.condition}` : ''}`);
 console.log('read:', JSON.stringify(await planner.invoke('fs.read', { path: readme })));
 const outside = join(tmpdir(), 'elsewhere.txt');
 try {
   await planner.invoke('fs.write', { path: outside, content: 'x' });
 } catch (err) {
   if (!(err instanceof PermissionDenied)) throw err;
-  console.log(`denied at once: ${err.toJSON().error}`);
+  console.log(`denied at once: ${String(err.toJSON().error)}`);
 }
 
 // The coder asks its grantor, the planner, for write access to one file. That lies inside the
@@ -100,10 +112,17 @@ const [item] = await delegator.inbox({ token: plannerToken });
 console.log(`planner's inbox: ${item?.requester} asks "${item?.reason}"`);
 await delegator.approve(ticket.id, { by: { token: plannerToken }, expiresIn: 3600 });
 await coder.awaitResponse(ticket.id);
-console.log('coder writes:', await coder.invoke('fs.write', { path: readme, content: 'hello, world\n' }));
+console.log(
+  'coder writes:',
+  await coder.invoke('fs.write', { path: readme, content: 'hello, world\n' }),
+);
 
 // The algebra.
 console.log(contains('args.path ~ "/repo/**"', 'args.path ~ "/repo/src/*.ts"'));
 console.log(JSON.stringify(contains('args.amount <= 100', 'args.amount <= 500')));
-console.log(residual(`tool ~ "fs.*" and (tool != "fs.write" or args.path ~ "/repo/**")`, { tool: 'fs.write' }));
+console.log(
+  residual(`tool ~ "fs.*" and (tool != "fs.write" or args.path ~ "/repo/**")`, {
+    tool: 'fs.write',
+  }),
+);
 await delegator.close();

@@ -9,8 +9,12 @@ for (const file of grammars) {
   const input = join('grammar', file);
   const output = join('src', 'scope', `_${basename(file, '.peggy')}_parser.js`);
   const config = join('grammar', `${basename(file, '.peggy')}.config.json`);
-  if (existsSync(output) && statSync(output).mtimeMs >= statSync(input).mtimeMs &&
-      (!existsSync(config) || statSync(output).mtimeMs >= statSync(config).mtimeMs)) continue;
+  if (
+    existsSync(output) &&
+    statSync(output).mtimeMs >= statSync(input).mtimeMs &&
+    (!existsSync(config) || statSync(output).mtimeMs >= statSync(config).mtimeMs)
+  )
+    continue;
   const args = ['peggy', '--format', 'es', '--dts', '-o', output];
   if (existsSync(config)) args.push('-c', config);
   args.push(input);

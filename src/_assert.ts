@@ -5,7 +5,8 @@
  */
 
 export function assertString(value: unknown, name: string): asserts value is string {
-  if (typeof value !== 'string') throw new TypeError(`${name} must be a string, got ${describe(value)}`);
+  if (typeof value !== 'string')
+    throw new TypeError(`${name} must be a string, got ${describe(value)}`);
 }
 
 export function assertBytes(value: unknown, name: string): asserts value is Uint8Array {
@@ -14,24 +15,35 @@ export function assertBytes(value: unknown, name: string): asserts value is Uint
   }
 }
 
-export function assertStringOrBytes(value: unknown, name: string): asserts value is string | Uint8Array {
+export function assertStringOrBytes(
+  value: unknown,
+  name: string,
+): asserts value is string | Uint8Array {
   if (typeof value !== 'string' && !(value instanceof Uint8Array)) {
     throw new TypeError(`${name} must be a string or Uint8Array, got ${describe(value)}`);
   }
 }
 
-export function assertObject(value: unknown, name: string): asserts value is Record<string, unknown> {
+export function assertObject(
+  value: unknown,
+  name: string,
+): asserts value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TypeError(`${name} must be an object, got ${describe(value)}`);
   }
 }
 
-export function assertFunction(value: unknown, name: string): asserts value is (...args: never[]) => unknown {
-  if (typeof value !== 'function') throw new TypeError(`${name} must be a function, got ${describe(value)}`);
+export function assertFunction(
+  value: unknown,
+  name: string,
+): asserts value is (...args: never[]) => unknown {
+  if (typeof value !== 'function')
+    throw new TypeError(`${name} must be a function, got ${describe(value)}`);
 }
 
 export function assertPositiveInteger(value: unknown, name: string): asserts value is number {
-  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${describe(value)}`);
+  if (typeof value !== 'number')
+    throw new TypeError(`${name} must be a number, got ${describe(value)}`);
   if (!Number.isSafeInteger(value) || value <= 0) {
     throw new RangeError(`${name} must be a positive integer, got ${String(value)}`);
   }

@@ -110,7 +110,11 @@ function explain(node: Condition, request: ScopeRequest): Explained {
       const reasons = parts.map((p) =>
         p.reason.startsWith(NO_ALTERNATIVE) ? p.reason.slice(NO_ALTERNATIVE.length) : p.reason,
       );
-      return { value, reason: `${NO_ALTERNATIVE}${reasons.join('; ')}`, term: printCondition(node) };
+      return {
+        value,
+        reason: `${NO_ALTERNATIVE}${reasons.join('; ')}`,
+        term: printCondition(node),
+      };
     }
     case 'compare':
     case 'member':

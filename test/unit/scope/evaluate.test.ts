@@ -263,7 +263,11 @@ describe('reasons and terms', () => {
 
   it('names the preface once when a failing or nests another', () => {
     expect(
-      explain('(tool == "a" and (args.x == 1 or args.y == 1)) or args.z == 1', { x: 2, y: 2, z: 2 }, 'a'),
+      explain(
+        '(tool == "a" and (args.x == 1 or args.y == 1)) or args.z == 1',
+        { x: 2, y: 2, z: 2 },
+        'a',
+      ),
     ).toEqual({
       reason: 'no alternative holds: args.x is 2, not 1; args.y is 2, not 1; args.z is 2, not 1',
       term: 'tool == "a" and (args.x == 1 or args.y == 1) or args.z == 1',

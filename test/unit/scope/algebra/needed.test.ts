@@ -75,7 +75,7 @@ describe('neededScope', () => {
     ]);
   });
 
-  it('never pins the clock: an expired token needs the tool, and the time box is the grantor\'s', () => {
+  it("never pins the clock: an expired token needs the tool, and the time box is the grantor's", () => {
     const n = neededScope(['tool == "x"', 'time < 2026-01-01T00:00:00Z'], request('x', {}));
     expect(n.failing).toEqual(['time < 2026-01-01T00:00:00Z']);
     expect(n.conditions).toEqual(['tool == "x"']);
