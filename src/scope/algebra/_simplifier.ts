@@ -35,6 +35,8 @@ import { LimitExceeded } from './limits.js';
 
 const results = new BoundedCache<string, Condition>(1024);
 /** Longer inputs are not cached, to bound memory. */
+/** Simplification passes before a result that still changes is reported incomplete. */
+const MAX_PASSES = 4;
 const MAX_KEY = 8192;
 
 export class Simplifier {
@@ -58,6 +60,29 @@ export class Simplifier {
     const key = printCondition(c);
     const hit = results.get(key);
     if (hit !== undefined) return hit;
+    // One pass can expose more to simplify (a sibling rewritten into a form another rule
+    // reads), so passes repeat until the text stops changing: that makes `simplify` idempotent.
+    let current = c;
+    let text = key;
+    for (let pass = 0; ; pass++) {
+      const next = this.#pass(current);
+      const nextText = printCondition(next);
+      current = next;
+      if (nextText === text || !this.#complete) break;
+      text = nextText;
+      if (pass + 1 === MAX_PASSES) {
+        this.#complete = false;
+        break;
+      }
+    }
+    if (this.#complete) {
+      if (key.length <= MAX_KEY) results.set(key, current);
+      if (text.length <= MAX_KEY) results.set(text, current);
+    }
+    return current;
+  }
+
+  #pass(c: Condition): Condition {
     if (size(c) > this.#budget.limits.maxComparisons) {
       this.#complete = false;
       return c;
@@ -67,7 +92,6 @@ export class Simplifier {
       if (this.#unsat(meaning(s).T)) s = FALSE;
       else if (this.#unsat(meaning(s).NT)) s = TRUE;
     }
-    if (this.#complete && key.length <= MAX_KEY) results.set(key, s);
     return s;
   }
 

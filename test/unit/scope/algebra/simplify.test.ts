@@ -109,4 +109,16 @@ describe('union', () => {
       'tool == "a" and args.x in [1, 2]',
     );
   });
+  it('is idempotent where one pass exposes more to simplify (found by the laws)', () => {
+    const scope = [
+      '(args.b < 2026-01-01T00:00:00Z or tool == "fs.read" or args.b not in [5.000000000000001, ""] or not (args.b < 0)) and args.a < 0',
+      'args.b !~ "/repo/**"',
+    ];
+    const once = simplify(scope);
+    expect(once.complete).toBe(true);
+    expect(once.text).toBe(
+      'args.a < 0 and args.b !~ "/repo/**" and (tool == "fs.read" or args.b != "")',
+    );
+    expect(simplify(once.condition).text).toBe(once.text);
+  });
 });
