@@ -46,10 +46,11 @@ export interface SqliteStoreOptions {
   /** How long a write waits for another connection's lock, in ms (default 5000). */
   readonly busyTimeoutMs?: number;
   /**
-   * `'normal'` (default): in WAL mode, a committed change survives the process crashing or being
+   * `'full'` (default): the WAL is synced on every commit, so an acknowledged request or
+   * decision survives a power cut or an OS crash too, at the cost of one fsync per commit.
+   * `'normal'`: in WAL mode, a committed change still survives the process crashing or being
    * killed, and the file is never corrupted, but the last commits may be lost if the machine
-   * loses power or the OS crashes. `'full'` also syncs the WAL on every commit, so an
-   * acknowledged decision survives a power cut too, at the cost of one fsync per commit.
+   * loses power; choose it only where that loss is acceptable and fsyncs are slow.
    */
   readonly synchronous?: 'full' | 'normal';
 }
@@ -75,7 +76,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       `options.busyTimeoutMs must be a non-negative integer, got ${String(busyTimeoutMs)}`,
     );
   }
-  const synchronous = options.synchronous ?? 'normal';
+  const synchronous = options.synchronous ?? 'full';
   if (synchronous !== 'full' && synchronous !== 'normal') {
     throw new RangeError(`options.synchronous must be 'full' or 'normal'`);
   }
