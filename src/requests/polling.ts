@@ -10,6 +10,7 @@
  */
 import type { PollAnswer } from '../tools/broker.js';
 import type { RequestRecord } from './model.js';
+import { approvalView } from './views.js';
 
 /** The interval a new request starts with, in seconds (RFC 8628's default). */
 export const DEFAULT_POLL_INTERVAL = 5;
@@ -42,17 +43,7 @@ export function pollStep(record: RequestRecord, now: number): PollStep {
   if (outcome !== null) {
     switch (outcome.status) {
       case 'approved':
-        return {
-          answer:
-            outcome.expiresAt === null
-              ? { status: 'approved', token: outcome.token, scope: outcome.scope }
-              : {
-                  status: 'approved',
-                  token: outcome.token,
-                  scope: outcome.scope,
-                  expiresAt: new Date(outcome.expiresAt),
-                },
-        };
+        return { answer: approvalView(outcome) };
       case 'denied':
         return { answer: { error: 'access_denied', reason: outcome.reason } };
       case 'cancelled':

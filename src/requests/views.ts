@@ -79,6 +79,23 @@ export interface AuditRecord {
   readonly hash: string;
 }
 
+/** An approval as the requester reads it, awaited or polled. */
+export function approvalView(
+  outcome: Extract<StoredOutcome, { status: 'approved' }>,
+): ApprovalView {
+  return outcome.expiresAt === null
+    ? { status: 'approved', token: outcome.token, scope: outcome.scope }
+    : {
+        status: 'approved',
+        token: outcome.token,
+        scope: outcome.scope,
+        expiresAt: new Date(outcome.expiresAt),
+      };
+}
+
+/** The approved form shared by `PermissionOutcome` and `PollAnswer`. */
+export type ApprovalView = Extract<PermissionOutcome, { status: 'approved' }>;
+
 /**
  * The public form of a stored outcome (times as `Date`s).
  *
@@ -90,14 +107,7 @@ export interface AuditRecord {
 export function outcomeView(outcome: StoredOutcome): PermissionOutcome {
   switch (outcome.status) {
     case 'approved':
-      return outcome.expiresAt === null
-        ? { status: 'approved', token: outcome.token, scope: outcome.scope }
-        : {
-            status: 'approved',
-            token: outcome.token,
-            scope: outcome.scope,
-            expiresAt: new Date(outcome.expiresAt),
-          };
+      return approvalView(outcome);
     case 'denied':
       return { status: 'denied', reason: outcome.reason };
     case 'expired':
