@@ -22,7 +22,7 @@ import { authenticate, authorityContains, type Holder } from './authority.js';
 import { RequestForbiddenError, RequestStoreError } from './errors.js';
 import { NO_LIMIT, REQUEST_LIMITS, checkLifetime, checkReason, normalizeScope } from './input.js';
 import { Lifecycle } from './lifecycle.js';
-import { actorName, notPending, type Actor } from './records.js';
+import { actorName, isAddressedGrantor, notPending, samePlace, type Actor } from './records.js';
 import { createMemoryStore } from './memory-store.js';
 import type { RequestRecord } from './model.js';
 import { AuditTail } from './notify.js';
@@ -283,7 +283,11 @@ export class Delegator implements PermissionBroker {
     assertObject(options, 'options');
     const actor = await this.#actor(options.by);
     const record = await this.#lifecycle.load(id);
-    if (actor.kind !== 'agent' || actor.holder.principal !== record.requester) {
+    if (
+      actor.kind !== 'agent' ||
+      actor.holder.principal !== record.requester ||
+      !samePlace(actor.holder.token, record.token)
+    ) {
       throw new RequestForbiddenError(
         record.id,
         'not-requester',
@@ -319,6 +323,7 @@ export class Delegator implements PermissionBroker {
     });
     const items: InboxItem[] = [];
     for (const record of records) {
+      if (!isAddressedGrantor(record, actor)) continue;
       const current = await this.#lifecycle.refresh(record);
       if (isOpen(current.status)) items.push(this.#inboxItem(current, actor));
     }
@@ -346,6 +351,7 @@ export class Delegator implements PermissionBroker {
         tail: this.#tail,
         closers: this.#closers,
         view: (record, actor) => this.#inboxItem(record, actor),
+        accepts: isAddressedGrantor,
       },
       this.#actor(grantor, 'grantor'),
       options.signal,
@@ -487,9 +493,8 @@ export class Delegator implements PermissionBroker {
    */
   async policies(grantor?: GrantorRef): Promise<PolicyView[]> {
     this.#check();
-    const name =
-      grantor === undefined ? undefined : actorName(await this.#actor(grantor, 'grantor'));
-    return listStandingPolicies(this.#policyContext(), name);
+    const actor = grantor === undefined ? undefined : await this.#actor(grantor, 'grantor');
+    return listStandingPolicies(this.#policyContext(), actor);
   }
 
   /**
@@ -505,7 +510,7 @@ export class Delegator implements PermissionBroker {
     assertId(id);
     assertObject(options, 'options');
     const actor = await this.#actor(options.grantor, 'options.grantor');
-    await removeStandingPolicy(this.#policyContext(), actorName(actor), id);
+    await removeStandingPolicy(this.#policyContext(), actor, id);
   }
 
   // ─── Audit, sessions, housekeeping ──────────────────────────────────────────────────────

@@ -1,7 +1,7 @@
 /**
  * Building the token an approval hands out. The requester's new token is derived from the
  * grantor's own current token, never from the requester's: `grantor token + to "<requester>" +
- * ((previous conditions of the requester's last block) or (approved scope and time box))`. The
+ * ((previous conditions of the requester's token) or (approved scope and time box))`. The
  * first part bounds it: a macaroon only ever gains caveats, so the new token allows nothing the
  * grantor's token refuses. The disjunction keeps what the requester could already do and adds
  * what was granted; the time box, when there is one, applies to the grant alone, so an
@@ -69,8 +69,10 @@ export function conjunction(conditions: readonly Condition[]): Condition {
 
 /**
  * The single condition of the requester's new block: `(previous) or (granted and time box)`,
- * or `undefined` when the previous block had no conditions (then it already allowed everything
- * its grantor's token allows, and `true or …` is `true`).
+ * or `undefined` when there are no previous conditions (the requester's token had none beyond
+ * those of the grantor's own token, so it already allowed everything that token allows, and
+ * `true or …` is `true`). `previous` must be every condition of the requester's token (less
+ * those the grantor's token carries), not only its last block's: see `Lifecycle#grant`.
  *
  * @example
  * ```ts

@@ -23,7 +23,15 @@ import { deriveToken, grantCondition } from './grant.js';
 import { fingerprint } from './input.js';
 import type { AuditInput, RequestRecord, RequestStatus, StoredOutcome } from './model.js';
 import { activePolicies, approvingPolicies, denyingPolicy } from './policies.js';
-import { actorName, newRecord, notPending, requestAudit, type Actor } from './records.js';
+import {
+  actorName,
+  holdsGrantorPlace,
+  isAddressedGrantor,
+  newRecord,
+  notPending,
+  requestAudit,
+  type Actor,
+} from './records.js';
 import { isOpen } from './state.js';
 import type { RequestStore } from './store.js';
 
@@ -126,11 +134,13 @@ export class Lifecycle {
         `${name} asked for request ${record.id}: it cannot decide it`,
       );
     }
-    if (record.grantor !== name) {
+    if (!isAddressedGrantor(record, actor)) {
       throw new RequestForbiddenError(
         record.id,
         'not-addressed-grantor',
-        `request ${record.id} is addressed to ${record.grantor}; ${name} cannot decide it`,
+        record.grantor === name
+          ? `request ${record.id} is addressed to the ${name} that delegated to ${record.requester}; this token's ${name} cannot decide it`
+          : `request ${record.id} is addressed to ${record.grantor}; ${name} cannot decide it`,
       );
     }
   }
@@ -268,10 +278,12 @@ export class Lifecycle {
   async applyPolicies(record: RequestRecord): Promise<RequestRecord> {
     if (record.status !== 'pending') return record;
     const now = this.#ctx.now();
+    // A policy speaks for the grantor only when it was written from the place in the tree
+    // that delegated to the requester (see `holdsGrantorPlace`).
     const policies = activePolicies(
       await this.#ctx.store.listPolicies(record.grantor),
       now.getTime(),
-    );
+    ).filter((p) => p.token === null || holdsGrantorPlace(p.token, record.token));
     if (policies.length === 0) return record;
     const deny = denyingPolicy(policies, record.scope);
     try {
@@ -349,10 +361,16 @@ export class Lifecycle {
           : authority.reason;
       throw new RequestExceedsAuthorityError(record.id, actorName(actor), witness, why);
     }
+    // What the requester could already do is the conjunction of *every* condition of its token,
+    // not just its last block's: the approver's current token need not be the prefix the
+    // requester's token was derived from (its authority may have grown by an escalation since),
+    // so the earlier blocks' restrictions must be kept. A condition the approver's own token
+    // also carries is implied by the new token's prefix and may be left out.
     let previous: readonly string[];
     try {
       const blocks = verifyDelegation(record.token, { rootKeys: this.#ctx.rootKeys }).blocks;
-      previous = blocks[blocks.length - 1]?.conditions ?? [];
+      const implied = new Set(actor.kind === 'owner' ? [] : actor.holder.conditions);
+      previous = blocks.flatMap((b) => b.conditions).filter((c) => !implied.has(c));
     } catch {
       throw new RequestTokenError('invalid', 'token is invalid');
     }

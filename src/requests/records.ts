@@ -4,6 +4,7 @@
  * with its idempotency key), the `request` audit entry that records it, the name an actor
  * decides under, and the error for a request that can no longer be decided.
  */
+import { inspectToken } from '../delegation/index.js';
 import type { Holder } from './authority.js';
 import { RequestExpiredError, RequestNotPendingError } from './errors.js';
 import { idempotencyKey, newId } from './input.js';
@@ -103,4 +104,60 @@ export function notPending(record: RequestRecord): RequestNotPendingError {
   return record.status === 'expired'
     ? new RequestExpiredError(record.id)
     : new RequestNotPendingError(record.id, record.status);
+}
+
+/**
+ * The grantee of every block of a token, in order (`null` for a bearer block 0): the token's
+ * place in the delegation tree. Unverified read: callers pass tokens that were verified when
+ * they were stored or presented.
+ */
+export function grantPath(token: string): readonly (string | null)[] {
+  return inspectToken(token).blocks.map((b) => b.grantee);
+}
+
+function samePath(a: readonly (string | null)[], b: readonly (string | null)[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * Whether `agentToken` holds the place in the delegation tree that wrote the last block of
+ * `requesterToken`: its blocks' grantees are the requester's, less the last. A principal name
+ * alone proves nothing — anyone can append `to "<name>"` to its own token — so an agent acts as
+ * a request's grantor only from the position that actually delegated to the requester.
+ *
+ * @example
+ * ```ts
+ * holdsGrantorPlace(plannerToken, coderToken); // true when coder's token was delegated by planner
+ * ```
+ */
+export function holdsGrantorPlace(agentToken: string, requesterToken: string): boolean {
+  return samePath(grantPath(agentToken), grantPath(requesterToken).slice(0, -1));
+}
+
+/**
+ * Whether two tokens stand at the same place in the delegation tree (same grantee path): the
+ * same agent, with an older or newer token.
+ *
+ * @example
+ * ```ts
+ * samePlace(session.token, record.token);
+ * ```
+ */
+export function samePlace(a: string, b: string): boolean {
+  return samePath(grantPath(a), grantPath(b));
+}
+
+/**
+ * Whether `actor` may act as the grantor of `record`: the owner for requests addressed to the
+ * owner; an agent whose principal is the addressed grantor *and* whose token holds the place
+ * that wrote the requester's last block.
+ *
+ * @example
+ * ```ts
+ * if (!isAddressedGrantor(record, actor)) throw new RequestForbiddenError(…);
+ * ```
+ */
+export function isAddressedGrantor(record: RequestRecord, actor: Actor): boolean {
+  if (record.grantor !== actorName(actor)) return false;
+  return actor.kind === 'owner' || holdsGrantorPlace(actor.holder.token, record.token);
 }

@@ -8,7 +8,7 @@
 import { RequestNotFoundError } from './errors.js';
 import { NO_LIMIT, checkLifetime, newId, normalizeScope } from './input.js';
 import type { Lifecycle } from './lifecycle.js';
-import { actorName, type Actor } from './records.js';
+import { actorName, samePlace, type Actor } from './records.js';
 import type { PolicyRecord } from './model.js';
 import type { AddPolicyOptions } from './options.js';
 import { activePolicies } from './policies.js';
@@ -78,16 +78,29 @@ export async function addStandingPolicy(
  *
  * @example
  * ```ts
- * const views = await listStandingPolicies(context, 'owner');
+ * const views = await listStandingPolicies(context, { kind: 'owner' });
  * ```
  */
 export async function listStandingPolicies(
   context: PolicyContext,
-  grantor: string | undefined,
+  grantor: Actor | undefined,
 ): Promise<PolicyView[]> {
-  return activePolicies(await context.store.listPolicies(grantor), context.now().getTime()).map(
-    policyView,
+  const policies = activePolicies(
+    await context.store.listPolicies(grantor === undefined ? undefined : actorName(grantor)),
+    context.now().getTime(),
   );
+  return policies.filter((p) => grantor === undefined || ownsPolicy(grantor, p)).map(policyView);
+}
+
+/**
+ * Whether `actor` wrote `policy`: the owner for the owner's policies; an agent of the same name
+ * at the same place in the delegation tree (a principal name alone proves nothing: anyone can
+ * append `to "<name>"` to its own token).
+ */
+function ownsPolicy(actor: Actor, policy: PolicyRecord): boolean {
+  if (policy.grantor !== actorName(actor)) return false;
+  if (actor.kind === 'owner') return policy.token === null;
+  return policy.token !== null && samePlace(policy.token, actor.holder.token);
 }
 
 /**
@@ -95,14 +108,18 @@ export async function listStandingPolicies(
  *
  * @example
  * ```ts
- * await removeStandingPolicy(context, 'owner', policy.id);
+ * await removeStandingPolicy(context, { kind: 'owner' }, policy.id);
  * ```
  */
 export async function removeStandingPolicy(
   context: PolicyContext,
-  grantor: string,
+  actor: Actor,
   id: string,
 ): Promise<void> {
+  const grantor = actorName(actor);
+  const policy = (await context.store.listPolicies(grantor)).find((p) => p.id === id);
+  if (policy === undefined || !ownsPolicy(actor, policy))
+    throw new RequestNotFoundError(id, 'policy');
   const removed = await context.store.removePolicy(id, grantor, {
     at: context.now().getTime(),
     kind: 'policy-remove',

@@ -20,6 +20,8 @@ export interface SubscriptionContext {
   /** Called by the Delegator's `close()`: each subscription ends. */
   readonly closers: Set<() => void>;
   readonly view: (record: RequestRecord, actor: Actor) => InboxItem;
+  /** Whether `actor` is the grantor `record` is addressed to (name and place in the tree). */
+  readonly accepts: (record: RequestRecord, actor: Actor) => boolean;
 }
 
 /**
@@ -46,7 +48,7 @@ export function subscribeInbox(
         const actor = await authenticated;
         if (entry.subject !== actorName(actor)) return;
         const record = await context.store.getRequest(id);
-        if (record !== undefined && record.status === 'pending')
+        if (record !== undefined && record.status === 'pending' && context.accepts(record, actor))
           queue.push(context.view(record, actor));
       })
       .catch((err: unknown) => queue.fail(err));
