@@ -10,12 +10,13 @@
  * grant derived from that token simply inherits the expiry.)
  */
 import { contains, neededScope } from '../scope/algebra/index.js';
-import type { Condition, ScopeRequest } from '../scope/index.js';
+import {
+  MAX_INSTANT_MS,
+  MIN_INSTANT_MS,
+  type Condition,
+  type ScopeRequest,
+} from '../scope/index.js';
 import type { NeededPermission } from './decision.js';
-
-/** The instants the DSL can write (years 0000–9999). */
-const MIN_INSTANT = -62_167_219_200_000; // 0000-01-01T00:00:00Z
-const MAX_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** Builds `needed` for a request that `scope` refuses. */
 export function neededPermission(
@@ -45,7 +46,7 @@ function grantableNow(
   time: Date,
 ): (proposal: readonly string[]) => boolean | 'unknown' {
   const ms = time.getTime();
-  if (ms < MIN_INSTANT || ms > MAX_INSTANT) return () => 'unknown';
+  if (ms < MIN_INSTANT_MS || ms > MAX_INSTANT_MS) return () => 'unknown';
   const now: Condition = {
     kind: 'compare',
     quantifier: null,

@@ -16,15 +16,12 @@ import {
   type Macaroon,
 } from '../macaroon/index.js';
 import { satisfiable } from '../scope/algebra/index.js';
-import { parseCaveat, printCaveat, type Condition } from '../scope/index.js';
+import { MAX_INSTANT_MS, parseCaveat, printCaveat, type Condition } from '../scope/index.js';
 import { decodeToken } from './_chain.js';
 import { newIdentifier } from './_identifier.js';
 import { normalizeConditions } from './conditions.js';
 import { rootKeySecret, signingKeyOf, type RootKey, type RootKeyring } from './keys.js';
 import { assertPrincipal } from './principal.js';
-
-/** Latest instant an expiry may name (the DSL's instants are four-digit years). */
-const MAX_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /**
  * Options of `mintDelegation`.

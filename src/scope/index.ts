@@ -17,6 +17,7 @@ export {
   hasDotDotSegment,
 } from './glob.js';
 export type { GlobToken, GlobMatcher } from './glob.js';
+export { MIN_INSTANT_MS, MAX_INSTANT_MS } from './instant.js';
 export { DEFAULT_SCOPE_LIMITS } from './limits.js';
 export type { ScopeLimits, ScopeOptions } from './limits.js';
 export { ScopeSyntaxError, ScopeTypeError, ScopeLimitError } from './errors.js';
