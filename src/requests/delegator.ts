@@ -17,16 +17,22 @@ import type {
   PollAnswer,
 } from '../tools/broker.js';
 import { assertObject, describe } from '../_assert.js';
-import { readWholeLog, verifyAuditChain, type AuditVerification } from './audit.js';
-import { authenticate, authorityContains, type Holder } from './authority.js';
+import { readWholeLog, verifyAuditChain, type AuditVerification } from './store/audit.js';
+import { authenticate, authorityContains, type Holder } from './decisions/authority.js';
 import { RequestForbiddenError, RequestStoreError } from './errors.js';
 import { NO_LIMIT, REQUEST_LIMITS, checkLifetime, checkReason, normalizeScope } from './input.js';
-import { Lifecycle } from './lifecycle.js';
-import { actorName, isAddressedGrantor, notPending, samePlace, type Actor } from './records.js';
-import { createMemoryStore } from './memory-store.js';
-import type { RequestRecord } from './model.js';
-import { AuditTail } from './notify.js';
-import { pollStep } from './polling.js';
+import { Lifecycle } from './decisions/lifecycle.js';
+import {
+  actorName,
+  isAddressedGrantor,
+  notPending,
+  samePlace,
+  type Actor,
+} from './decisions/records.js';
+import { createMemoryStore } from './store/memory-store.js';
+import type { RequestRecord } from './store/model.js';
+import { AuditTail } from './answers/notify.js';
+import { pollStep } from './answers/polling.js';
 import type {
   AddPolicyOptions,
   ApproveRequestOptions,
@@ -38,17 +44,17 @@ import type {
   OpenOptions,
 } from './options.js';
 import { mintAudited, storedKeys, suppliedKeys } from './root-keys.js';
-import { openSqliteStore } from './sqlite-store.js';
-import { isOpen } from './state.js';
+import { openSqliteStore } from './store/sqlite-store.js';
+import { isOpen } from './store/state.js';
 import {
   addStandingPolicy,
   listStandingPolicies,
   removeStandingPolicy,
   type PolicyContext,
 } from './standing-policies.js';
-import { subscribeInbox } from './subscription.js';
-import type { RequestStore } from './store.js';
-import { awaitOutcome } from './waiter.js';
+import { subscribeInbox } from './answers/subscription.js';
+import type { RequestStore } from './store/store.js';
+import { awaitOutcome } from './answers/waiter.js';
 import {
   auditFilter,
   auditView,
@@ -58,7 +64,7 @@ import {
   type InboxItem,
   type PermissionRequestView,
   type PolicyView,
-} from './views.js';
+} from './answers/views.js';
 
 /**
  * The owner's authorization server for permission requests.

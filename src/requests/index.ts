@@ -14,13 +14,13 @@ export type {
   AttachableSession,
   GrantorRef,
 } from './options.js';
-export type { PermissionRequestView, InboxItem, PolicyView, AuditRecord } from './views.js';
+export type { PermissionRequestView, InboxItem, PolicyView, AuditRecord } from './answers/views.js';
 export {
   applyTransition,
   type RequestStore,
   type TransitionInput,
   type EscalateInput,
-} from './store.js';
+} from './store/store.js';
 export type {
   RequestRecord,
   RequestStatus,
@@ -33,12 +33,22 @@ export type {
   PolicyRecord,
   RequestFilter,
   Json,
-} from './model.js';
-export { createMemoryStore } from './memory-store.js';
-export { openSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
-export { GENESIS_HASH, chainEntries, verifyAuditChain, type AuditVerification } from './audit.js';
-export { REQUEST_LIMITS } from './input.js';
-export { DEFAULT_POLL_INTERVAL, SLOW_DOWN_STEP, MAX_POLL_INTERVAL } from './polling.js';
+} from './store/model.js';
+export { createMemoryStore } from './store/memory-store.js';
+export { openSqliteStore, type SqliteStoreOptions } from './store/sqlite-store.js';
+export {
+  GENESIS_HASH,
+  chainEntries,
+  verifyAuditChain,
+  type AuditVerification,
+} from './store/audit.js';
+export {
+  REQUEST_LIMITS,
+  DEFAULT_POLL_INTERVAL,
+  SLOW_DOWN_STEP,
+  MAX_POLL_INTERVAL,
+} from './input.js';
+
 export {
   RequestNotFoundError,
   RequestNotPendingError,

@@ -156,3 +156,12 @@ export function newId(prefix: 'req' | 'pol'): string {
 
 /** A lifetime bound that only the DSL's year 9999 limits (for grants and policies). */
 export const NO_LIMIT = Number.MAX_SAFE_INTEGER / 1000;
+
+/** The RFC 8628 polling interval a new request starts with, in seconds (RFC 8628's default). */
+export const DEFAULT_POLL_INTERVAL = 5;
+
+/** How much `slow_down` adds to the interval, in seconds (RFC 8628 §3.5). */
+export const SLOW_DOWN_STEP = 5;
+
+/** The interval never grows beyond this, in seconds. */
+export const MAX_POLL_INTERVAL = 60;

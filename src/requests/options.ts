@@ -5,9 +5,8 @@
  * audit log take.
  */
 import type { RootKeys } from '../delegation/index.js';
-import type { AuditKind } from './model.js';
-import type { SqliteStoreOptions } from './sqlite-store.js';
-import type { RequestStore } from './store.js';
+import type { SqliteStoreOptions } from './store/sqlite-store.js';
+import type { RequestStore } from './store/store.js';
 
 /** Who acts on the grantor side: the owner, or an agent by its current token. */
 export type GrantorRef = 'owner' | { readonly token: string };
@@ -67,20 +66,11 @@ export interface AddPolicyOptions {
   readonly expiresIn?: number;
 }
 
-/** Which audit entries `delegator.audit` returns; every field narrows. */
-export interface AuditQuery {
-  readonly since?: Date;
-  readonly until?: Date;
-  readonly requestId?: string;
-  /** Entries this principal (or `'owner'`) did or that concern it. */
-  readonly principal?: string;
-  readonly kind?: AuditKind;
-  readonly limit?: number;
-}
-
 /** An agent session the Delegator can hand a grantor's new token to. */
 export interface AttachableSession {
   readonly principal: string;
   readonly token: string;
   updateDelegation(token: string): void;
 }
+
+export type { AuditQuery } from './answers/views.js';

@@ -19,7 +19,7 @@ import {
 import { fingerprint } from './input.js';
 import type { DelegatorMintOptions } from './options.js';
 import { RequestStoreError } from './errors.js';
-import type { RequestStore } from './store.js';
+import type { RequestStore } from './store/store.js';
 
 /**
  * The keyring kept in `store`, creating and storing a first key if it holds none.

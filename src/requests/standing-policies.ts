@@ -7,13 +7,13 @@
  */
 import { RequestNotFoundError } from './errors.js';
 import { NO_LIMIT, checkLifetime, newId, normalizeScope } from './input.js';
-import type { Lifecycle } from './lifecycle.js';
-import { actorName, samePlace, type Actor } from './records.js';
-import type { PolicyRecord } from './model.js';
+import type { Lifecycle } from './decisions/lifecycle.js';
+import { actorName, samePlace, type Actor } from './decisions/records.js';
+import type { PolicyRecord } from './store/model.js';
 import type { AddPolicyOptions } from './options.js';
-import { activePolicies } from './policies.js';
-import type { RequestStore } from './store.js';
-import { policyView, type PolicyView } from './views.js';
+import { activePolicies } from './decisions/policies.js';
+import type { RequestStore } from './store/store.js';
+import { policyView, type PolicyView } from './answers/views.js';
 
 /** What policy keeping needs from its Delegator. */
 export interface PolicyContext {

@@ -3,6 +3,7 @@ export type * from './ast.js';
 export * from './algebra/index.js';
 export { parseCaveat, parseCondition } from './parse.js';
 export { printCaveat } from './print.js';
+export { TRUE, FALSE, compare, member, and, or, not, timeBefore, timeAt } from './build.js';
 export { evaluateCaveat } from './evaluate.js';
 export type { Evaluation } from './evaluate.js';
 export { compileCaveat, assertScopeRequest, COMPILED_CAVEAT_CACHE_SIZE } from './compile.js';

@@ -14,7 +14,7 @@ import type { Interval, IntervalSet } from './_interval.js';
 import { evalStr } from './_strings.js';
 import type { StrF } from './_strings.js';
 import type { ValueSet } from './_values.js';
-import { FALSE, TRUE, and, compare, member, or } from './_build.js';
+import { FALSE, TRUE, and, compare, member, or } from '../build.js';
 
 /** At most this many cases when a string set is split into a disjunction. */
 const MAX_CASES = 8;

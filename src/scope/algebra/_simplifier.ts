@@ -22,7 +22,7 @@
 import { BoundedCache } from '../../_lru.js';
 import type { Condition } from '../ast.js';
 import { printCondition, printPath } from '../print.js';
-import { FALSE, TRUE, and, nnf, or, size } from './_build.js';
+import { FALSE, TRUE, and, nnf, or, size } from '../build.js';
 import { atom, fAnd, pathRef } from './_formula.js';
 import type { Formula, PathRef } from './_formula.js';
 import { render } from './_render.js';

@@ -9,7 +9,7 @@
  */
 import type { Condition, ScopeRequest } from '../ast.js';
 import { printCondition } from '../print.js';
-import { size } from './_build.js';
+import { size } from '../build.js';
 import { fAnd } from './_formula.js';
 import { readScope } from './_input.js';
 import type { ScopeInput } from './_input.js';

@@ -18,7 +18,7 @@ import { globLiteral, hasDotDotSegment } from '../glob.js';
 import { readInstant } from '../instant.js';
 import { printCondition, printPath } from '../print.js';
 import { MISSING, isScalar, readKeys } from '../semantics.js';
-import { and, compare, member, nnf } from './_build.js';
+import { and, compare, member, nnf } from '../build.js';
 import { readScope, sourceOf } from './_input.js';
 import type { ScopeInput } from './_input.js';
 import { confirm } from './_run.js';

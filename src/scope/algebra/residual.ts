@@ -8,7 +8,7 @@
 import { assertObject, assertString } from '../../_assert.js';
 import type { Condition } from '../ast.js';
 import { printCondition } from '../print.js';
-import { FALSE, TRUE, and, nnf, or } from './_build.js';
+import { FALSE, TRUE, and, nnf, or } from '../build.js';
 import { readScope } from './_input.js';
 import type { ScopeInput } from './_input.js';
 import { budgetFor } from './_run.js';

@@ -8,7 +8,7 @@
  */
 import type { Condition } from '../ast.js';
 import { printCondition } from '../print.js';
-import { and, or } from './_build.js';
+import { and, or } from '../build.js';
 import { readScope } from './_input.js';
 import type { ScopeInput } from './_input.js';
 import { budgetFor } from './_run.js';

@@ -2,8 +2,8 @@
 // swapping two, in a random log, is always reported, and at the first entry affected.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GENESIS_HASH, chainEntries, verifyAuditChain } from '../../../src/requests/audit.js';
-import type { AuditEntry, AuditInput } from '../../../src/requests/model.js';
+import { GENESIS_HASH, chainEntries, verifyAuditChain } from '../../../src/requests/store/audit.js';
+import type { AuditEntry, AuditInput } from '../../../src/requests/store/model.js';
 
 const RUNS = Number(process.env['MANDATE_PROPERTY_RUNS'] ?? 200);
 

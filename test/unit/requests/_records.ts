@@ -2,7 +2,7 @@
  * Builders of store records for the store and lifecycle unit tests: a pending request with
  * sensible defaults, and audit inputs.
  */
-import type { AuditInput, RequestRecord } from '../../../src/requests/model.js';
+import type { AuditInput, RequestRecord } from '../../../src/requests/store/model.js';
 
 let counter = 0;
 

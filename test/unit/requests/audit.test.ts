@@ -9,8 +9,8 @@ import {
   canonicalJson,
   chainEntries,
   verifyAuditChain,
-} from '../../../src/requests/audit.js';
-import type { AuditEntry } from '../../../src/requests/model.js';
+} from '../../../src/requests/store/audit.js';
+import type { AuditEntry } from '../../../src/requests/store/model.js';
 import { auditInput } from './_records.js';
 
 function log(n: number): AuditEntry[] {

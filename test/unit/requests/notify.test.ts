@@ -4,9 +4,9 @@
  * queue behaves as an async iterator that ends on close, on break, and on abort.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createMemoryStore } from '../../../src/requests/memory-store.js';
-import type { AuditEntry } from '../../../src/requests/model.js';
-import { AuditTail, EventQueue } from '../../../src/requests/notify.js';
+import { createMemoryStore } from '../../../src/requests/store/memory-store.js';
+import type { AuditEntry } from '../../../src/requests/store/model.js';
+import { AuditTail, EventQueue } from '../../../src/requests/answers/notify.js';
 import { auditInput } from './_records.js';
 
 afterEach(() => {

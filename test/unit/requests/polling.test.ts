@@ -3,7 +3,8 @@
  * longer interval, capped) when polled sooner, and final answers however fast the poll.
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_POLL_INTERVAL, pollStep } from '../../../src/requests/polling.js';
+import { MAX_POLL_INTERVAL } from '../../../src/requests/input.js';
+import { pollStep } from '../../../src/requests/answers/polling.js';
 import { pendingRecord } from './_records.js';
 
 describe('pollStep', () => {

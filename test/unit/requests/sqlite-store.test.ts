@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifyAuditChain } from '../../../src/requests/audit.js';
+import { verifyAuditChain } from '../../../src/requests/store/audit.js';
 import { RequestStoreError } from '../../../src/requests/errors.js';
-import { openSqliteStore } from '../../../src/requests/sqlite-store.js';
-import type { RequestStore } from '../../../src/requests/store.js';
+import { openSqliteStore } from '../../../src/requests/store/sqlite-store.js';
+import type { RequestStore } from '../../../src/requests/store/store.js';
 import { auditInput, pendingRecord } from './_records.js';
 
 let dir: string;

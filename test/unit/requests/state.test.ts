@@ -2,8 +2,8 @@
  * The request state machine, as a full table: every pair of statuses, allowed or not.
  */
 import { describe, expect, it } from 'vitest';
-import type { RequestStatus } from '../../../src/requests/model.js';
-import { assertTransition, canTransition, isFinal, isOpen } from '../../../src/requests/state.js';
+import type { RequestStatus } from '../../../src/requests/store/model.js';
+import { assertTransition, canTransition, isFinal, isOpen } from '../../../src/requests/store/state.js';
 
 const ALL: RequestStatus[] = ['pending', 'escalated', 'approved', 'denied', 'expired', 'cancelled'];
 const ALLOWED = new Set([

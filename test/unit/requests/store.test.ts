@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { verifyAuditChain } from '../../../src/requests/audit.js';
-import { createMemoryStore } from '../../../src/requests/memory-store.js';
-import { openSqliteStore } from '../../../src/requests/sqlite-store.js';
-import type { RequestStore } from '../../../src/requests/store.js';
+import { verifyAuditChain } from '../../../src/requests/store/audit.js';
+import { createMemoryStore } from '../../../src/requests/store/memory-store.js';
+import { openSqliteStore } from '../../../src/requests/store/sqlite-store.js';
+import type { RequestStore } from '../../../src/requests/store/store.js';
 import { auditInput, pendingRecord } from './_records.js';
 
 const dirs: string[] = [];

@@ -9,8 +9,8 @@
  * the grantor's own authority is checked when the approval is made, exactly as for a manual
  * one.
  */
-import { contains, satisfiable } from '../scope/index.js';
-import type { PolicyRecord } from './model.js';
+import { contains, satisfiable } from '../../scope/index.js';
+import type { PolicyRecord } from '../store/model.js';
 
 /**
  * The policies in force at `now` (ms): those without an expiry or expiring later.

@@ -5,10 +5,9 @@
  * of an approved request does carry the new token: the views are for the holder of the
  * Delegator (the owner's harness) and for the grantor who decided.
  */
-import { inspectToken, type TokenBlock } from '../delegation/index.js';
-import type { Containment } from '../scope/index.js';
-import type { PermissionOutcome, PermissionTicket } from '../tools/broker.js';
-import type { AuditQuery } from './options.js';
+import { inspectToken, type TokenBlock } from '../../delegation/index.js';
+import type { Containment } from '../../scope/index.js';
+import type { PermissionOutcome, PermissionTicket } from '../../tools/broker.js';
 import type {
   AuditEntry,
   AuditFilter,
@@ -18,7 +17,18 @@ import type {
   RequestRecord,
   RequestStatus,
   StoredOutcome,
-} from './model.js';
+} from '../store/model.js';
+
+/** Which audit entries `delegator.audit` returns; every field narrows. */
+export interface AuditQuery {
+  readonly since?: Date;
+  readonly until?: Date;
+  readonly requestId?: string;
+  /** Entries this principal (or `'owner'`) did or that concern it. */
+  readonly principal?: string;
+  readonly kind?: AuditKind;
+  readonly limit?: number;
+}
 
 /** A permission request as its grantor and the owner see it. */
 export interface PermissionRequestView {

@@ -10,9 +10,9 @@
  */
 import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { ExportedRootKey } from '../delegation/index.js';
+import type { ExportedRootKey } from '../../delegation/index.js';
 import { GENESIS_HASH, chainEntries } from './audit.js';
-import { RequestStoreError } from './errors.js';
+import { RequestStoreError } from '../errors.js';
 import type {
   AuditEntry,
   AuditFilter,

@@ -13,7 +13,7 @@
  * `idempotencyKey` restricted to open requests, and `chainEntries` from `audit.ts` to number
  * and hash the entries after the current last one, inside the transaction.
  */
-import type { ExportedRootKey } from '../delegation/index.js';
+import type { ExportedRootKey } from '../../delegation/index.js';
 import type {
   AuditEntry,
   AuditFilter,

@@ -9,9 +9,15 @@
  * key, the new token is a fresh mint whose first block is that marker and condition. The
  * condition is built as an AST and printed by the scope printer, never concatenated.
  */
-import { delegate, mintDelegation, type RootKeyring } from '../delegation/index.js';
-import { parseCondition, printCaveat, type And, type Condition, type Or } from '../scope/index.js';
-import { RequestInvalidError } from './errors.js';
+import { delegate, mintDelegation, type RootKeyring } from '../../delegation/index.js';
+import {
+  parseCondition,
+  printCaveat,
+  type And,
+  type Condition,
+  type Or,
+} from '../../scope/index.js';
+import { RequestInvalidError } from '../errors.js';
 
 /**
  * The AST of `time < at` (`at` in ms): the time box of a grant.

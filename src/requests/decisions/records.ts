@@ -4,12 +4,11 @@
  * with its idempotency key), the `request` audit entry that records it, the name an actor
  * decides under, and the error for a request that can no longer be decided.
  */
-import { inspectToken } from '../delegation/index.js';
+import { inspectToken } from '../../delegation/index.js';
 import type { Holder } from './authority.js';
-import { RequestExpiredError, RequestNotPendingError } from './errors.js';
-import { idempotencyKey, newId } from './input.js';
-import type { AuditInput, RequestRecord } from './model.js';
-import { DEFAULT_POLL_INTERVAL } from './polling.js';
+import { RequestExpiredError, RequestNotPendingError } from '../errors.js';
+import { DEFAULT_POLL_INTERVAL, idempotencyKey, newId } from '../input.js';
+import type { AuditInput, RequestRecord } from '../store/model.js';
 
 /** Who decides: the owner (who holds the root key) or an agent with its current token. */
 export type Actor =

@@ -7,7 +7,7 @@
  * columns with JSON for the few structured fields (scope, outcome, audit details).
  */
 import type Database from 'better-sqlite3';
-import { RequestStoreError } from './errors.js';
+import { RequestStoreError } from '../errors.js';
 import type {
   AuditEntry,
   EscalationLink,

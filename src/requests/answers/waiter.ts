@@ -7,12 +7,12 @@
  * spurious or duplicate wake is harmless. The listener is registered before the first read,
  * so no decision can slip between the two.
  */
-import type { PermissionOutcome } from '../tools/broker.js';
-import { RequestStoreError } from './errors.js';
-import type { Lifecycle } from './lifecycle.js';
-import type { RequestRecord } from './model.js';
+import type { PermissionOutcome } from '../../tools/broker.js';
+import { RequestStoreError } from '../errors.js';
+import type { Lifecycle } from '../decisions/lifecycle.js';
+import type { RequestRecord } from '../store/model.js';
 import type { AuditTail } from './notify.js';
-import type { RequestStore } from './store.js';
+import type { RequestStore } from '../store/store.js';
 import { outcomeView } from './views.js';
 
 /** What a waiter needs from its Delegator. */

@@ -8,18 +8,10 @@
  * request. The rule is a pure function of the stored request and the clock, so it is tested
  * with an injected time and behaves the same for every process sharing a store.
  */
-import type { PollAnswer } from '../tools/broker.js';
-import type { RequestRecord } from './model.js';
+import type { PollAnswer } from '../../tools/broker.js';
+import type { RequestRecord } from '../store/model.js';
+import { MAX_POLL_INTERVAL, SLOW_DOWN_STEP } from '../input.js';
 import { approvalView } from './views.js';
-
-/** The interval a new request starts with, in seconds (RFC 8628's default). */
-export const DEFAULT_POLL_INTERVAL = 5;
-
-/** How much `slow_down` adds to the interval, in seconds (RFC 8628 §3.5). */
-export const SLOW_DOWN_STEP = 5;
-
-/** The interval never grows beyond this, in seconds. */
-export const MAX_POLL_INTERVAL = 60;
 
 /** A poll's answer and the polling state to store with it, if any. */
 export interface PollStep {

@@ -8,8 +8,8 @@
  * reaches this one. `EventQueue` turns pushed values into an async iterator that ends on
  * `return()`, on close, or when its AbortSignal fires.
  */
-import type { AuditEntry } from './model.js';
-import type { RequestStore } from './store.js';
+import type { AuditEntry } from '../store/model.js';
+import type { RequestStore } from '../store/store.js';
 
 /** Receives each new audit entry once, in order. */
 export type AuditListener = (entry: AuditEntry) => void;

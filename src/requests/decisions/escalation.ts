@@ -11,7 +11,7 @@
  * otherwise (cancelled, denied, expired), its linked request is withdrawn unless another
  * request still waits on it.
  */
-import { contains } from '../scope/index.js';
+import { contains } from '../../scope/index.js';
 import { verifyHolder } from './authority.js';
 import {
   RequestCannotEscalateError,
@@ -19,12 +19,12 @@ import {
   RequestForbiddenError,
   RequestNotPendingError,
   RequestTokenError,
-} from './errors.js';
-import { REQUEST_LIMITS } from './input.js';
+} from '../errors.js';
+import { REQUEST_LIMITS } from '../input.js';
 import type { Lifecycle, LifecycleContext } from './lifecycle.js';
-import type { RequestRecord, StoredOutcome } from './model.js';
+import type { RequestRecord, StoredOutcome } from '../store/model.js';
 import { newRecord, notPending, requestAudit, type Actor } from './records.js';
-import { isOpen } from './state.js';
+import { isOpen } from '../store/state.js';
 
 /**
  * The escalation half of a Lifecycle.

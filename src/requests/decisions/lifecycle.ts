@@ -7,8 +7,8 @@
  * grantor's authority, then derives the new token from the grantor's own (`grant.ts`). After
  * each final decision the escalation links are followed (`escalation.ts`).
  */
-import { verifyDelegation, type RootKeyring } from '../delegation/index.js';
-import { contains } from '../scope/index.js';
+import { verifyDelegation, type RootKeyring } from '../../delegation/index.js';
+import { contains } from '../../scope/index.js';
 import { authorityContains, verifyHolder, type Holder } from './authority.js';
 import {
   RequestExceedsAuthorityError,
@@ -17,11 +17,11 @@ import {
   RequestNotPendingError,
   RequestScopeNotRequestedError,
   RequestTokenError,
-} from './errors.js';
+} from '../errors.js';
 import { Escalations } from './escalation.js';
 import { deriveToken, grantCondition } from './grant.js';
-import { fingerprint } from './input.js';
-import type { AuditInput, RequestRecord, RequestStatus, StoredOutcome } from './model.js';
+import { fingerprint } from '../input.js';
+import type { AuditInput, RequestRecord, RequestStatus, StoredOutcome } from '../store/model.js';
 import { activePolicies, approvingPolicies, denyingPolicy } from './policies.js';
 import {
   actorName,
@@ -32,8 +32,8 @@ import {
   requestAudit,
   type Actor,
 } from './records.js';
-import { isOpen } from './state.js';
-import type { RequestStore } from './store.js';
+import { isOpen } from '../store/state.js';
+import type { RequestStore } from '../store/store.js';
 
 /** What the lifecycle needs from its Delegator. */
 export interface LifecycleContext {

@@ -4,7 +4,7 @@
  * Unix epoch, scopes are arrays of canonical DSL texts). The Delegator turns them into the
  * public views; stores only ever see these.
  */
-import type { PermissionStatus } from '../tools/broker.js';
+import type { PermissionStatus } from '../../tools/broker.js';
 
 /** Where a request is in its life. `pending` and `escalated` are open; the rest are final. */
 export type RequestStatus = PermissionStatus;

@@ -7,10 +7,10 @@
  * so nothing that arrives right after `subscribe` returns is missed; entries are handled in
  * order, one at a time.
  */
-import { actorName, type Actor } from './records.js';
-import type { RequestRecord } from './model.js';
+import { actorName, type Actor } from '../decisions/records.js';
+import type { RequestRecord } from '../store/model.js';
 import { EventQueue, type AuditTail } from './notify.js';
-import type { RequestStore } from './store.js';
+import type { RequestStore } from '../store/store.js';
 import type { InboxItem } from './views.js';
 
 /** What a subscription needs from its Delegator. */

@@ -17,13 +17,13 @@ import {
   verifyDelegation,
   type RootKeyring,
   type VerifiedDelegation,
-} from '../delegation/index.js';
-import { contains, satisfiable, type Containment } from '../scope/index.js';
-import { describe } from '../_assert.js';
-import { RequestTokenError } from './errors.js';
+} from '../../delegation/index.js';
+import { contains, satisfiable, type Containment } from '../../scope/index.js';
+import { describe } from '../../_assert.js';
+import { RequestTokenError } from '../errors.js';
 import { timeAt } from './grant.js';
-import { REQUEST_LIMITS, fingerprint } from './input.js';
-import type { RequestStore } from './store.js';
+import { REQUEST_LIMITS, fingerprint } from '../input.js';
+import type { RequestStore } from '../store/store.js';
 
 /** An agent that proved itself with its current token. */
 export interface Holder {

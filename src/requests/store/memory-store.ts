@@ -5,9 +5,9 @@
  * says something about production. Records are frozen copies: nothing outside can alter them.
  * Several Delegators may share one instance, as several processes share one SQLite file.
  */
-import type { ExportedRootKey } from '../delegation/index.js';
+import type { ExportedRootKey } from '../../delegation/index.js';
 import { GENESIS_HASH, chainEntries } from './audit.js';
-import { RequestStoreError } from './errors.js';
+import { RequestStoreError } from '../errors.js';
 import type {
   AuditEntry,
   AuditFilter,
