@@ -9,6 +9,11 @@ export function assertString(value: unknown, name: string): asserts value is str
     throw new TypeError(`${name} must be a string, got ${describe(value)}`);
 }
 
+export function assertBoolean(value: unknown, name: string): asserts value is boolean {
+  if (typeof value !== 'boolean')
+    throw new TypeError(`${name} must be a boolean, got ${describe(value)}`);
+}
+
 export function assertBytes(value: unknown, name: string): asserts value is Uint8Array {
   if (!(value instanceof Uint8Array)) {
     throw new TypeError(`${name} must be a Uint8Array, got ${describe(value)}`);
@@ -47,6 +52,34 @@ export function assertPositiveInteger(value: unknown, name: string): asserts val
   if (!Number.isSafeInteger(value) || value <= 0) {
     throw new RangeError(`${name} must be a positive integer, got ${String(value)}`);
   }
+}
+
+/**
+ * Throws unless `value` is a `Date` holding a time: `TypeError` for anything but a `Date`,
+ * `RangeError` for an invalid one (`new Date(NaN)`).
+ *
+ * @example
+ * ```ts
+ * assertDate(options.now, 'options.now'); // RangeError: options.now must be a valid Date
+ * ```
+ */
+export function assertDate(value: unknown, name: string): asserts value is Date {
+  if (!(value instanceof Date))
+    throw new TypeError(`${name} must be a Date, got ${describe(value)}`);
+  if (!isValidDate(value)) throw new RangeError(`${name} must be a valid Date`);
+}
+
+/**
+ * True when `value` is a `Date` holding a time (not `new Date(NaN)`), for the checks that
+ * document one error for both faults.
+ *
+ * @example
+ * ```ts
+ * if (!isValidDate(request.time)) throw new TypeError('request.time must be a valid Date');
+ * ```
+ */
+export function isValidDate(value: unknown): value is Date {
+  return value instanceof Date && !Number.isNaN(value.getTime());
 }
 
 /** A short description of a value's type for messages (never the value itself). */

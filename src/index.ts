@@ -3,7 +3,16 @@
  * they are listed from the top of the import order (requests → tools → delegation →
  * {scope, macaroon}) down. Names are unique across areas.
  */
-export { MandateError } from './errors.js';
+export {
+  MandateError,
+  type ErrorCode,
+  type MacaroonErrorCode,
+  type ScopeErrorCode,
+  type DelegationErrorCode,
+  type ToolErrorCode,
+  type RequestErrorCode,
+  type CliErrorCode,
+} from './errors.js';
 export * from './requests/index.js';
 export * from './tools/index.js';
 export * from './delegation/index.js';

@@ -4,18 +4,7 @@
  * every failure the same way (one line, or `toJSON()` with `--json`) and scripts can switch on a
  * stable `code`.
  */
-import { MandateError } from '../errors.js';
-
-/** Every code the CLI itself raises. */
-export type CliErrorCode =
-  | 'ERR_CLI_USAGE'
-  | 'ERR_CLI_BAD_DURATION'
-  | 'ERR_CLI_BAD_INPUT'
-  | 'ERR_CLI_NO_HOME'
-  | 'ERR_CLI_HOME_EXISTS'
-  | 'ERR_CLI_UNSAFE_PERMISSIONS'
-  | 'ERR_CLI_KEY_FILE'
-  | 'ERR_CLI_COMMAND_FAILED';
+import { MandateError, type CliErrorCode } from '../errors.js';
 
 /**
  * A failure of the command line itself (as opposed to a token, policy or request failure, which

@@ -7,7 +7,15 @@
  */
 import type { AuthorizationDecision, TokenBlock } from '../delegation/index.js';
 import type { PermissionRequestView } from '../requests/index.js';
-import { parseCaveat, type Condition, type ScopeRequest } from '../scope/index.js';
+import {
+  and,
+  DEFAULT_SCOPE_LIMITS,
+  parseCaveat,
+  parseCondition,
+  printCaveat,
+  type Condition,
+  type ScopeRequest,
+} from '../scope/index.js';
 import { formatDuration } from './duration.js';
 import type { Output } from './output.js';
 
@@ -59,8 +67,10 @@ function timeBound(c: Condition): number | undefined {
 }
 
 /**
- * A conjunction of condition texts on one line, parenthesizing those with an `or` so that the
- * line reads as it means.
+ * A conjunction of condition texts on one line, built as one AST and printed once, so `or`
+ * branches come out parenthesized exactly where they must be. Condition texts that do not parse
+ * (from a store or an audit entry written by something else) are shown as a JSON list instead of
+ * being guessed at.
  *
  * @example
  * ```ts
@@ -68,9 +78,24 @@ function timeBound(c: Condition): number | undefined {
  * ```
  */
 export function conjunctionText(conditions: readonly string[]): string {
-  if (conditions.length === 1) return conditions[0] ?? '';
-  return conditions.map((c) => (/ or /.test(c) ? `(${c})` : c)).join(' and ');
+  let parsed: Condition[];
+  try {
+    parsed = conditions.map((text) => parseCondition(text));
+  } catch {
+    return JSON.stringify(conditions);
+  }
+  return printCaveat(and(parsed), { limits: DISPLAY_LIMITS });
 }
+
+/**
+ * Each condition was parsed within the default limits; their conjunction may hold more text and
+ * comparisons than one condition may, and one more level of nesting.
+ */
+const DISPLAY_LIMITS = {
+  maxTextLength: Number.MAX_SAFE_INTEGER,
+  maxComparisons: Number.MAX_SAFE_INTEGER,
+  maxDepth: DEFAULT_SCOPE_LIMITS.maxDepth + 1,
+};
 
 /**
  * "in 29d23h" / "3m ago" for an instant relative to now.

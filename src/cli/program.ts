@@ -19,36 +19,7 @@ import { registerRunCommand } from './commands/run.js';
 import { registerTokenCommands } from './commands/tokens.js';
 import { Context, type CliIo } from './context.js';
 import { colorEnabled, createStyle, EXIT } from './output.js';
-
-/**
- * What a command's action does: everything but printing errors and exiting. It returns one of
- * the documented exit codes (`run` returns its child's).
- */
-export type ActionBody<O> = (
-  ctx: Context,
-  args: readonly unknown[],
-  options: O,
-) => Promise<number> | number;
-
-/** Wraps an action body into a commander action that records the exit code. */
-export type ActionFactory = <O>(
-  body: ActionBody<O>,
-) => (...commanderArgs: unknown[]) => Promise<void>;
-
-/** A command group's registration function. */
-export type Registrar = (program: Command, action: ActionFactory) => void;
-
-/**
- * Adds an "Examples:" section to a command's `--help`.
- *
- * @example
- * ```ts
- * withExamples(cmd, ['mandate init', 'mandate init --home ./demo-home']);
- * ```
- */
-export function withExamples(command: Command, lines: readonly string[]): Command {
-  return command.addHelpText('after', `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`);
-}
+import type { ActionBody, ActionFactory, Registrar } from './command.js';
 
 /**
  * Builds the program. `onExit` receives the exit code of the action that ran; `argv` is only

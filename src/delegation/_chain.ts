@@ -4,11 +4,11 @@
  *
  * Reading splits the caveats into blocks at `to "…"` markers and gives every caveat an author:
  * `owner` for block 0, and for block k the principal named by block k-1's marker (`bearer`
- * when block 0 has no marker). Each caveat text is analysed once — parsed, canonically printed
- * and compiled — and the analysis is cached by text in a bounded cache, so a condition that
- * appears in many tokens is compiled once. A caveat that is not the DSL, a marker naming an
- * unusable principal, and a third-party caveat (this verifier takes no discharges) become
- * "unknown" caveats, which always deny.
+ * when block 0 has no marker). Each caveat text is read once per process — parsed, canonically
+ * printed and compiled — and kept in one bounded cache by text (also under its canonical text,
+ * so a condition typed loosely and then stored canonically is parsed once). A caveat that is not
+ * the DSL, a marker naming an unusable principal, and a third-party caveat (this verifier takes
+ * no discharges) become "unknown" caveats, which always deny.
  *
  * Verifying checks the HMAC chain with the macaroon layer's signature-only fast path and then
  * caches the read chain by the exact token text, remembering which `RootKey` object verified
@@ -23,7 +23,7 @@ import {
   type Macaroon,
 } from '../macaroon/index.js';
 import {
-  compileCaveat,
+  compileCondition,
   parseCaveat,
   printCaveat,
   type Condition,
@@ -31,7 +31,7 @@ import {
 } from '../scope/index.js';
 import { parseIdentifier } from './_identifier.js';
 import { BoundedCache } from '../_lru.js';
-import { utf8 } from './_utf8.js';
+import { utf8Decode } from '../_utf8.js';
 import { TokenInvalidError } from './errors.js';
 import {
   findRootKey,
@@ -46,7 +46,7 @@ import { BEARER_PRINCIPAL, OWNER_PRINCIPAL, principalProblem } from './principal
 export const MAX_TOKEN_LENGTH = MACAROON_MAX_TOKEN_SIZE;
 /** Entries in the cache of verified chains (by token text). */
 export const CHAIN_CACHE_SIZE = 4096;
-/** Entries in the cache of analysed caveats (by caveat text). */
+/** Entries in the cache of read caveats (by caveat text). */
 export const CAVEAT_CACHE_SIZE = 8192;
 
 /** What one caveat text is. */
@@ -63,7 +63,13 @@ export type Analysis =
       readonly ast: Condition;
       readonly test: (request: ScopeRequest) => boolean;
     }
-  | { readonly kind: 'unknown'; readonly text: string; readonly reason: string };
+  | {
+      readonly kind: 'unknown';
+      readonly text: string;
+      readonly reason: string;
+      /** The parser's error, when the text is not the DSL. */
+      readonly error?: unknown;
+    };
 
 /** A caveat in its place in the chain. */
 export interface ChainCaveat {
@@ -73,8 +79,32 @@ export interface ChainCaveat {
   readonly analysis: Analysis;
 }
 
+/** A caveat this verifier cannot evaluate, as a block lists it. */
+export interface ChainUnknown {
+  readonly index: number;
+  /** The caveat as received (or a description, for binary or third-party caveats). */
+  readonly caveat: string;
+  readonly reason: string;
+}
+
+/** One delegation hop, read once. */
+export interface ChainBlock {
+  readonly block: number;
+  /** Who wrote the block: `owner` for block 0, else the previous block's grantee. */
+  readonly grantor: string;
+  /** Whom the block delegates to (its `to` marker), or `null` for a bearer block 0. */
+  readonly grantee: string | null;
+  /** The block's conditions, printed in canonical form. */
+  readonly conditions: readonly string[];
+  /** The same conditions, parsed. */
+  readonly scope: readonly Condition[];
+  readonly unknownCaveats: readonly ChainUnknown[];
+}
+
 /** A read (and possibly verified) token. */
 export interface Chain {
+  readonly token: string;
+  readonly macaroon: Macaroon;
   readonly keyId: string;
   readonly delegationId: string;
   readonly location: string | null;
@@ -84,6 +114,8 @@ export interface Chain {
   readonly checks: readonly ChainCaveat[];
   /** The conditions' ASTs, in token order: the token's scope for the algebra. */
   readonly scope: readonly Condition[];
+  /** The blocks, in order. */
+  readonly blocks: readonly ChainBlock[];
   /** The last marker, whose principal every request must match; `null` for a bearer token. */
   readonly lastMarker: ChainCaveat | null;
   /** The number of the last block. */
@@ -95,8 +127,7 @@ export interface Chain {
 /** The conditions of every block but the last: the scope of the grantor a holder asks. */
 export function grantorScope(chain: Chain): Condition[] {
   const out: Condition[] = [];
-  for (const c of chain.checks)
-    if (c.block < chain.lastBlock && c.analysis.kind === 'condition') out.push(c.analysis.ast);
+  for (const b of chain.blocks) if (b.block < chain.lastBlock) out.push(...b.scope);
   return out;
 }
 
@@ -107,7 +138,7 @@ const verified = new BoundedCache<string, { readonly key: RootKey; readonly chai
 onRootKeyRetired((key) => verified.deleteWhere((entry) => entry.key === key));
 
 /** Decodes token text; any failure is the one uninformative `TokenInvalidError`. */
-export function decodeToken(token: string): {
+function decodeToken(token: string): {
   readonly macaroon: Macaroon;
   readonly keyId: string;
   readonly delegationId: string;
@@ -127,7 +158,7 @@ export function decodeToken(token: string): {
 /** Reads a token without verifying it. */
 export function readChain(token: string): Chain {
   const { macaroon, keyId, delegationId } = decodeToken(token);
-  return buildChain(macaroon, keyId, delegationId);
+  return buildChain(token, macaroon, keyId, delegationId);
 }
 
 /**
@@ -135,10 +166,14 @@ export function readChain(token: string): Chain {
  * token, a key that is not live, or a bad signature. `useCache: false` skips the chain cache
  * (in both directions), for measurements.
  */
-export function verifyChain(token: string, rootKeys: RootKeys, useCache = true): Chain {
+export function verifyChain(
+  token: string,
+  rootKeys: RootKeys,
+  useCache = true,
+): { readonly key: RootKey; readonly chain: Chain } {
   if (useCache) {
     const hit = verified.get(token);
-    if (hit !== undefined && findRootKey(rootKeys, hit.chain.keyId) === hit.key) return hit.chain;
+    if (hit !== undefined && findRootKey(rootKeys, hit.chain.keyId) === hit.key) return hit;
   }
   const { macaroon, keyId, delegationId } = decodeToken(token);
   const key = findRootKey(rootKeys, keyId);
@@ -151,17 +186,26 @@ export function verifyChain(token: string, rootKeys: RootKeys, useCache = true):
     // unknown caveats, with a reason, instead of hiding behind the opaque error.
     if (!(err instanceof MacaroonDischargeError)) throw new TokenInvalidError();
   }
-  const chain = buildChain(macaroon, keyId, delegationId);
-  if (useCache) verified.set(token, { key, chain });
-  return chain;
+  const entry = { key, chain: buildChain(token, macaroon, keyId, delegationId) };
+  if (useCache) verified.set(token, entry);
+  return entry;
 }
 
-/** Analyses one caveat text (cached by text). */
+/**
+ * Whether `key` is still the live key named by `chain` among `rootKeys`: a chain verified
+ * earlier is trusted again only under the very key object that verified it.
+ */
+export function stillLive(chain: Chain, key: RootKey, rootKeys: RootKeys): boolean {
+  return findRootKey(rootKeys, chain.keyId) === key;
+}
+
+/** Reads one caveat text (cached by text, and by its canonical text). */
 export function analyseCaveat(text: string): Analysis {
   const cached = analyses.get(text);
   if (cached !== undefined) return cached;
   const analysis = analyseUncached(text);
   analyses.set(text, analysis);
+  if (analysis.text !== text && analysis.kind !== 'unknown') analyses.set(analysis.text, analysis);
   return analysis;
 }
 
@@ -171,7 +215,12 @@ function analyseUncached(text: string): Analysis {
     ast = parseCaveat(text);
   } catch (err) {
     const first = err instanceof Error ? (err.message.split('\n')[0] ?? '') : '';
-    return { kind: 'unknown', text, reason: `not a caveat this verifier understands: ${first}` };
+    return {
+      kind: 'unknown',
+      text,
+      reason: `not a caveat this verifier understands: ${first}`,
+      error: err,
+    };
   }
   if (ast.kind === 'marker') {
     const problem = principalProblem(ast.principal);
@@ -185,11 +234,11 @@ function analyseUncached(text: string): Analysis {
         };
   }
   // The compiled predicate is true only when the condition is (false and undefined refuse).
-  const test = compileCaveat(ast);
-  return { kind: 'condition', text: test.text, ast: test.condition, test };
+  const canonical = printCaveat(ast);
+  return { kind: 'condition', text: canonical, ast, test: compileCondition(ast, canonical) };
 }
 
-function buildChain(macaroon: Macaroon, keyId: string, delegationId: string): Chain {
+function buildChain(token: string, macaroon: Macaroon, keyId: string, delegationId: string): Chain {
   const all: ChainCaveat[] = [];
   const checks: ChainCaveat[] = [];
   const scope: Condition[] = [];
@@ -197,6 +246,24 @@ function buildChain(macaroon: Macaroon, keyId: string, delegationId: string): Ch
   let block = 0;
   let author = OWNER_PRINCIPAL;
   let grantee: string | null = null;
+  type MutableBlock = {
+    block: number;
+    grantor: string;
+    grantee: string | null;
+    conditions: string[];
+    scope: Condition[];
+    unknownCaveats: ChainUnknown[];
+  };
+  const blocks: MutableBlock[] = [
+    {
+      block: 0,
+      grantor: OWNER_PRINCIPAL,
+      grantee: null,
+      conditions: [],
+      scope: [],
+      unknownCaveats: [],
+    },
+  ];
   const caveats = macaroon.caveats;
   for (let index = 0; index < caveats.length; index++) {
     const caveat = caveats[index]!;
@@ -208,7 +275,7 @@ function buildChain(macaroon: Macaroon, keyId: string, delegationId: string): Ch
         reason: 'third-party caveats need discharges, which this verifier does not accept',
       };
     } else {
-      const text = utf8(caveat.identifier);
+      const text = utf8Decode(caveat.identifier);
       analysis =
         text === undefined
           ? {
@@ -223,20 +290,39 @@ function buildChain(macaroon: Macaroon, keyId: string, delegationId: string): Ch
       if (index > 0) {
         author = grantee ?? BEARER_PRINCIPAL;
         block += 1;
+        blocks.push({
+          block,
+          grantor: author,
+          grantee: null,
+          conditions: [],
+          scope: [],
+          unknownCaveats: [],
+        });
       }
       grantee = analysis.principal;
     }
+    const current = blocks[block]!;
     const entry: ChainCaveat = { index, block, author, analysis };
     all.push(entry);
     if (analysis.kind === 'marker') {
       lastMarker = entry;
-      if (analysis.problem !== undefined) checks.push(entry);
+      current.grantee = analysis.principal;
+      if (analysis.problem !== undefined) {
+        checks.push(entry);
+        current.unknownCaveats.push({ index, caveat: analysis.text, reason: analysis.problem });
+      }
     } else {
       checks.push(entry);
-      if (analysis.kind === 'condition') scope.push(analysis.ast);
+      if (analysis.kind === 'condition') {
+        scope.push(analysis.ast);
+        current.conditions.push(analysis.text);
+        current.scope.push(analysis.ast);
+      } else current.unknownCaveats.push({ index, caveat: analysis.text, reason: analysis.reason });
     }
   }
   return {
+    token,
+    macaroon,
     keyId,
     delegationId,
     // The location is a hint outside the signature: shown, never trusted.
@@ -244,6 +330,7 @@ function buildChain(macaroon: Macaroon, keyId: string, delegationId: string): Ch
     caveats: all,
     checks,
     scope,
+    blocks,
     lastMarker,
     lastBlock: block,
     askFrom: author,

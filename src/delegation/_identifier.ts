@@ -8,8 +8,8 @@
  * not binary, so that the v2 JSON form, logs and other macaroon libraries show it as it is.
  */
 import { randomBytes } from '@noble/hashes/utils.js';
-import { toBase64url } from './_base64url.js';
-import { utf8 } from './_utf8.js';
+import { base64urlEncode } from '../_base64url.js';
+import { utf8Decode } from '../_utf8.js';
 
 const LAYOUT = /^md1\.([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{21}[AQgw])$/;
 const encoder = new TextEncoder();
@@ -25,14 +25,14 @@ export function newIdentifier(keyId: string): {
   readonly bytes: Uint8Array;
   readonly delegationId: string;
 } {
-  const delegationId = toBase64url(randomBytes(16));
+  const delegationId = base64urlEncode(randomBytes(16));
   return { bytes: encoder.encode(`md1.${keyId}.${delegationId}`), delegationId };
 }
 
 /** Reads an identifier; `undefined` when it does not have this layout exactly. */
 export function parseIdentifier(bytes: Uint8Array): DelegationIdentifier | undefined {
   if (bytes.length > 90) return undefined;
-  const text = utf8(bytes);
+  const text = utf8Decode(bytes);
   if (text === undefined) return undefined;
   const match = LAYOUT.exec(text);
   if (match === null) return undefined;

@@ -9,10 +9,12 @@
  * in the grantor's own token would make every unbounded proposal "not grantable", although a
  * grant derived from that token simply inherits the expiry.)
  */
-import { contains, neededScope } from '../scope/algebra/index.js';
 import {
   MAX_INSTANT_MS,
   MIN_INSTANT_MS,
+  contains,
+  neededScope,
+  timeAt,
   type Condition,
   type ScopeRequest,
 } from '../scope/index.js';
@@ -47,12 +49,6 @@ function grantableNow(
 ): (proposal: readonly string[]) => boolean | 'unknown' {
   const ms = time.getTime();
   if (ms < MIN_INSTANT_MS || ms > MAX_INSTANT_MS) return () => 'unknown';
-  const now: Condition = {
-    kind: 'compare',
-    quantifier: null,
-    path: { root: 'time' },
-    op: '==',
-    value: { type: 'instant', ms },
-  };
+  const now = timeAt(ms);
   return (proposal) => contains([...grantorScope], [...proposal, now]).contained;
 }

@@ -5,10 +5,11 @@
  * (the algebra's partial evaluation). It never hides anything: a denied tool is reported as
  * denied, with reasons, so the agent knows what it could ask for.
  */
-import { assertObject, assertString, describe } from '../_assert.js';
+import { assertObject, assertString, describe, isValidDate } from '../_assert.js';
 import { residual } from '../scope/algebra/index.js';
 import { evaluateCaveat, type ScopeRequest } from '../scope/index.js';
-import { verifyChain, type ChainCaveat } from './_chain.js';
+import type { ChainCaveat } from './_chain.js';
+import { chainOf, type Delegation } from './delegation.js';
 import type { AuthorizationFailure } from './decision.js';
 import { assertRootKeys, type RootKeys } from './keys.js';
 
@@ -43,9 +44,9 @@ export type ToolAccess =
   | { readonly status: 'denied'; readonly failures: readonly AuthorizationFailure[] };
 
 /**
- * Says whether `token` allows calls to `tool` at `now`: always, never (with the caveats that
- * exclude it), or when the arguments satisfy a residual condition. Throws `TokenInvalidError`
- * for a token that does not verify.
+ * Says whether `token` (text or a `Delegation`) allows calls to `tool` at `now`: always, never
+ * (with the caveats that exclude it), or when the arguments satisfy a residual condition.
+ * Throws `TokenInvalidError` for a token that does not verify.
  *
  * @example
  * ```ts
@@ -53,17 +54,19 @@ export type ToolAccess =
  * // { status: 'conditional', condition: 'args.path ~ "/repo/src/**"' }
  * ```
  */
-export function accessForTool(token: string, tool: string, options: ToolAccessOptions): ToolAccess {
-  assertString(token, 'token');
+export function accessForTool(
+  token: string | Delegation,
+  tool: string,
+  options: ToolAccessOptions,
+): ToolAccess {
   assertString(tool, 'tool');
   assertObject(options, 'options');
   assertRootKeys(options.rootKeys, 'options.rootKeys');
   if (options.principal !== undefined) assertString(options.principal, 'options.principal');
   const now = options.now ?? new Date();
-  if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
+  if (!isValidDate(now))
     throw new TypeError(`options.now must be a valid Date, got ${describe(now)}`);
-  }
-  const chain = verifyChain(token, options.rootKeys);
+  const { chain } = chainOf(token, options.rootKeys, 'token');
 
   const failures: AuthorizationFailure[] = [];
   const marker = chain.lastMarker;

@@ -9,10 +9,11 @@
  * denial lists all that blocked the call. Passing conditions cost one call of their compiled
  * predicate; the explanation (reason and failing term) is computed only for the ones that fail.
  */
-import { assertObject, assertString, describe } from '../_assert.js';
+import { assertBoolean, assertDate, assertObject, assertString } from '../_assert.js';
 import { evaluateCaveat, type ScopeRequest } from '../scope/index.js';
 import { neededPermission } from './_needed.js';
-import { grantorScope, verifyChain, type ChainCaveat } from './_chain.js';
+import { grantorScope, type ChainCaveat } from './_chain.js';
+import { chainOf, type Delegation } from './delegation.js';
 import type {
   AuthorizationAllowed,
   AuthorizationDecision,
@@ -58,7 +59,8 @@ export interface AuthorizeOptions {
 }
 
 /**
- * Decides whether `request` may run under `token`.
+ * Decides whether `request` may run under `token` (token text, or a `Delegation` from
+ * `verifyDelegation`, whose key must still be among `rootKeys`).
  *
  * Returns a decision (never throws for a denial); throws `TokenInvalidError` when the token is
  * malformed, minted under a key that is not in `rootKeys`, or has a bad signature, and
@@ -75,11 +77,10 @@ export interface AuthorizeOptions {
  * ```
  */
 export function authorize(
-  token: string,
+  token: string | Delegation,
   request: AuthorizeRequest,
   options: AuthorizeOptions,
 ): AuthorizationDecision {
-  assertString(token, 'token');
   assertObject(request, 'request');
   assertString(request.tool, 'request.tool');
   assertObject(request.args, 'request.args');
@@ -90,14 +91,10 @@ export function authorize(
   assertObject(options, 'options');
   assertRootKeys(options.rootKeys, 'options.rootKeys');
   const now = options.now ?? new Date();
-  if (!(now instanceof Date))
-    throw new TypeError(`options.now must be a Date, got ${describe(now)}`);
-  if (Number.isNaN(now.getTime())) throw new RangeError('options.now must be a valid Date');
-  if (options.cache !== undefined && typeof options.cache !== 'boolean') {
-    throw new TypeError(`options.cache must be a boolean, got ${describe(options.cache)}`);
-  }
+  assertDate(now, 'options.now');
+  if (options.cache !== undefined) assertBoolean(options.cache, 'options.cache');
 
-  const chain = verifyChain(token, options.rootKeys, options.cache !== false);
+  const { chain } = chainOf(token, options.rootKeys, 'token', options.cache !== false);
   const scopeRequest: ScopeRequest = { tool: request.tool, args: request.args, time: now };
 
   let failures: AuthorizationFailure[] | undefined;

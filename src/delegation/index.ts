@@ -23,13 +23,16 @@ export {
   type DelegationWarning,
 } from './mint.js';
 export {
-  inspectToken,
   verifyDelegation,
-  type UnverifiedToken,
-  type VerifiedDelegation,
+  isDelegation,
+  type Delegation,
+  type DelegationBlock,
   type TokenBlock,
+  type TokenView,
   type UnknownTokenCaveat,
-} from './inspect.js';
+} from './delegation.js';
+export { inspectToken, type UnverifiedToken } from './inspect.js';
+export { isGrantorOf, samePlace } from './place.js';
 export { authorize, type AuthorizeRequest, type AuthorizeOptions } from './authorize.js';
 export type {
   AuthorizationDecision,
@@ -41,7 +44,7 @@ export type {
   ScopeSuggestion,
 } from './decision.js';
 export { accessForTool, type ToolAccess, type ToolAccessOptions } from './access.js';
-export { normalizeConditions } from './conditions.js';
+export { normalizeConditions, parseConditions, type ParsedCondition } from './conditions.js';
 export {
   principalProblem,
   OWNER_PRINCIPAL,
@@ -49,3 +52,4 @@ export {
   MAX_PRINCIPAL_LENGTH,
 } from './principal.js';
 export { TokenInvalidError, ConditionInvalidError } from './errors.js';
+export type { DelegationErrorCode } from '../errors.js';

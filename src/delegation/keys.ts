@@ -9,8 +9,8 @@
  * it verified from the authorization cache.
  */
 import { randomBytes } from '@noble/hashes/utils.js';
-import { assertObject, assertString, describe } from '../_assert.js';
-import { fromBase64url, toBase64url } from './_base64url.js';
+import { assertDate, assertObject, assertString, describe } from '../_assert.js';
+import { base64urlDecode, base64urlEncode } from '../_base64url.js';
 
 /**
  * Length of a root key secret in bytes.
@@ -117,7 +117,7 @@ export function createRootKey(
   options: { readonly id?: string; readonly now?: Date } = {},
 ): RootKey {
   assertObject(options, 'options');
-  const id = options.id ?? toBase64url(randomBytes(12));
+  const id = options.id ?? base64urlEncode(randomBytes(12));
   assertKeyId(id, 'options.id');
   const now = options.now ?? new Date();
   assertDate(now, 'options.now');
@@ -137,7 +137,7 @@ export function exportRootKey(key: RootKey): ExportedRootKey {
   if (!(key instanceof RootKey)) throw new TypeError(`key must be a RootKey, got ${describe(key)}`);
   return {
     id: key.id,
-    secret: toBase64url(readSecret(key)),
+    secret: base64urlEncode(readSecret(key)),
     createdAt: key.createdAt.toISOString(),
   };
 }
@@ -156,7 +156,7 @@ export function importRootKey(data: ExportedRootKey): RootKey {
   assertKeyId(data.id, 'data.id');
   assertString(data.secret, 'data.secret');
   assertString(data.createdAt, 'data.createdAt');
-  const secret = fromBase64url(data.secret);
+  const secret = base64urlDecode(data.secret);
   if (secret === undefined || secret.length !== ROOT_KEY_BYTES) {
     throw new RangeError(
       `data.secret must be ${ROOT_KEY_BYTES} bytes in base64url without padding`,
@@ -323,10 +323,4 @@ function importRootKeyAt(data: unknown, index: number): RootKey {
 function assertKeyId(value: unknown, name: string): asserts value is string {
   assertString(value, name);
   if (!KEY_ID.test(value)) throw new RangeError(`${name} must match [A-Za-z0-9_-]{1,64}`);
-}
-
-function assertDate(value: unknown, name: string): asserts value is Date {
-  if (!(value instanceof Date))
-    throw new TypeError(`${name} must be a Date, got ${describe(value)}`);
-  if (Number.isNaN(value.getTime())) throw new RangeError(`${name} must be a valid Date`);
 }

@@ -8,18 +8,24 @@
  * condition is parsed and stored in canonical form before it is appended; markers and expiry
  * conditions are built as ASTs and printed, never assembled from strings.
  */
-import { assertObject, describe } from '../_assert.js';
+import { assertDate, assertObject, describe } from '../_assert.js';
 import {
   addFirstPartyCaveat,
   createMacaroon,
   encodeMacaroon,
   type Macaroon,
 } from '../macaroon/index.js';
-import { satisfiable } from '../scope/algebra/index.js';
-import { MAX_INSTANT_MS, parseCaveat, printCaveat, type Condition } from '../scope/index.js';
-import { decodeToken } from './_chain.js';
+import {
+  MAX_INSTANT_MS,
+  printCaveat,
+  satisfiable,
+  timeBefore,
+  type Condition,
+} from '../scope/index.js';
+import { readChain } from './_chain.js';
 import { newIdentifier } from './_identifier.js';
-import { normalizeConditions } from './conditions.js';
+import { parseConditions, type ParsedCondition } from './conditions.js';
+import { verifiedChain, type Delegation } from './delegation.js';
 import { rootKeySecret, signingKeyOf, type RootKey, type RootKeyring } from './keys.js';
 import { assertPrincipal } from './principal.js';
 
@@ -116,7 +122,7 @@ export function mintDelegation(rootKey: RootKey | RootKeyring, options: MintOpti
   if (options.location !== undefined && typeof options.location !== 'string') {
     throw new TypeError(`options.location must be a string, got ${describe(options.location)}`);
   }
-  const conditions = normalizeConditions(options.conditions, 'options.conditions');
+  const conditions = parseConditions(options.conditions, 'options.conditions');
   const expiry = expiryCondition(options.expiresIn, options.now);
   const { bytes } = newIdentifier(key.id);
   let macaroon = createMacaroon({
@@ -129,10 +135,11 @@ export function mintDelegation(rootKey: RootKey | RootKeyring, options: MintOpti
 }
 
 /**
- * Derives a subagent's token from `token`, offline: appends `to "<to>"`, then the conditions,
- * then the expiry. Every condition must parse (else `ConditionInvalidError`); conditions that
- * leave the new scope empty are allowed but reported in `warnings`. A token that does not decode
- * throws `TokenInvalidError` (the signature is not checked: that needs the root key).
+ * Derives a subagent's token from `token` (text, or a `Delegation` from `verifyDelegation`),
+ * offline: appends `to "<to>"`, then the conditions, then the expiry. Every condition must parse
+ * (else `ConditionInvalidError`); conditions that leave the new scope empty are allowed but
+ * reported in `warnings`. Token text that does not decode throws `TokenInvalidError` (its
+ * signature is not checked: that needs the root key).
  *
  * @example
  * ```ts
@@ -143,68 +150,60 @@ export function mintDelegation(rootKey: RootKey | RootKeyring, options: MintOpti
  * });
  * ```
  */
-export function delegate(token: string, options: DelegateOptions): DelegationResult {
-  if (typeof token !== 'string')
-    throw new TypeError(`token must be a string, got ${describe(token)}`);
+export function delegate(token: string | Delegation, options: DelegateOptions): DelegationResult {
+  const { token: encoded, scope } = appendBlock(token, options);
+  return { token: encoded, warnings: scopeWarnings(scope) };
+}
+
+/**
+ * @internal `delegate` without the emptiness check (an algebra call), for callers that know the
+ * new block cannot empty the scope (an approval adds a disjunction that keeps what was held).
+ */
+export function appendBlock(
+  token: string | Delegation,
+  options: DelegateOptions,
+): { readonly token: string; readonly scope: readonly Condition[] } {
+  if (typeof token !== 'string' && (typeof token !== 'object' || token === null))
+    throw new TypeError(`token must be a string or a Delegation, got ${describe(token)}`);
   assertObject(options, 'options');
   assertPrincipal(options.to, 'options.to');
-  const conditions = normalizeConditions(options.conditions, 'options.conditions');
+  const conditions = parseConditions(options.conditions, 'options.conditions');
   const expiry = expiryCondition(options.expiresIn, options.now);
-  const { macaroon } = decodeToken(token);
-  const next = append(macaroon, options.to, conditions, expiry);
-  const encoded = encodeMacaroon(next, { format: 'v2' });
-  return { token: encoded, warnings: scopeWarnings(next) };
+  const parent = typeof token === 'string' ? readChain(token) : verifiedChain(token, 'token');
+  const next = append(parent.macaroon, options.to, conditions, expiry);
+  const scope = [...parent.scope, ...conditions.map((c) => c.ast), ...(expiry ? [expiry] : [])];
+  return { token: encodeMacaroon(next, { format: 'v2' }), scope };
 }
 
 function append(
   macaroon: Macaroon,
   to: string | undefined,
-  conditions: readonly string[],
-  expiry: string | undefined,
+  conditions: readonly ParsedCondition[],
+  expiry: Condition | undefined,
 ): Macaroon {
   let out = macaroon;
   if (to !== undefined)
     out = addFirstPartyCaveat(out, printCaveat({ kind: 'marker', principal: to }));
-  for (const condition of conditions) out = addFirstPartyCaveat(out, condition);
-  if (expiry !== undefined) out = addFirstPartyCaveat(out, expiry);
+  for (const condition of conditions) out = addFirstPartyCaveat(out, condition.text);
+  if (expiry !== undefined) out = addFirstPartyCaveat(out, printCaveat(expiry));
   return out;
 }
 
-function expiryCondition(expiresIn: unknown, now: unknown): string | undefined {
-  if (now !== undefined && !(now instanceof Date))
-    throw new TypeError(`options.now must be a Date, got ${describe(now)}`);
+function expiryCondition(expiresIn: unknown, now: unknown): Condition | undefined {
+  if (now !== undefined) assertDate(now, 'options.now');
   if (expiresIn === undefined) return undefined;
   if (typeof expiresIn !== 'number')
     throw new TypeError(`options.expiresIn must be a number, got ${describe(expiresIn)}`);
   if (!Number.isFinite(expiresIn) || expiresIn <= 0)
     throw new RangeError('options.expiresIn must be a positive number of seconds');
   const start = (now ?? new Date()).getTime();
-  if (Number.isNaN(start)) throw new RangeError('options.now must be a valid Date');
   const ms = start + Math.round(expiresIn * 1000);
   if (ms > MAX_INSTANT_MS) throw new RangeError('options.expiresIn reaches past the year 9999');
-  const condition: Condition = {
-    kind: 'compare',
-    quantifier: null,
-    path: { root: 'time' },
-    op: '<',
-    value: { type: 'instant', ms },
-  };
-  return printCaveat(condition);
+  return timeBefore(ms);
 }
 
-function scopeWarnings(macaroon: Macaroon): DelegationWarning[] {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  const scope: Condition[] = [];
-  for (const caveat of macaroon.caveats) {
-    if (caveat.kind === 'third-party') continue;
-    try {
-      const ast = parseCaveat(decoder.decode(caveat.identifier));
-      if (ast.kind !== 'marker') scope.push(ast);
-    } catch {
-      // Not the DSL: it denies every request at authorization; emptiness is about the rest.
-    }
-  }
-  const result = satisfiable(scope);
+function scopeWarnings(scope: readonly Condition[]): DelegationWarning[] {
+  const result = satisfiable([...scope]);
   if (result.satisfiable === true) return [];
   if (result.satisfiable === false) {
     return [

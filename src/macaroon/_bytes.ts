@@ -1,59 +1,12 @@
 /**
- * Byte and text helpers shared by the macaroon codecs: strict UTF-8 in both directions (a
- * lone surrogate or an invalid byte sequence is an error, never a silent U+FFFD that would
- * change what gets signed), a lossy decoder for messages only, and argument conversion.
+ * Byte and text helpers shared by the macaroon codecs: a lossy decoder for ASCII and for
+ * messages only (strict UTF-8, for anything signed, is the ground floor's `_utf8.ts`), argument
+ * conversion, and the pooled allocator for decoded tokens.
  */
 import { assertStringOrBytes } from '../_assert.js';
+import { utf8Encode } from '../_utf8.js';
 
-const encoder = new TextEncoder();
-const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lossyDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** True when `text` has no lone surrogate, so its UTF-8 encoding is exact. */
-export function isWellFormed(text: string): boolean {
-  return !LONE_SURROGATE.test(text);
-}
-
-/** UTF-8 bytes of well-formed text; `undefined` when the text has a lone surrogate. */
-export function utf8Encode(text: string): Uint8Array | undefined {
-  return isWellFormed(text) ? encoder.encode(text) : undefined;
-}
-
-/**
- * Decodes `bytes[off, off + len)` as UTF-8, or returns `undefined` if it is not valid UTF-8.
- * ASCII, the common case for caveats, skips the native decoder.
- */
-export function utf8Decode(
-  bytes: Uint8Array,
-  off = 0,
-  len = bytes.length - off,
-): string | undefined {
-  if (len <= 64) {
-    let ascii = true;
-    for (let i = off; i < off + len; i++) {
-      if (bytes[i]! > 0x7f) {
-        ascii = false;
-        break;
-      }
-    }
-    if (ascii) return String.fromCharCode(...bytes.subarray(off, off + len));
-  }
-  try {
-    return strictDecoder.decode(bytes.subarray(off, off + len));
-  } catch {
-    return undefined;
-  }
-}
-
-/** True when `bytes[off, off + len)` is valid UTF-8 (checked without building a string for ASCII). */
-export function isUtf8(bytes: Uint8Array, off: number, len: number): boolean {
-  const end = off + len;
-  let i = off;
-  while (i < end && bytes[i]! < 0x80) i++;
-  return i === end || utf8Decode(bytes, i, end - i) !== undefined;
-}
 
 /**
  * Text of bytes known to be ASCII (base64 output, checked input); other bytes would come out

@@ -10,8 +10,9 @@
  * and as base64. `v` may be absent (Go's encoder omits it) but must be 2 when present; `c` may
  * be absent for a macaroon without caveats; unknown keys are errors.
  */
-import { base64Decode, base64UrlEncode } from './_base64.js';
-import { utf8Decode, utf8Encode } from './_bytes.js';
+import { base64DecodeCompat, base64urlEncode } from '../_base64url.js';
+import { utf8Decode, utf8Encode } from '../_utf8.js';
+import { allocBytes } from './_bytes.js';
 import { MacaroonLimitError, MacaroonMalformedError } from './errors.js';
 import type { MacaroonLimits } from './limits.js';
 import {
@@ -33,16 +34,16 @@ export function encodeV2J(m: Macaroon): string {
     if (c.location !== undefined && c.location.length > 0) {
       out += `,"l":${JSON.stringify(utf8Decode(c.location) ?? '')}`;
     }
-    if (c.verificationId !== undefined) out += `,"v64":"${base64UrlEncode(c.verificationId)}"`;
+    if (c.verificationId !== undefined) out += `,"v64":"${base64urlEncode(c.verificationId)}"`;
     out += '}';
   });
-  return `${out}],"s64":"${base64UrlEncode(parts.signature)}"}`;
+  return `${out}],"s64":"${base64urlEncode(parts.signature)}"}`;
 }
 
 function dataField(name: string, bytes: Uint8Array): string {
   const text = utf8Decode(bytes);
   return text === undefined
-    ? `"${name}64":"${base64UrlEncode(bytes)}"`
+    ? `"${name}64":"${base64urlEncode(bytes)}"`
     : `"${name}":${JSON.stringify(text)}`;
 }
 
@@ -132,12 +133,10 @@ function data(fields: Fields, name: string, reader: Reader, max: number): Uint8A
     bytes = encoded;
   } else if (b64 !== undefined) {
     if (typeof b64.value !== 'string') return reader.fail(`${name}64 must be a string`, b64.at);
-    try {
-      bytes = base64Decode(b64.value);
-    } catch (err) {
-      const reason = err instanceof MacaroonMalformedError ? err.reason : 'bad base64';
-      return reader.fail(`${name}64 is not base64: ${reason}`, b64.at);
-    }
+    const decoded = base64DecodeCompat(b64.value, allocBytes);
+    if (!(decoded instanceof Uint8Array))
+      return reader.fail(`${name}64 is not base64: ${decoded.reason}`, b64.at);
+    bytes = decoded;
   } else return undefined;
   if (max > 0 && bytes.length > max)
     throw new MacaroonLimitError('maxFieldSize', max, bytes.length);

@@ -9,7 +9,8 @@
  * that order, non-empty caveat fields, a 32-byte signature, nothing after it), so every byte of
  * a token is either checked here or lands in a field.
  */
-import { asciiText, utf8Decode } from './_bytes.js';
+import { utf8Decode } from '../_utf8.js';
+import { asciiText } from './_bytes.js';
 import { MacaroonLimitError, MacaroonMalformedError } from './errors.js';
 import type { MacaroonLimits } from './limits.js';
 import {

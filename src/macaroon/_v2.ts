@@ -10,7 +10,7 @@
  * and nothing after it. So decoding then encoding gives back the same bytes, and any change to
  * a token either fails here or changes a field.
  */
-import { isUtf8 } from './_bytes.js';
+import { isUtf8 } from '../_utf8.js';
 import { MacaroonLimitError, MacaroonMalformedError } from './errors.js';
 import type { MacaroonLimits } from './limits.js';
 import {

@@ -6,8 +6,9 @@
  * type). Decoding says nothing about authenticity: verify before trusting.
  */
 import { assertObject } from '../_assert.js';
-import { base64Decode, base64UrlEncode } from './_base64.js';
-import { allocBytes, asciiText, utf8Decode } from './_bytes.js';
+import { base64DecodeCompat, base64urlEncode } from '../_base64url.js';
+import { utf8Decode } from '../_utf8.js';
+import { allocBytes, asciiText } from './_bytes.js';
 import { decodeV1, encodeV1 } from './_v1.js';
 import { decodeV2, encodeV2 } from './_v2.js';
 import { decodeV2J, encodeV2J } from './_json.js';
@@ -68,9 +69,9 @@ export function encodeMacaroon(macaroon: Macaroon, options: EncodeMacaroonOption
   assertObject(options, 'options');
   const format = options.format ?? 'v2';
   let text: string;
-  if (format === 'v2') text = base64UrlEncode(encodeV2(macaroon));
+  if (format === 'v2') text = base64urlEncode(encodeV2(macaroon));
   else if (format === 'v2j') text = encodeV2J(macaroon);
-  else if (format === 'v1') text = base64UrlEncode(encodeV1(macaroon));
+  else if (format === 'v1') text = base64urlEncode(encodeV1(macaroon));
   else
     throw new RangeError(
       `options.format must be 'v2', 'v2j' or 'v1', got ${JSON.stringify(format)}`,
@@ -163,7 +164,13 @@ function decodeText(input: string, limits: MacaroonLimits): Macaroon {
   if (start === end) throw new MacaroonMalformedError('empty input');
   const text = start === 0 && end === input.length ? input : input.slice(start, end);
   if (text.charCodeAt(0) === 0x7b) return decodeV2J(text, limits);
-  const bytes = base64Decode(text);
+  const bytes = base64DecodeCompat(text, allocBytes);
+  if (!(bytes instanceof Uint8Array)) {
+    throw new MacaroonMalformedError(bytes.reason, {
+      format: 'base64',
+      ...(bytes.offset === undefined ? {} : { offset: bytes.offset }),
+    });
+  }
   const first = bytes[0];
   if (first === 2) return decodeV2(bytes, limits);
   if (first === 0x7b) {

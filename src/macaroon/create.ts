@@ -5,7 +5,8 @@
  * the next step), so a holder can always narrow a token offline, never widen it.
  */
 import { assertObject, assertString } from '../_assert.js';
-import { argumentBytes, concat, utf8Encode } from './_bytes.js';
+import { utf8Encode } from '../_utf8.js';
+import { argumentBytes, concat } from './_bytes.js';
 import {
   bind,
   bytesToWords,

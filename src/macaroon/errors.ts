@@ -8,23 +8,8 @@
  * every first-party caveat that `check` refused. None of them ever holds key material or a
  * signature.
  */
-import { MandateError } from '../errors.js';
+import { MandateError, type MacaroonErrorCode } from '../errors.js';
 import { clip } from './_bytes.js';
-
-/**
- * Every code the macaroon layer throws, for `switch (err.code)`.
- *
- * @example
- * ```ts
- * if (err instanceof MacaroonError && err.code === 'ERR_MACAROON_SIGNATURE') respond(401);
- * ```
- */
-export type MacaroonErrorCode =
-  | 'ERR_MACAROON_MALFORMED'
-  | 'ERR_MACAROON_LIMIT'
-  | 'ERR_MACAROON_SIGNATURE'
-  | 'ERR_MACAROON_DISCHARGE'
-  | 'ERR_MACAROON_CAVEAT';
 
 /**
  * The base of every macaroon-layer error.

@@ -37,7 +37,7 @@ export {
 export type {
   MacaroonCaveatFailure,
   MacaroonDischargeProblem,
-  MacaroonErrorCode,
   MacaroonFormatName,
   MacaroonLimitName,
 } from './errors.js';
+export type { MacaroonErrorCode } from '../errors.js';

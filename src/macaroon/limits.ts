@@ -7,7 +7,7 @@
  * whatever this library emits, it also accepts. Callers that read tokens can pass tighter (or
  * looser) limits through the `limits` option of `decodeMacaroon` and `verifyMacaroon`.
  */
-import { assertObject, assertPositiveInteger } from '../_assert.js';
+import { mergeLimits } from '../_limits.js';
 
 /**
  * Largest token, in bytes for binary input and in characters for text, in whatever form it
@@ -89,17 +89,14 @@ export const MACAROON_DEFAULT_LIMITS: MacaroonLimits = Object.freeze({
   maxDischargeDepth: MACAROON_MAX_DISCHARGE_DEPTH,
 });
 
-/** Merges a caller's partial limits over the defaults, checking each value. */
+/**
+ * Merges a caller's partial limits over the defaults, checking each value.
+ *
+ * @example
+ * ```ts
+ * macaroonLimits({ maxCaveats: 32 }, 'options.limits').maxCaveats; // 32
+ * ```
+ */
 export function macaroonLimits(partial: unknown, name: string): MacaroonLimits {
-  if (partial === undefined) return MACAROON_DEFAULT_LIMITS;
-  assertObject(partial, name);
-  const merged: Record<string, number> = { ...MACAROON_DEFAULT_LIMITS };
-  for (const [key, value] of Object.entries(partial)) {
-    if (!(key in MACAROON_DEFAULT_LIMITS))
-      throw new TypeError(`${name}.${key} is not a macaroon limit`);
-    if (value === undefined) continue;
-    assertPositiveInteger(value, `${name}.${key}`);
-    merged[key] = value;
-  }
-  return merged as unknown as MacaroonLimits;
+  return mergeLimits(MACAROON_DEFAULT_LIMITS, partial, name, 'a macaroon limit');
 }

@@ -8,7 +8,8 @@
  * encoded. Instances are frozen and can only be made by this module's functions
  * (`createMacaroon`, the attenuation functions, `decodeMacaroon`).
  */
-import { clip, utf8Decode, utf8Lossy } from './_bytes.js';
+import { utf8Decode } from '../_utf8.js';
+import { clip, utf8Lossy } from './_bytes.js';
 import { MacaroonMalformedError } from './errors.js';
 
 /** Offsets in a macaroon's layout table. */

@@ -1,12 +1,9 @@
 /**
- * The Delegator: the owner's authorization server. It owns the root keys, the request store
- * and the audit log; it mints the owner's delegations; it is the `PermissionBroker` agent
- * sessions ask for more authority (`request`, `awaitResponse`, `poll`); and it gives grantors
- * their side: `inbox`, `subscribe`, `approve`, `deny`, `escalate`, standing policies. The
- * holder of a Delegator object acts as the owner (it holds the root key); agents act only by
- * presenting their current token, which is verified every time. State lives in the store, so a
- * Delegator reopened on the same SQLite file (or another process sharing it) sees every
- * pending request, decision and token.
+ * The Delegator: the owner's authorization server, a façade over the request store
+ * (`store/`), the rules that decide requests (`decisions/`) and what requesters and grantors
+ * read back (`answers/`). Its holder acts as the owner; agents act only by presenting their
+ * current token, verified every time. State lives in the store, so another Delegator on the
+ * same SQLite file (in this process or another) sees every request, decision and token.
  */
 import type { RootKeyring } from '../delegation/index.js';
 import type {
@@ -16,23 +13,27 @@ import type {
   PermissionTicket,
   PollAnswer,
 } from '../tools/broker.js';
-import { assertObject, describe } from '../_assert.js';
-import { readWholeLog, verifyAuditChain, type AuditVerification } from './store/audit.js';
-import { authenticate, authorityContains, type Holder } from './decisions/authority.js';
-import { RequestForbiddenError, RequestStoreError } from './errors.js';
-import { NO_LIMIT, REQUEST_LIMITS, checkLifetime, checkReason, normalizeScope } from './input.js';
-import { Lifecycle } from './decisions/lifecycle.js';
-import {
-  actorName,
-  isAddressedGrantor,
-  notPending,
-  samePlace,
-  type Actor,
-} from './decisions/records.js';
-import { createMemoryStore } from './store/memory-store.js';
-import type { RequestRecord } from './store/model.js';
-import { AuditTail } from './answers/notify.js';
+import { assertBoolean, assertObject, assertString } from '../_assert.js';
+import { inboxItem, listInbox, viewOf, type InboxContext } from './answers/inbox.js';
+import type { AuditTail } from './answers/notify.js';
 import { pollStep } from './answers/polling.js';
+import { AttachedSessions } from './answers/sessions.js';
+import { subscribeInbox, type SubscriptionContext } from './answers/subscription.js';
+import {
+  auditFilter,
+  auditView,
+  ticketView,
+  type AuditRecord,
+  type InboxItem,
+  type PermissionRequestView,
+  type PolicyView,
+} from './answers/views.js';
+import { awaitOutcome, type WaiterContext } from './answers/waiter.js';
+import { actorFrom, authenticate, type Actor } from './decisions/authority.js';
+import { Lifecycle } from './decisions/lifecycle.js';
+import { RequestStoreError } from './errors.js';
+import { checkApprovalTerms, checkReason, checkRequestInput } from './input.js';
+import { inMemoryParts, openParts, type DelegatorParts } from './opening.js';
 import type {
   AddPolicyOptions,
   ApproveRequestOptions,
@@ -43,31 +44,21 @@ import type {
   GrantorRef,
   OpenOptions,
 } from './options.js';
-import { mintAudited, storedKeys, suppliedKeys } from './root-keys.js';
-import { openSqliteStore } from './store/sqlite-store.js';
-import { isOpen } from './store/state.js';
+import { mintAudited } from './root-keys.js';
 import {
   addStandingPolicy,
   listStandingPolicies,
   removeStandingPolicy,
   type PolicyContext,
 } from './standing-policies.js';
-import { subscribeInbox } from './answers/subscription.js';
+import { readWholeLog, verifyAuditChain, type AuditVerification } from './store/audit.js';
+import type { RequestRecord } from './store/model.js';
 import type { RequestStore } from './store/store.js';
-import { awaitOutcome } from './answers/waiter.js';
-import {
-  auditFilter,
-  auditView,
-  requestView,
-  ticketView,
-  type AuditRecord,
-  type InboxItem,
-  type PermissionRequestView,
-  type PolicyView,
-} from './answers/views.js';
 
 /**
- * The owner's authorization server for permission requests.
+ * The owner's authorization server: the `PermissionBroker` agent sessions ask (`request`,
+ * `awaitResponse`, `poll`, `cancel`), and the grantor's side (`inbox`, `subscribe`, `approve`,
+ * `deny`, `escalate`, standing policies), with the audit log.
  *
  * @example
  * ```ts
@@ -87,29 +78,40 @@ export class Delegator implements PermissionBroker {
   readonly #now: () => Date;
   readonly #tail: AuditTail;
   readonly #lifecycle: Lifecycle;
-  readonly #sessions = new Set<AttachableSession>();
+  readonly #sessions = new AttachedSessions();
   readonly #closers = new Set<() => void>();
+  readonly #inboxContext: InboxContext;
+  readonly #waiterContext: WaiterContext;
+  readonly #subscriptions: SubscriptionContext;
+  readonly #policyContext: PolicyContext;
   #closed = false;
 
-  private constructor(
-    store: RequestStore,
-    ownsStore: boolean,
-    keys: RootKeyring,
-    now: () => Date,
-    tail: AuditTail,
-  ) {
+  private constructor({ store, ownsStore, keys, now, tail }: DelegatorParts) {
     this.#store = store;
     this.#ownsStore = ownsStore;
     this.#keys = keys;
     this.#now = now;
     this.#tail = tail;
-    this.#lifecycle = new Lifecycle({
+    const notify = (): Promise<void> => tail.pump();
+    const lifecycle = new Lifecycle({
       store,
       rootKeys: keys,
       now,
-      notify: () => tail.pump(),
-      deliver: (principal, from, to) => this.#deliver(principal, from, to),
+      notify,
+      deliver: (principal, from, to) => this.#sessions.deliver(principal, from, to),
     });
+    this.#lifecycle = lifecycle;
+    this.#inboxContext = { store, lifecycle, now };
+    const closers = this.#closers;
+    this.#waiterContext = { store, tail, lifecycle, now, closers, closed: () => this.#closed };
+    this.#subscriptions = {
+      store,
+      tail,
+      closers,
+      view: (record, actor) => inboxItem(this.#inboxContext, record, actor),
+      accepts: (record, actor) => lifecycle.isAddressedTo(record, actor),
+    };
+    this.#policyContext = { store, rootKeys: keys, lifecycle, now, notify };
   }
 
   /**
@@ -122,18 +124,7 @@ export class Delegator implements PermissionBroker {
    * ```
    */
   static async open(options: OpenOptions): Promise<Delegator> {
-    assertObject(options, 'options');
-    if ((options.path === undefined) === (options.store === undefined)) {
-      throw new TypeError('options must have exactly one of path (a SQLite file) and store');
-    }
-    if (options.store !== undefined) return Delegator.#create(options.store, false, options);
-    const store = openSqliteStore(options.path, options.sqlite);
-    try {
-      return await Delegator.#create(store, true, options);
-    } catch (err) {
-      await store.close();
-      throw err;
-    }
+    return new Delegator(await openParts(options));
   }
 
   /**
@@ -145,28 +136,7 @@ export class Delegator implements PermissionBroker {
    * ```
    */
   static async inMemory(options: DelegatorOptions = {}): Promise<Delegator> {
-    assertObject(options, 'options');
-    return Delegator.#create(createMemoryStore(), true, options);
-  }
-
-  static async #create(
-    store: RequestStore,
-    owns: boolean,
-    options: DelegatorOptions,
-  ): Promise<Delegator> {
-    const now = options.now ?? (() => new Date());
-    if (typeof now !== 'function')
-      throw new TypeError(`options.now must be a function, got ${describe(now)}`);
-    const watch = options.watchIntervalMs ?? 250;
-    if (!Number.isSafeInteger(watch) || watch < 0)
-      throw new RangeError('options.watchIntervalMs must be a non-negative integer');
-    const keys =
-      options.rootKeys === undefined
-        ? await storedKeys(store, now)
-        : suppliedKeys(options.rootKeys);
-    const tail = new AuditTail(store, { intervalMs: watch });
-    await tail.start();
-    return new Delegator(store, owns, keys, now, tail);
+    return new Delegator(await inMemoryParts(options));
   }
 
   /** The live root keys, for `createToolRunner({ rootKeys })`. */
@@ -184,13 +154,10 @@ export class Delegator implements PermissionBroker {
    */
   async mint(options: DelegatorMintOptions): Promise<string> {
     this.#check();
-    assertObject(options, 'options');
     const token = await mintAudited(this.#store, this.#keys, this.#now(), options);
     await this.#tail.pump();
     return token;
   }
-
-  // ─── The requester's side (PermissionBroker) ────────────────────────────────────────────
 
   /**
    * Files a permission request for the holder of `input.token`, addressed to the grantor of
@@ -204,24 +171,14 @@ export class Delegator implements PermissionBroker {
    */
   async request(input: PermissionRequestInput): Promise<PermissionTicket> {
     this.#check();
-    assertObject(input, 'input');
-    if (typeof input.principal !== 'string')
-      throw new TypeError(`input.principal must be a string, got ${describe(input.principal)}`);
-    const scope = normalizeScope(input.scope, 'scope');
-    const reason = checkReason(input.reason, 'reason');
-    const now = this.#now();
-    const lifetime = checkLifetime(
-      input.expiresIn,
-      'expiresIn',
-      REQUEST_LIMITS.defaultRequestLifetime,
-      REQUEST_LIMITS.maxRequestLifetime,
-      now.getTime(),
-    );
-    const holder = await this.#authenticate(input.token, input.principal);
-    const at = now.getTime();
-    return ticketView(
-      await this.#lifecycle.file(holder, scope, reason, at, at + Math.round(lifetime * 1000)),
-    );
+    const arrival = checkRequestInput(input, this.#now().getTime());
+    const holder = await authenticate(this.#store, input.token, {
+      rootKeys: this.#keys,
+      now: new Date(arrival.at),
+      claimed: arrival.principal,
+    });
+    const { scope, reason, at, expiresAt } = arrival;
+    return ticketView(await this.#lifecycle.file(holder, scope, reason, at, expiresAt));
   }
 
   /**
@@ -238,19 +195,8 @@ export class Delegator implements PermissionBroker {
     options: { readonly signal?: AbortSignal } = {},
   ): Promise<PermissionOutcome> {
     this.#check();
-    assertId(id);
-    return awaitOutcome(
-      {
-        store: this.#store,
-        tail: this.#tail,
-        lifecycle: this.#lifecycle,
-        now: this.#now,
-        closers: this.#closers,
-        closed: () => this.#closed,
-      },
-      id,
-      options.signal,
-    );
+    assertString(id, 'id');
+    return awaitOutcome(this.#waiterContext, id, options.signal);
   }
 
   /**
@@ -265,8 +211,7 @@ export class Delegator implements PermissionBroker {
    */
   async poll(id: string): Promise<PollAnswer> {
     this.#check();
-    assertId(id);
-    const record = await this.#lifecycle.load(id);
+    const record = await this.#load(id);
     const { answer, touch } = pollStep(record, this.#now().getTime());
     if (touch !== undefined) await this.#store.touchPoll(id, touch.at, touch.interval);
     return answer;
@@ -285,28 +230,11 @@ export class Delegator implements PermissionBroker {
     options: { readonly by: { readonly token: string } },
   ): Promise<PermissionRequestView> {
     this.#check();
-    assertId(id);
     assertObject(options, 'options');
     const actor = await this.#actor(options.by);
-    const record = await this.#lifecycle.load(id);
-    if (
-      actor.kind !== 'agent' ||
-      actor.holder.principal !== record.requester ||
-      !samePlace(actor.holder.token, record.token)
-    ) {
-      throw new RequestForbiddenError(
-        record.id,
-        'not-requester',
-        `request ${record.id} was made by ${record.requester}; ${actorName(actor)} cannot cancel it`,
-      );
-    }
-    if (!isOpen(record.status)) throw notPending(record);
-    return requestView(
-      await this.#lifecycle.cancel(record, actor.holder.principal, 'cancelled by its requester'),
-    );
+    const record = await this.#load(id);
+    return this.#view(await this.#lifecycle.withdraw(record, actor));
   }
-
-  // ─── The grantor's side ─────────────────────────────────────────────────────────────────
 
   /**
    * The open requests (pending or escalated) addressed to a grantor, oldest first, each with
@@ -322,18 +250,7 @@ export class Delegator implements PermissionBroker {
    */
   async inbox(grantor: GrantorRef): Promise<InboxItem[]> {
     this.#check();
-    const actor = await this.#actor(grantor, 'grantor');
-    const records = await this.#store.listRequests({
-      grantor: actorName(actor),
-      status: ['pending', 'escalated'],
-    });
-    const items: InboxItem[] = [];
-    for (const record of records) {
-      if (!isAddressedGrantor(record, actor)) continue;
-      const current = await this.#lifecycle.refresh(record);
-      if (isOpen(current.status)) items.push(this.#inboxItem(current, actor));
-    }
-    return items;
+    return listInbox(this.#inboxContext, await this.#actor(grantor, 'grantor'));
   }
 
   /**
@@ -351,17 +268,7 @@ export class Delegator implements PermissionBroker {
     options: { readonly signal?: AbortSignal } = {},
   ): AsyncIterableIterator<InboxItem> {
     this.#check();
-    return subscribeInbox(
-      {
-        store: this.#store,
-        tail: this.#tail,
-        closers: this.#closers,
-        view: (record, actor) => this.#inboxItem(record, actor),
-        accepts: isAddressedGrantor,
-      },
-      this.#actor(grantor, 'grantor'),
-      options.signal,
-    );
+    return subscribeInbox(this.#subscriptions, this.#actor(grantor, 'grantor'), options.signal);
   }
 
   /**
@@ -375,8 +282,7 @@ export class Delegator implements PermissionBroker {
    */
   async get(id: string): Promise<PermissionRequestView> {
     this.#check();
-    assertId(id);
-    return requestView(await this.#lifecycle.load(id));
+    return this.#view(await this.#load(id));
   }
 
   /**
@@ -391,24 +297,12 @@ export class Delegator implements PermissionBroker {
    */
   async approve(id: string, options: ApproveRequestOptions): Promise<PermissionRequestView> {
     this.#check();
-    assertId(id);
     assertObject(options, 'options');
-    const reason =
-      options.reason === undefined ? undefined : checkReason(options.reason, 'options.reason');
+    const terms = checkApprovalTerms(options, this.#now().getTime());
     const actor = await this.#actor(options.by);
-    const scope = options.scope === undefined ? undefined : normalizeScope(options.scope, 'scope');
-    const now = this.#now().getTime();
-    const expiresIn = checkLifetime(options.expiresIn, 'options.expiresIn', 0, NO_LIMIT, now);
-    const record = await this.#lifecycle.load(id);
-    this.#lifecycle.checkDecider(record, actor);
-    if (record.status !== 'pending') throw notPending(record);
-    const approved = await this.#lifecycle.approve(record, actor, {
-      ...(scope === undefined ? {} : { scope }),
-      timeBox: options.expiresIn === undefined ? null : now + Math.round(expiresIn * 1000),
-      via: 'manual',
-      ...(reason === undefined ? {} : { reason }),
-    });
-    return requestView(approved);
+    const record = await this.#load(id);
+    const approved = await this.#lifecycle.approve(record, actor, { ...terms, via: 'manual' });
+    return this.#view(approved);
   }
 
   /**
@@ -424,16 +318,11 @@ export class Delegator implements PermissionBroker {
     options: { readonly by: GrantorRef; readonly reason: string },
   ): Promise<PermissionRequestView> {
     this.#check();
-    assertId(id);
     assertObject(options, 'options');
     const actor = await this.#actor(options.by);
     const reason = checkReason(options.reason, 'reason');
-    const record = await this.#lifecycle.load(id);
-    this.#lifecycle.checkDecider(record, actor);
-    if (!isOpen(record.status)) throw notPending(record);
-    return requestView(
-      await this.#lifecycle.deny(record, actorName(actor), reason, null, 'manual'),
-    );
+    const record = await this.#load(id);
+    return this.#view(await this.#lifecycle.deny(record, actor, reason));
   }
 
   /**
@@ -453,19 +342,13 @@ export class Delegator implements PermissionBroker {
     options: { readonly by: GrantorRef; readonly autoApprove?: boolean },
   ): Promise<PermissionRequestView> {
     this.#check();
-    assertId(id);
     assertObject(options, 'options');
-    if (options.autoApprove !== undefined && typeof options.autoApprove !== 'boolean') {
-      throw new TypeError(
-        `options.autoApprove must be a boolean, got ${describe(options.autoApprove)}`,
-      );
-    }
+    if (options.autoApprove !== undefined)
+      assertBoolean(options.autoApprove, 'options.autoApprove');
     const actor = await this.#actor(options.by);
-    const record = await this.#lifecycle.load(id);
-    return requestView(await this.#lifecycle.escalate(record, actor, options.autoApprove === true));
+    const record = await this.#load(id);
+    return this.#view(await this.#lifecycle.escalate(record, actor, options.autoApprove === true));
   }
-
-  // ─── Standing policies ──────────────────────────────────────────────────────────────────
 
   /**
    * Adds a standing policy for a grantor, then applies it to that grantor's pending requests.
@@ -482,11 +365,8 @@ export class Delegator implements PermissionBroker {
   async addPolicy(options: AddPolicyOptions): Promise<PolicyView> {
     this.#check();
     assertObject(options, 'options');
-    if (options.effect !== 'approve' && options.effect !== 'deny') {
-      throw new TypeError(`options.effect must be 'approve' or 'deny'`);
-    }
     const actor = await this.#actor(options.grantor, 'options.grantor');
-    return addStandingPolicy(this.#policyContext(), actor, options);
+    return addStandingPolicy(this.#policyContext, actor, options);
   }
 
   /**
@@ -500,7 +380,7 @@ export class Delegator implements PermissionBroker {
   async policies(grantor?: GrantorRef): Promise<PolicyView[]> {
     this.#check();
     const actor = grantor === undefined ? undefined : await this.#actor(grantor, 'grantor');
-    return listStandingPolicies(this.#policyContext(), actor);
+    return listStandingPolicies(this.#policyContext, actor);
   }
 
   /**
@@ -513,13 +393,11 @@ export class Delegator implements PermissionBroker {
    */
   async removePolicy(id: string, options: { readonly grantor: GrantorRef }): Promise<void> {
     this.#check();
-    assertId(id);
+    assertString(id, 'id');
     assertObject(options, 'options');
     const actor = await this.#actor(options.grantor, 'options.grantor');
-    await removeStandingPolicy(this.#policyContext(), actor, id);
+    await removeStandingPolicy(this.#policyContext, actor, id);
   }
-
-  // ─── Audit, sessions, housekeeping ──────────────────────────────────────────────────────
 
   /**
    * Audit entries, oldest first: every key added, mint, first sighting of a delegation,
@@ -564,12 +442,7 @@ export class Delegator implements PermissionBroker {
   attach(session: AttachableSession): () => void {
     this.#check();
     assertObject(session, 'session');
-    if (typeof session.updateDelegation !== 'function')
-      throw new TypeError('session must have updateDelegation(token)');
-    this.#sessions.add(session);
-    return () => {
-      this.#sessions.delete(session);
-    };
+    return this.#sessions.attach(session);
   }
 
   /**
@@ -583,16 +456,7 @@ export class Delegator implements PermissionBroker {
    */
   async sweep(): Promise<number> {
     this.#check();
-    const due = await this.#store.listRequests({
-      status: ['pending', 'escalated'],
-      expiresBy: this.#now().getTime(),
-    });
-    let expired = 0;
-    for (const record of due) {
-      const current = await this.#lifecycle.refresh(record);
-      if (current.status === 'expired' && current.version !== record.version) expired += 1;
-    }
-    return expired;
+    return this.#lifecycle.expireDue(this.#now().getTime());
   }
 
   /**
@@ -613,60 +477,22 @@ export class Delegator implements PermissionBroker {
     if (this.#ownsStore) await this.#store.close();
   }
 
-  #policyContext(): PolicyContext {
-    return {
-      store: this.#store,
-      lifecycle: this.#lifecycle,
-      now: this.#now,
-      notify: () => this.#tail.pump(),
-    };
+  /** The public view of a request, with the chain of its requester's verified token. */
+  #view(record: RequestRecord): PermissionRequestView {
+    return viewOf(this.#lifecycle, record);
   }
 
-  #inboxItem(record: RequestRecord, actor: Actor): InboxItem {
-    const holder = actor.kind === 'owner' ? 'owner' : actor.holder;
-    return {
-      ...requestView(record),
-      verdict: authorityContains(holder, record.scope, this.#now()),
-    };
+  /** The request `id`, expired first if its time is up. */
+  #load(id: unknown): Promise<RequestRecord> {
+    assertString(id, 'id');
+    return this.#lifecycle.load(id);
   }
 
-  /** Verifies a token presented by an agent and records its first sighting. */
-  #authenticate(token: unknown, claimed?: string): Promise<Holder> {
-    return authenticate(this.#store, token, {
-      rootKeys: this.#keys,
-      now: this.#now(),
-      ...(claimed === undefined ? {} : { claimed }),
-    });
-  }
-
-  async #actor(by: unknown, field = 'options.by'): Promise<Actor> {
-    if (by === 'owner') return { kind: 'owner' };
-    if (
-      typeof by !== 'object' ||
-      by === null ||
-      typeof (by as { token?: unknown }).token !== 'string'
-    ) {
-      throw new TypeError(`${field} must be 'owner' or { token }, got ${describe(by)}`);
-    }
-    return { kind: 'agent', holder: await this.#authenticate((by as { token: string }).token) };
-  }
-
-  #deliver(principal: string, from: string, to: string): void {
-    for (const session of this.#sessions) {
-      if (session.principal !== principal || session.token !== from) continue;
-      try {
-        session.updateDelegation(to);
-      } catch {
-        // A session that refuses the token (another runner's keys) keeps its own: nothing to undo.
-      }
-    }
+  #actor(by: unknown, field = 'options.by'): Promise<Actor> {
+    return actorFrom(this.#store, by, field, { rootKeys: this.#keys, now: this.#now() });
   }
 
   #check(): void {
     if (this.#closed) throw new RequestStoreError('the delegator is closed');
   }
-}
-
-function assertId(id: unknown): asserts id is string {
-  if (typeof id !== 'string') throw new TypeError(`id must be a string, got ${describe(id)}`);
 }

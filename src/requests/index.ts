@@ -63,3 +63,4 @@ export {
   type ForbiddenReason,
   type TokenProblem,
 } from './errors.js';
+export type { RequestErrorCode } from '../errors.js';

@@ -8,7 +8,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
-import { describe } from '../_assert.js';
+import { assertObject, describe } from '../_assert.js';
 import { normalizeConditions } from '../delegation/index.js';
 import { RequestInvalidError } from './errors.js';
 
@@ -113,6 +113,80 @@ export function checkLifetime(
   if (now + Math.round(value * 1000) > MAX_INSTANT_MS)
     throw new RangeError(`${field} reaches past the year 9999`);
   return value;
+}
+
+/** A permission request as checked on arrival: who claims to ask, for what, why, until when. */
+export interface RequestArrival {
+  readonly principal: string;
+  readonly scope: string[];
+  readonly reason: string;
+  /** When it was filed and when it expires, in ms. */
+  readonly at: number;
+  readonly expiresAt: number;
+}
+
+/**
+ * Checks a requester's input (`delegator.request`) at `at` (ms); the token is checked apart,
+ * when it is verified.
+ *
+ * @example
+ * ```ts
+ * const arrival = checkRequestInput({ token, principal: 'coder', scope: 'tool == "x"', reason: 'fix' }, Date.now());
+ * ```
+ */
+export function checkRequestInput(input: unknown, at: number): RequestArrival {
+  assertObject(input, 'input');
+  const { principal, scope, reason, expiresIn } = input;
+  if (typeof principal !== 'string')
+    throw new TypeError(`input.principal must be a string, got ${describe(principal)}`);
+  const checkedScope = normalizeScope(scope, 'scope');
+  const checkedReason = checkReason(reason, 'reason');
+  const lifetime = checkLifetime(
+    expiresIn,
+    'expiresIn',
+    REQUEST_LIMITS.defaultRequestLifetime,
+    REQUEST_LIMITS.maxRequestLifetime,
+    at,
+  );
+  return {
+    principal,
+    scope: checkedScope,
+    reason: checkedReason,
+    at,
+    expiresAt: at + Math.round(lifetime * 1000),
+  };
+}
+
+/** An approval's terms as checked on arrival. */
+export interface ApprovalTerms {
+  readonly scope?: string[];
+  /** When the grant ends (ms), or `null` for no time box of its own. */
+  readonly timeBox: number | null;
+  readonly reason?: string;
+}
+
+/**
+ * Checks a grantor's approval options (`delegator.approve`) at `at` (ms); `by` is checked
+ * apart, when the grantor is authenticated.
+ *
+ * @example
+ * ```ts
+ * checkApprovalTerms({ by: 'owner', expiresIn: 600 }, Date.now()); // { timeBox: now + 600000 }
+ * ```
+ */
+export function checkApprovalTerms(
+  options: { readonly scope?: unknown; readonly expiresIn?: unknown; readonly reason?: unknown },
+  at: number,
+): ApprovalTerms {
+  const reason =
+    options.reason === undefined ? undefined : checkReason(options.reason, 'options.reason');
+  const scope = options.scope === undefined ? undefined : normalizeScope(options.scope, 'scope');
+  const expiresIn = checkLifetime(options.expiresIn, 'options.expiresIn', 0, NO_LIMIT, at);
+  return {
+    ...(scope === undefined ? {} : { scope }),
+    timeBox: options.expiresIn === undefined ? null : at + Math.round(expiresIn * 1000),
+    ...(reason === undefined ? {} : { reason }),
+  };
 }
 
 /**

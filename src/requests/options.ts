@@ -4,12 +4,12 @@
  * for other processes' changes), and what minting, approving, adding a policy and querying the
  * audit log take.
  */
-import type { RootKeys } from '../delegation/index.js';
+import type { Delegation, RootKeys } from '../delegation/index.js';
 import type { SqliteStoreOptions } from './store/sqlite-store.js';
 import type { RequestStore } from './store/store.js';
 
 /** Who acts on the grantor side: the owner, or an agent by its current token. */
-export type GrantorRef = 'owner' | { readonly token: string };
+export type GrantorRef = 'owner' | { readonly token: string | Delegation };
 
 /** Options shared by every way of opening a Delegator. */
 export interface DelegatorOptions {
@@ -66,11 +66,5 @@ export interface AddPolicyOptions {
   readonly expiresIn?: number;
 }
 
-/** An agent session the Delegator can hand a grantor's new token to. */
-export interface AttachableSession {
-  readonly principal: string;
-  readonly token: string;
-  updateDelegation(token: string): void;
-}
-
 export type { AuditQuery } from './answers/views.js';
+export type { AttachableSession } from './answers/sessions.js';

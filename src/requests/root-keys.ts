@@ -7,7 +7,6 @@
  * newest key signs.
  */
 import {
-  RootKey,
   RootKeyring,
   createRootKey,
   exportRootKey,
@@ -16,6 +15,8 @@ import {
   verifyDelegation,
   type RootKeys,
 } from '../delegation/index.js';
+import { assertObject } from '../_assert.js';
+import { assertRootKeys } from '../delegation/keys.js';
 import { fingerprint } from './input.js';
 import type { DelegatorMintOptions } from './options.js';
 import { RequestStoreError } from './errors.js';
@@ -59,11 +60,8 @@ export async function storedKeys(store: RequestStore, now: () => Date): Promise<
  * ```
  */
 export function suppliedKeys(keys: RootKeys): RootKeyring {
-  if (keys instanceof RootKeyring) return keys;
-  if (!Array.isArray(keys) || !keys.every((k) => k instanceof RootKey)) {
-    throw new TypeError('options.rootKeys must be a RootKeyring or an array of RootKey');
-  }
-  return new RootKeyring(keys);
+  assertRootKeys(keys, 'options.rootKeys');
+  return keys instanceof RootKeyring ? keys : new RootKeyring(keys);
 }
 
 /**
@@ -81,6 +79,7 @@ export async function mintAudited(
   now: Date,
   options: DelegatorMintOptions,
 ): Promise<string> {
+  assertObject(options, 'options');
   const token = mintDelegation(keys, {
     ...(options.to === undefined ? {} : { to: options.to }),
     conditions: options.conditions,

@@ -5,10 +5,11 @@
  * policies; an agent grantor's policy remembers the token it was added with, which is the
  * authority it approves with (see `policies.ts` for how a policy decides).
  */
-import { RequestNotFoundError } from './errors.js';
+import { RequestNotFoundError, RequestTokenError } from './errors.js';
 import { NO_LIMIT, checkLifetime, newId, normalizeScope } from './input.js';
 import type { Lifecycle } from './decisions/lifecycle.js';
-import { actorName, samePlace, type Actor } from './decisions/records.js';
+import { samePlace, type RootKeyring } from '../delegation/index.js';
+import { verifiedOrInvalid, type Actor } from './decisions/authority.js';
 import type { PolicyRecord } from './store/model.js';
 import type { AddPolicyOptions } from './options.js';
 import { activePolicies } from './decisions/policies.js';
@@ -18,6 +19,7 @@ import { policyView, type PolicyView } from './answers/views.js';
 /** What policy keeping needs from its Delegator. */
 export interface PolicyContext {
   readonly store: RequestStore;
+  readonly rootKeys: RootKeyring;
   readonly lifecycle: Lifecycle;
   readonly now: () => Date;
   readonly notify: () => Promise<void>;
@@ -28,7 +30,7 @@ export interface PolicyContext {
  *
  * @example
  * ```ts
- * const view = await addStandingPolicy(context, { kind: 'owner' }, { grantor: 'owner', effect: 'deny', scope: 'tool ~ "shell.*"' });
+ * const view = await addStandingPolicy(context, OWNER, { grantor: 'owner', effect: 'deny', scope: 'tool ~ "shell.*"' });
  * ```
  */
 export async function addStandingPolicy(
@@ -43,10 +45,10 @@ export async function addStandingPolicy(
   const lifetime = checkLifetime(options.expiresIn, 'options.expiresIn', 0, NO_LIMIT, now);
   const policy: PolicyRecord = {
     id: newId('pol'),
-    grantor: actorName(actor),
+    grantor: actor.name,
     effect: options.effect,
     scope,
-    token: actor.kind === 'agent' ? actor.holder.token : null,
+    token: actor.kind === 'agent' ? actor.delegation.token : null,
     createdAt: now,
     expiresAt: options.expiresIn === undefined ? null : now + Math.round(lifetime * 1000),
   };
@@ -78,7 +80,7 @@ export async function addStandingPolicy(
  *
  * @example
  * ```ts
- * const views = await listStandingPolicies(context, { kind: 'owner' });
+ * const views = await listStandingPolicies(context, OWNER);
  * ```
  */
 export async function listStandingPolicies(
@@ -86,10 +88,12 @@ export async function listStandingPolicies(
   grantor: Actor | undefined,
 ): Promise<PolicyView[]> {
   const policies = activePolicies(
-    await context.store.listPolicies(grantor === undefined ? undefined : actorName(grantor)),
+    await context.store.listPolicies(grantor === undefined ? undefined : grantor.name),
     context.now().getTime(),
   );
-  return policies.filter((p) => grantor === undefined || ownsPolicy(grantor, p)).map(policyView);
+  return policies
+    .filter((p) => grantor === undefined || ownsPolicy(context, grantor, p))
+    .map(policyView);
 }
 
 /**
@@ -97,10 +101,17 @@ export async function listStandingPolicies(
  * at the same place in the delegation tree (a principal name alone proves nothing: anyone can
  * append `to "<name>"` to its own token).
  */
-function ownsPolicy(actor: Actor, policy: PolicyRecord): boolean {
-  if (policy.grantor !== actorName(actor)) return false;
+function ownsPolicy(context: PolicyContext, actor: Actor, policy: PolicyRecord): boolean {
+  if (policy.grantor !== actor.name) return false;
   if (actor.kind === 'owner') return policy.token === null;
-  return policy.token !== null && samePlace(policy.token, actor.holder.token);
+  if (policy.token === null) return false;
+  try {
+    return samePlace(verifiedOrInvalid(policy.token, context.rootKeys), actor.delegation);
+  } catch (err) {
+    // A policy written with a token that no longer verifies (its key retired) is nobody's.
+    if (err instanceof RequestTokenError) return false;
+    throw err;
+  }
 }
 
 /**
@@ -108,7 +119,7 @@ function ownsPolicy(actor: Actor, policy: PolicyRecord): boolean {
  *
  * @example
  * ```ts
- * await removeStandingPolicy(context, { kind: 'owner' }, policy.id);
+ * await removeStandingPolicy(context, OWNER, policy.id);
  * ```
  */
 export async function removeStandingPolicy(
@@ -116,9 +127,9 @@ export async function removeStandingPolicy(
   actor: Actor,
   id: string,
 ): Promise<void> {
-  const grantor = actorName(actor);
+  const grantor = actor.name;
   const policy = (await context.store.listPolicies(grantor)).find((p) => p.id === id);
-  if (policy === undefined || !ownsPolicy(actor, policy))
+  if (policy === undefined || !ownsPolicy(context, actor, policy))
     throw new RequestNotFoundError(id, 'policy');
   const removed = await context.store.removePolicy(id, grantor, {
     at: context.now().getTime(),

@@ -325,3 +325,31 @@ function assertLiteral(lit: unknown, name: string): asserts lit is Literal {
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/**
+ * `c` itself when it is deeply frozen, else a deeply frozen copy: what a cache keyed by a
+ * caller's AST must hold, so that nobody can change it under the cache.
+ *
+ * @example
+ * ```ts
+ * const kept = frozenCopy(condition); // Object.isFrozen(kept) === true
+ * ```
+ */
+export function frozenCopy<T extends Caveat>(c: T): T {
+  if (isDeepFrozen(c)) return c;
+  return deepFreeze(structuredClone(c));
+}
+
+function isDeepFrozen(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (!Object.isFrozen(value)) return false;
+  return Object.values(value).every(isDeepFrozen);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -5,10 +5,12 @@
  * `in` lists into sets; compiled forms are cached by caveat text in a bounded LRU, so a verifier
  * that sees the same caveats again (the usual case) neither parses nor compiles them again.
  */
+import { isValidDate } from '../_assert.js';
 import { BoundedCache } from '../_lru.js';
 import type { Caveat, Condition, ScopeRequest, Truth } from './ast.js';
 import { DEFAULT_SCOPE_LIMITS, depthLimitError, resolveLimits, withDepthGuard } from './limits.js';
 import type { ScopeLimits, ScopeOptions } from './limits.js';
+import { assertCaveat, frozenCopy } from './check.js';
 import { parseCaveat } from './parse.js';
 import { printCaveat } from './print.js';
 import { MISSING, comparisonTest, isPlainObject, pathReader, quantified } from './semantics.js';
@@ -48,18 +50,38 @@ const cache = new BoundedCache<string, CompiledCaveat>(COMPILED_CAVEAT_CACHE_SIZ
 export function compileCaveat(caveat: Caveat | string, options?: ScopeOptions): CompiledCaveat {
   const limits = resolveLimits(options);
   const prefix = limits === DEFAULT_SCOPE_LIMITS ? '' : `${limitsKey(limits)}\u0000`;
-  // An AST is keyed (and, on a miss, re-read) by its canonical text, so the cache holds only
-  // frozen ASTs that no caller can change under it.
+  // An AST is keyed by its canonical text and, on a miss, checked and kept as a frozen copy
+  // (never parsed again from its text), so the cache holds only ASTs no caller can change.
   const text = typeof caveat === 'string' ? caveat : printCaveat(caveat, options);
   const key = prefix + text;
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
-  const ast = parseCaveat(text, options);
+  let ast: Caveat;
+  if (typeof caveat === 'string') ast = parseCaveat(text, options);
+  else {
+    assertCaveat(caveat, 'caveat', limits);
+    ast = frozenCopy(caveat);
+  }
   if (ast.kind === 'marker')
     throw new TypeError('caveat is a delegation marker, not a condition: it cannot be evaluated');
   const compiled = withDepthGuard(limits, () => build(ast, text, limits));
   cache.set(key, compiled);
   return compiled;
+}
+
+/**
+ * Compiles a condition the parser already produced (frozen, within the default limits), with no
+ * cache of its own: for a caller that keeps the one cache by text (the delegation layer reads
+ * each caveat text once and keeps its parse and its predicate together).
+ *
+ * @example
+ * ```ts
+ * const test = compileCondition(parseCondition('args.n <= 3'), 'args.n <= 3');
+ * test({ tool: 't', args: { n: 2 }, time: new Date() }); // true
+ * ```
+ */
+export function compileCondition(condition: Condition, text: string): CompiledCaveat {
+  return withDepthGuard(DEFAULT_SCOPE_LIMITS, () => build(condition, text, DEFAULT_SCOPE_LIMITS));
 }
 
 function limitsKey(limits: ScopeLimits): string {
@@ -97,9 +119,7 @@ export function assertScopeRequest(request: ScopeRequest): void {
     throw new TypeError('request must be an object');
   if (typeof request.tool !== 'string') throw new TypeError('request.tool must be a string');
   if (!isPlainObject(request.args)) throw new TypeError('request.args must be a plain object');
-  if (!(request.time instanceof Date) || Number.isNaN(request.time.getTime())) {
-    throw new TypeError('request.time must be a valid Date');
-  }
+  if (!isValidDate(request.time)) throw new TypeError('request.time must be a valid Date');
 }
 
 type Node = (request: ScopeRequest) => Truth;

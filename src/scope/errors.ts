@@ -6,7 +6,7 @@
  * CLI and server can print `toJSON()` as it is. Peggy's own error never escapes the parser: it
  * becomes the `cause` of a `ScopeSyntaxError`.
  */
-import { MandateError } from '../errors.js';
+import { MandateError, type ScopeErrorCode } from '../errors.js';
 
 /** Where in the caveat text something went wrong, and how to show it. */
 export interface SourcePosition {
@@ -50,7 +50,7 @@ export class ScopeSyntaxError extends MandateError {
     summary: string,
     position: SourcePosition,
     details: SyntaxErrorDetails,
-    options?: { cause?: unknown; code?: string },
+    options?: { cause?: unknown; code?: ScopeErrorCode },
   ) {
     super(
       options?.code ?? 'ERR_SCOPE_SYNTAX',

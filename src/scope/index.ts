@@ -6,7 +6,12 @@ export { printCaveat } from './print.js';
 export { TRUE, FALSE, compare, member, and, or, not, timeBefore, timeAt } from './build.js';
 export { evaluateCaveat } from './evaluate.js';
 export type { Evaluation } from './evaluate.js';
-export { compileCaveat, assertScopeRequest, COMPILED_CAVEAT_CACHE_SIZE } from './compile.js';
+export {
+  compileCaveat,
+  compileCondition,
+  assertScopeRequest,
+  COMPILED_CAVEAT_CACHE_SIZE,
+} from './compile.js';
 export type { CompiledCaveat } from './compile.js';
 export { caveat, caveatWith } from './template.js';
 export {
@@ -23,3 +28,4 @@ export { DEFAULT_SCOPE_LIMITS } from './limits.js';
 export type { ScopeLimits, ScopeOptions } from './limits.js';
 export { ScopeSyntaxError, ScopeTypeError, ScopeLimitError } from './errors.js';
 export type { SourcePosition, SyntaxErrorDetails } from './errors.js';
+export type { ScopeErrorCode } from '../errors.js';

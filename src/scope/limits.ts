@@ -5,7 +5,8 @@
  * for real permissions and small enough that the worst caveat parses and evaluates in
  * microseconds to a few milliseconds.
  */
-import { assertObject, assertPositiveInteger } from '../_assert.js';
+import { assertObject } from '../_assert.js';
+import { mergeLimits } from '../_limits.js';
 import { ScopeLimitError } from './errors.js';
 
 /** Limits on one caveat. Every field is a positive integer. */
@@ -61,17 +62,7 @@ export interface ScopeOptions {
 export function resolveLimits(options: ScopeOptions | undefined): ScopeLimits {
   if (options === undefined) return DEFAULT_SCOPE_LIMITS;
   assertObject(options, 'options');
-  if (options.limits === undefined) return DEFAULT_SCOPE_LIMITS;
-  assertObject(options.limits, 'options.limits');
-  const limits: Record<string, number> = { ...DEFAULT_SCOPE_LIMITS };
-  for (const [key, value] of Object.entries(options.limits)) {
-    if (!(key in DEFAULT_SCOPE_LIMITS))
-      throw new TypeError(`options.limits.${key} is not a scope limit`);
-    if (value === undefined) continue;
-    assertPositiveInteger(value, `options.limits.${key}`);
-    limits[key] = value;
-  }
-  return limits as unknown as ScopeLimits;
+  return mergeLimits(DEFAULT_SCOPE_LIMITS, options.limits, 'options.limits', 'a scope limit');
 }
 
 /**

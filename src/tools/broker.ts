@@ -7,6 +7,7 @@
  * `authorization_pending`, `slow_down`, `access_denied` or `expired_token`. Changes to these
  * types only by agreement between both layers.
  */
+import type { Delegation } from '../delegation/index.js';
 
 /**
  * Where a permission request stands.
@@ -87,8 +88,8 @@ export type PollAnswer =
  * ```
  */
 export interface PermissionRequestInput {
-  /** The requester's current token: proves who asks and from which chain. */
-  readonly token: string;
+  /** The requester's current token (text or `Delegation`): proves who asks and from which chain. */
+  readonly token: string | Delegation;
   readonly principal: string;
   /** Conditions (DSL texts), a conjunction: the scope asked for. */
   readonly scope: readonly string[];

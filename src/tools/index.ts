@@ -7,10 +7,10 @@ export {
   type ToolRunner,
   type ToolRunnerOptions,
   type ToolDescription,
-  type StartAgentOptions,
 } from './runner.js';
 export {
   AgentSession,
+  type StartAgentOptions,
   type ToolStatus,
   type SubagentOptions,
   type PermissionRequestOptions,
@@ -37,3 +37,4 @@ export type {
   PollAnswer,
   PermissionRequestInput,
 } from './broker.js';
+export type { ToolErrorCode } from '../errors.js';

@@ -6,23 +6,19 @@
  * clock is injected (`now`), so expiry is testable without waiting.
  */
 import { assertFunction, assertObject, describe } from '../_assert.js';
+import { mergeLimits } from '../_limits.js';
 import {
   principalProblem,
-  RootKey,
   RootKeyring,
   verifyDelegation,
   type RootKeys,
 } from '../delegation/index.js';
+import { assertRootKeys } from '../delegation/keys.js';
 import { DEFAULT_ARGUMENT_LIMITS, type ArgumentLimits } from './arguments.js';
 import type { PermissionBroker } from './broker.js';
 import { PrincipalMismatchError } from './errors.js';
-import {
-  buildRegistry,
-  type RegisteredTool,
-  type ToolDefinition,
-  type ToolInputSchema,
-} from './registry.js';
-import { AgentSession } from './session.js';
+import { buildRegistry, type ToolDefinition, type ToolInputSchema } from './registry.js';
+import { AgentSession, type RunnerContext, type StartAgentOptions } from './session.js';
 
 /**
  * Options of `createToolRunner`.
@@ -58,31 +54,6 @@ export interface ToolDescription {
   readonly name: string;
   readonly description: string;
   readonly inputSchema: ToolInputSchema;
-}
-
-/**
- * What `startAgent` needs.
- *
- * @example
- * ```ts
- * runner.startAgent({ principal: 'planner', token });
- * ```
- */
-export interface StartAgentOptions {
-  /** The agent's principal; must be the one the token's last `to` marker names. */
-  readonly principal: string;
-  /** The agent's delegation (token text). */
-  readonly token: string;
-}
-
-/** @internal What sessions share with their runner. */
-export interface RunnerContext {
-  readonly rootKeys: RootKeys;
-  readonly registry: ReadonlyMap<string, RegisteredTool>;
-  readonly broker: PermissionBroker | undefined;
-  readonly now: () => Date;
-  readonly argumentLimits: ArgumentLimits;
-  readonly startAgent: (options: StartAgentOptions) => AgentSession;
 }
 
 /**
@@ -133,7 +104,12 @@ export function createToolRunner(options: ToolRunnerOptions): ToolRunner {
   }
   const now = options.now ?? (() => new Date());
   assertFunction(now, 'options.now');
-  const argumentLimits = resolveArgumentLimits(options.argumentLimits);
+  const argumentLimits = mergeLimits(
+    DEFAULT_ARGUMENT_LIMITS,
+    options.argumentLimits,
+    'options.argumentLimits',
+    'an argument limit',
+  );
   // A copy of an array of keys: the runner's key set must not change behind its back.
   const rootKeys: RootKeys =
     options.rootKeys instanceof RootKeyring
@@ -153,45 +129,15 @@ export function createToolRunner(options: ToolRunnerOptions): ToolRunner {
       throw new TypeError(`options.principal must be a string, got ${describe(principal)}`);
     const problem = principalProblem(principal);
     if (problem !== undefined) throw new RangeError(`options.principal ${problem}`);
-    if (typeof token !== 'string')
+    if (typeof token !== 'string' && (typeof token !== 'object' || token === null))
       throw new TypeError(`options.token must be a string, got ${describe(token)}`);
     const verified = verifyDelegation(token, { rootKeys });
     if (verified.principal !== null && verified.principal !== principal) {
       throw new PrincipalMismatchError(principal, verified.principal);
     }
-    return new AgentSession(context, principal, token, verified.delegationId);
+    return new AgentSession(context, principal, verified);
   };
 
   const context: RunnerContext = { rootKeys, registry, broker, now, argumentLimits, startAgent };
   return Object.freeze({ tools, startAgent });
-}
-
-function assertRootKeys(value: unknown, name: string): asserts value is RootKeys {
-  if (value instanceof RootKeyring) return;
-  if (!Array.isArray(value)) {
-    throw new TypeError(
-      `${name} must be a RootKeyring or an array of RootKey, got ${describe(value)}`,
-    );
-  }
-  value.forEach((key: unknown, i) => {
-    if (!(key instanceof RootKey))
-      throw new TypeError(`${name}[${i}] must be a RootKey, got ${describe(key)}`);
-  });
-}
-
-function resolveArgumentLimits(value: unknown): ArgumentLimits {
-  if (value === undefined) return DEFAULT_ARGUMENT_LIMITS;
-  assertObject(value, 'options.argumentLimits');
-  const limits: Record<string, number> = { ...DEFAULT_ARGUMENT_LIMITS };
-  for (const [key, v] of Object.entries(value)) {
-    if (!(key in DEFAULT_ARGUMENT_LIMITS))
-      throw new TypeError(`options.argumentLimits.${key} is not an argument limit`);
-    if (v === undefined) continue;
-    if (typeof v !== 'number')
-      throw new TypeError(`options.argumentLimits.${key} must be a number, got ${describe(v)}`);
-    if (!Number.isSafeInteger(v) || v <= 0)
-      throw new RangeError(`options.argumentLimits.${key} must be a positive integer`);
-    limits[key] = v;
-  }
-  return Object.freeze(limits) as unknown as ArgumentLimits;
 }

@@ -18,11 +18,18 @@ import {
   normalizeConditions,
   verifyDelegation,
   type AuthorizationFailure,
+  type Delegation,
   type DelegationResult,
   type DelegationWarning,
+  type RootKeys,
 } from '../delegation/index.js';
-import { snapshotArguments } from './arguments.js';
-import type { PermissionOutcome, PermissionTicket, PollAnswer } from './broker.js';
+import { snapshotArguments, type ArgumentLimits } from './arguments.js';
+import type {
+  PermissionBroker,
+  PermissionOutcome,
+  PermissionTicket,
+  PollAnswer,
+} from './broker.js';
 import {
   InvalidArgumentsError,
   NoBrokerError,
@@ -30,8 +37,32 @@ import {
   PrincipalMismatchError,
   UnknownToolError,
 } from './errors.js';
-import type { ToolInputSchema } from './registry.js';
-import type { RunnerContext } from './runner.js';
+import type { RegisteredTool, ToolInputSchema } from './registry.js';
+
+/**
+ * What `runner.startAgent` takes.
+ *
+ * @example
+ * ```ts
+ * runner.startAgent({ principal: 'planner', token });
+ * ```
+ */
+export interface StartAgentOptions {
+  /** The agent's principal; must be the one the token's last `to` marker names. */
+  readonly principal: string;
+  /** The agent's delegation: token text, or a `Delegation` from `verifyDelegation`. */
+  readonly token: string | Delegation;
+}
+
+/** @internal What sessions share with their runner. */
+export interface RunnerContext {
+  readonly rootKeys: RootKeys;
+  readonly registry: ReadonlyMap<string, RegisteredTool>;
+  readonly broker: PermissionBroker | undefined;
+  readonly now: () => Date;
+  readonly argumentLimits: ArgumentLimits;
+  readonly startAgent: (options: StartAgentOptions) => AgentSession;
+}
 
 /**
  * A tool as one session sees it: never hidden, always with its status under the delegation.
@@ -106,25 +137,28 @@ export class AgentSession {
   /** The principal this session acts as. */
   readonly principal: string;
   readonly #context: RunnerContext;
-  #token: string;
-  #delegationId: string;
+  #delegation: Delegation;
 
   /** @internal Use `runner.startAgent`. */
-  constructor(context: RunnerContext, principal: string, token: string, delegationId: string) {
+  constructor(context: RunnerContext, principal: string, delegation: Delegation) {
     this.#context = context;
     this.principal = principal;
-    this.#token = token;
-    this.#delegationId = delegationId;
+    this.#delegation = delegation;
+  }
+
+  /** The session's current delegation, verified. */
+  get delegation(): Delegation {
+    return this.#delegation;
   }
 
   /** The session's current delegation (token text). */
   get token(): string {
-    return this.#token;
+    return this.#delegation.token;
   }
 
   /** The delegation id of the current token. */
   get delegationId(): string {
-    return this.#delegationId;
+    return this.#delegation.delegationId;
   }
 
   /**
@@ -142,7 +176,7 @@ export class AgentSession {
     const { registry, rootKeys, now } = this.#context;
     const time = now();
     return [...registry.values()].map((tool) => {
-      const access = accessForTool(this.#token, tool.name, { rootKeys, now: time });
+      const access = accessForTool(this.#delegation, tool.name, { rootKeys, now: time });
       const base = {
         name: tool.name,
         description: tool.description,
@@ -176,9 +210,8 @@ export class AgentSession {
     if (!snapshot.ok) throw new InvalidArgumentsError(tool, [snapshot.problem]);
     const problems = registered.validate(snapshot.value);
     if (problems.length > 0) throw new InvalidArgumentsError(tool, problems);
-    const token = this.#token;
     const decision = authorize(
-      token,
+      this.#delegation,
       { tool, args: snapshot.value, principal: this.principal },
       { rootKeys, now: now() },
     );
@@ -202,7 +235,7 @@ export class AgentSession {
    */
   delegate(options: SubagentOptions): DelegationResult {
     assertObject(options, 'options');
-    return delegate(this.#token, {
+    return delegate(this.#delegation, {
       to: options.to,
       conditions: options.conditions,
       ...(options.expiresIn === undefined ? {} : { expiresIn: options.expiresIn }),
@@ -229,8 +262,8 @@ export class AgentSession {
   }
 
   /**
-   * Swaps in a newer token for this principal (for instance one a grantor approved). It must
-   * verify under the runner's keys (`TokenInvalidError`) and its last `to` marker must name this
+   * Swaps in a newer token (text or `Delegation`) for this principal (for instance one a
+   * grantor approved). It must verify under the runner's keys (`TokenInvalidError`) and its last `to` marker must name this
    * session's principal (`PrincipalMismatchError`); otherwise the old token stays.
    *
    * @example
@@ -238,13 +271,11 @@ export class AgentSession {
    * session.updateDelegation(approvedToken);
    * ```
    */
-  updateDelegation(token: string): void {
-    assertString(token, 'token');
+  updateDelegation(token: string | Delegation): void {
     const verified = verifyDelegation(token, { rootKeys: this.#context.rootKeys });
     if (verified.principal !== this.principal)
       throw new PrincipalMismatchError(this.principal, verified.principal);
-    this.#token = token;
-    this.#delegationId = verified.delegationId;
+    this.#delegation = verified;
   }
 
   /**
@@ -277,7 +308,7 @@ export class AgentSession {
     }
     const broker = this.#broker();
     return broker.request({
-      token: this.#token,
+      token: this.#delegation,
       principal: this.principal,
       scope,
       reason: options.reason,

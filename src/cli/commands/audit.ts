@@ -11,7 +11,7 @@ import type { Context } from '../context.js';
 import { parseSince } from '../duration.js';
 import { conjunctionText } from '../format.js';
 import { EXIT, type ExitCode } from '../output.js';
-import { withExamples, type ActionFactory } from '../program.js';
+import { withExamples, type ActionFactory } from '../command.js';
 
 interface AuditOptions {
   readonly since?: string;

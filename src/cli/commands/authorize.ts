@@ -13,7 +13,7 @@ import type { Context } from '../context.js';
 import { printDecision, witnessText } from '../format.js';
 import { checkConditions, readJsonObject, readToken } from '../input.js';
 import { EXIT, type ExitCode } from '../output.js';
-import { withExamples, type ActionFactory } from '../program.js';
+import { withExamples, type ActionFactory } from '../command.js';
 
 interface AuthorizeOptions {
   readonly tool: string;

@@ -10,7 +10,7 @@ import { CliError } from '../cli-error.js';
 import type { Context } from '../context.js';
 import { saveKeyFile, type KeyFile } from '../keyfile.js';
 import { EXIT, type ExitCode } from '../output.js';
-import { withExamples, type ActionFactory } from '../program.js';
+import { withExamples, type ActionFactory } from '../command.js';
 
 interface IdOption {
   readonly id?: string;

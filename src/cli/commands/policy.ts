@@ -13,7 +13,7 @@ import { parseDuration } from '../duration.js';
 import { conjunctionText } from '../format.js';
 import { checkConditions, collect } from '../input.js';
 import { EXIT, type ExitCode } from '../output.js';
-import { withExamples, type ActionFactory } from '../program.js';
+import { withExamples, type ActionFactory } from '../command.js';
 import { grantorOf } from './requests.js';
 
 interface AddOptions {

@@ -9,7 +9,7 @@
  *   or, with `--as <token>`, as an agent that authenticates with its own current token.
  */
 import type { Command } from 'commander';
-import { inspectToken } from '../../delegation/index.js';
+import { inspectToken, verifyDelegation } from '../../delegation/index.js';
 import type { GrantorRef, InboxItem, PermissionRequestView } from '../../requests/index.js';
 import type { PermissionOutcome, PollAnswer } from '../../tools/index.js';
 import { CliError } from '../cli-error.js';
@@ -18,7 +18,7 @@ import { parseDuration } from '../duration.js';
 import { conjunctionText, printRequest, relative, witnessText } from '../format.js';
 import { checkConditions, collect, readToken } from '../input.js';
 import { EXIT, type ExitCode } from '../output.js';
-import { withExamples, type ActionFactory } from '../program.js';
+import { withExamples, type ActionFactory } from '../command.js';
 
 interface RequestOptions {
   readonly allow: readonly string[];
@@ -306,7 +306,11 @@ async function inbox(ctx: Context, opts: ActAs): Promise<ExitCode> {
   const grantor = grantorOf(ctx, opts.as);
   const delegator = await ctx.delegator();
   const items = await delegator.inbox(grantor);
-  const name = grantor === 'owner' ? 'owner' : (inspectToken(grantor.token).principal ?? 'bearer');
+  // The inbox verified the token already: this reads it from the cache of verified chains.
+  const name =
+    grantor === 'owner'
+      ? 'owner'
+      : (verifyDelegation(grantor.token, { rootKeys: delegator.rootKeys }).principal ?? 'bearer');
   const out = ctx.out;
   out.data({ grantor: name, requests: items });
   if (items.length === 0) {

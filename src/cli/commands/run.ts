@@ -17,7 +17,7 @@ import { CliError } from '../cli-error.js';
 import type { Context } from '../context.js';
 import { readToken } from '../input.js';
 import { EXIT } from '../output.js';
-import { withExamples, type ActionFactory } from '../program.js';
+import { withExamples, type ActionFactory } from '../command.js';
 
 interface RunOptions {
   readonly token?: string;

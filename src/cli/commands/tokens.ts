@@ -12,15 +12,14 @@ import {
   inspectToken,
   TokenInvalidError,
   verifyDelegation,
-  type UnverifiedToken,
-  type VerifiedDelegation,
+  type TokenView,
 } from '../../delegation/index.js';
 import type { Context } from '../context.js';
 import { parseDuration } from '../duration.js';
 import { expiryOf, expiryText, printBlocks } from '../format.js';
 import { checkConditions, collect, readToken } from '../input.js';
 import { abbreviateToken, EXIT, type ExitCode } from '../output.js';
-import { withExamples, type ActionFactory } from '../program.js';
+import { withExamples, type ActionFactory } from '../command.js';
 
 interface GrantOptions {
   readonly to?: string;
@@ -107,7 +106,7 @@ async function mint(ctx: Context, opts: GrantOptions): Promise<ExitCode> {
     conditions: checkConditions(opts.allow, '--allow'),
     ...(expiresIn === undefined ? {} : { expiresIn }),
   });
-  const view = verifyDelegation(token, { rootKeys: delegator.rootKeys });
+  const view = verifyDelegation(token, { rootKeys: delegator.rootKeys }).toJSON();
   return printToken(ctx, token, view, 'minted');
 }
 
@@ -129,7 +128,7 @@ function attenuate(ctx: Context, spec: string | undefined, opts: GrantOptions): 
 function printToken(
   ctx: Context,
   token: string,
-  view: UnverifiedToken | VerifiedDelegation,
+  view: TokenView,
   verb: string,
   warnings: readonly unknown[] = [],
 ): ExitCode {
@@ -165,11 +164,11 @@ function printToken(
 function inspect(ctx: Context, spec: string | undefined): ExitCode {
   const token = readToken(spec, ctx.env, 'token', ctx.io.stdin);
   const unverified = inspectToken(token);
-  let view: UnverifiedToken | VerifiedDelegation = unverified;
+  let view: TokenView = unverified;
   let problem: string | undefined;
   if (ctx.hasHome()) {
     try {
-      view = verifyDelegation(token, { rootKeys: ctx.keys().keyring });
+      view = verifyDelegation(token, { rootKeys: ctx.keys().keyring }).toJSON();
     } catch (err) {
       if (!(err instanceof TokenInvalidError)) throw err;
       problem = `does not verify under the keys in ${ctx.home.path} (wrong owner, retired key or altered token)`;

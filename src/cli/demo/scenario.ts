@@ -25,7 +25,7 @@ import {
   type ToolStatus,
 } from '../../tools/index.js';
 import { abbreviateToken } from '../output.js';
-import { printDecision } from '../format.js';
+import { conjunctionText, printDecision } from '../format.js';
 import { createFakeBank, type BankTransaction, type TransferReceipt } from './bank.js';
 import type { Narrator } from './narrator.js';
 
@@ -165,7 +165,7 @@ export async function runScenario(ctx: ScenarioContext): Promise<void> {
   const outcome = await agent.awaitResponse(ticket.id, { signal: AbortSignal.timeout(10_000) });
   if (outcome.status === 'approved') {
     say.detail(
-      `${s.green('approved')}: ${outcome.scope.join(' and ')}; new token installed (${abbreviateToken(agent.token)})`,
+      `${s.green('approved')}: ${conjunctionText(outcome.scope)}; new token installed (${abbreviateToken(agent.token)})`,
     );
     tokenFile('budget-agent', agent.token);
     const receipt = (await call(say, agent, 'bank.transfer', TRANSFER)) as TransferReceipt;

@@ -7,7 +7,7 @@
  * so nothing that arrives right after `subscribe` returns is missed; entries are handled in
  * order, one at a time.
  */
-import { actorName, type Actor } from '../decisions/records.js';
+import type { Actor } from '../decisions/authority.js';
 import type { RequestRecord } from '../store/model.js';
 import { EventQueue, type AuditTail } from './notify.js';
 import type { RequestStore } from '../store/store.js';
@@ -31,7 +31,7 @@ export interface SubscriptionContext {
  *
  * @example
  * ```ts
- * for await (const item of subscribeInbox(context, Promise.resolve({ kind: 'owner' }))) console.log(item.id);
+ * for await (const item of subscribeInbox(context, Promise.resolve(OWNER))) console.log(item.id);
  * ```
  */
 export function subscribeInbox(
@@ -46,7 +46,7 @@ export function subscribeInbox(
     chain = chain
       .then(async () => {
         const actor = await authenticated;
-        if (entry.subject !== actorName(actor)) return;
+        if (entry.subject !== actor.name) return;
         const record = await context.store.getRequest(id);
         if (record !== undefined && record.status === 'pending' && context.accepts(record, actor))
           queue.push(context.view(record, actor));

@@ -5,7 +5,8 @@
  * of an approved request does carry the new token: the views are for the holder of the
  * Delegator (the owner's harness) and for the grantor who decided.
  */
-import { inspectToken, type TokenBlock } from '../../delegation/index.js';
+import { isValidDate } from '../../_assert.js';
+import type { Delegation, TokenBlock } from '../../delegation/index.js';
 import type { Containment } from '../../scope/index.js';
 import type { PermissionOutcome, PermissionTicket } from '../../tools/broker.js';
 import type {
@@ -145,22 +146,29 @@ export function ticketView(record: RequestRecord): PermissionTicket {
 }
 
 /**
- * The grantor's and owner's view of a request: the chain read from the requester's token,
- * never the token itself.
+ * The grantor's and owner's view of a request: the chain of the requester's verified token
+ * (empty when it no longer verifies), never the token itself.
  *
  * @example
  * ```ts
- * const view = requestView(record);
+ * const view = requestView(record, lifecycle.requesterIfValid(record));
  * console.log(view.chain.map((b) => `${b.grantor} → ${b.grantee}`));
  * ```
  */
-export function requestView(record: RequestRecord): PermissionRequestView {
-  let chain: readonly TokenBlock[];
-  try {
-    chain = inspectToken(record.token).blocks;
-  } catch {
-    chain = [];
-  }
+export function requestView(
+  record: RequestRecord,
+  requester: Delegation | undefined,
+): PermissionRequestView {
+  const chain: readonly TokenBlock[] =
+    requester === undefined
+      ? []
+      : requester.blocks.map((b) => ({
+          block: b.block,
+          grantor: b.grantor,
+          grantee: b.grantee,
+          conditions: b.conditions,
+          unknownCaveats: b.unknownCaveats,
+        }));
   return {
     id: record.id,
     status: record.status,
@@ -232,8 +240,6 @@ export function auditFilter(query: AuditQuery): AuditFilter {
 }
 
 function dateMs(value: unknown, name: string): number {
-  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
-    throw new TypeError(`${name} must be a valid Date`);
-  }
+  if (!isValidDate(value)) throw new TypeError(`${name} must be a valid Date`);
   return value.getTime();
 }

@@ -1,42 +1,70 @@
 /**
- * Who is acting, and how far their authority reaches. A requester and an agent grantor both
- * prove themselves with their current token: it must verify under the Delegator's root keys,
- * name a principal in its last marker (and the principal claimed, when one is), and still allow
- * something now. A token that verifies but can no longer allow any request (expired, or
- * carrying a caveat nobody here can evaluate) is *stale* and refused, so that nobody asks or
- * decides on authority that is already gone. The owner's authority is everything; an agent's is
- * the conjunction of every condition in its token, and the algebra's `contains` says whether a
- * scope lies inside it. Containment is checked *at this moment* (the scope conjoined with
- * `time == now`): an agent token with an expiry cannot contain a timeless scope for all time,
- * but the token it derives carries that expiry anyway, so "now" is the question that matters.
+ * Who is acting, and how far their authority reaches. One type says who acts (`Actor`): the
+ * owner, who holds the root key, or an agent, proven by its current token read once into a
+ * verified `Delegation`. A requester and an agent grantor both prove themselves so: the token
+ * must verify under the Delegator's root keys, name a principal in its last marker (and the
+ * principal claimed, when one is), and still allow something now. A token that verifies but
+ * can no longer allow any request (expired, or carrying a caveat nobody here can evaluate) is
+ * *stale* and refused, so that nobody asks or decides on authority that is already gone. The
+ * owner's authority is everything; an agent's is the conjunction of every condition in its
+ * token, and the algebra's `contains` says whether a scope lies inside it. Containment is
+ * checked *at this moment* (the scope conjoined with `time == now`): an agent token with an
+ * expiry cannot contain a timeless scope for all time, but the token it derives carries that
+ * expiry anyway, so "now" is the question that matters.
  */
 import {
   BEARER_PRINCIPAL,
   OWNER_PRINCIPAL,
   TokenInvalidError,
+  isDelegation,
+  parseConditions,
   verifyDelegation,
+  type Delegation,
   type RootKeyring,
-  type VerifiedDelegation,
 } from '../../delegation/index.js';
-import { contains, satisfiable, type Containment } from '../../scope/index.js';
+import {
+  contains,
+  satisfiable,
+  timeAt,
+  type Condition,
+  type Containment,
+} from '../../scope/index.js';
 import { describe } from '../../_assert.js';
 import { RequestTokenError } from '../errors.js';
-import { timeAt } from './grant.js';
 import { REQUEST_LIMITS, fingerprint } from '../input.js';
 import type { RequestStore } from '../store/store.js';
 
-/** An agent that proved itself with its current token. */
-export interface Holder {
-  readonly token: string;
+/**
+ * Who acts: the owner, or an agent with its current, verified delegation.
+ *
+ * @example
+ * ```ts
+ * const who: Actor = OWNER;
+ * console.log(who.name); // 'owner'
+ * ```
+ */
+export type Actor = { readonly kind: 'owner'; readonly name: typeof OWNER_PRINCIPAL } | AgentActor;
+
+/**
+ * An agent that proved itself with its current token.
+ *
+ * @example
+ * ```ts
+ * const agent: AgentActor = verifyAgent(token, { rootKeys, now: new Date() });
+ * console.log(agent.name, agent.delegation.askFrom);
+ * ```
+ */
+export interface AgentActor {
+  readonly kind: 'agent';
   /** The principal its last marker names. */
-  readonly principal: string;
-  /** The grantor of its last block: whom it asks, and whom its requests are addressed to. */
-  readonly askFrom: string;
-  readonly delegation: VerifiedDelegation;
-  /** Every condition of every block, canonical: the token's scope. */
-  readonly conditions: readonly string[];
+  readonly name: string;
+  readonly delegation: Delegation;
+  /** SHA-256 of the token, for the audit log (never the token). */
   readonly fingerprint: string;
 }
+
+/** The owner as an actor. */
+export const OWNER: Actor = Object.freeze({ kind: 'owner', name: OWNER_PRINCIPAL });
 
 /**
  * Verifies `token` as the credential of an agent: signature, a named principal (equal to
@@ -44,25 +72,17 @@ export interface Holder {
  *
  * @example
  * ```ts
- * const holder = verifyHolder(token, { rootKeys, now: new Date(), claimed: 'coder' });
- * console.log(holder.principal, holder.askFrom);
+ * const agent = verifyAgent(token, { rootKeys, now: new Date(), claimed: 'coder' });
+ * console.log(agent.name, agent.delegation.askFrom);
  * ```
  */
-export function verifyHolder(
-  token: string,
+export function verifyAgent(
+  token: string | Delegation,
   options: { readonly rootKeys: RootKeyring; readonly now: Date; readonly claimed?: string },
-): Holder {
-  if (typeof token !== 'string') throw new TypeError('token must be a string');
-  if (token.length > REQUEST_LIMITS.maxTokenLength)
+): AgentActor {
+  if (typeof token === 'string' && token.length > REQUEST_LIMITS.maxTokenLength)
     throw new RequestTokenError('invalid', 'token is invalid');
-  let delegation: VerifiedDelegation;
-  try {
-    delegation = verifyDelegation(token, { rootKeys: options.rootKeys });
-  } catch (err) {
-    if (err instanceof TokenInvalidError)
-      throw new RequestTokenError('invalid', 'token is invalid');
-    throw err;
-  }
+  const delegation = verifiedOrInvalid(token, options.rootKeys);
   const principal = delegation.principal;
   if (principal === OWNER_PRINCIPAL || principal === BEARER_PRINCIPAL)
     throw new RequestTokenError('invalid', 'token is invalid');
@@ -78,79 +98,127 @@ export function verifyHolder(
       `the token is delegated to ${JSON.stringify(principal)}, not ${JSON.stringify(options.claimed)}`,
     );
   }
-  if (delegation.blocks.some((b) => b.unknownCaveats.length > 0)) {
+  if (delegation.hasUnknownCaveats) {
     throw new RequestTokenError(
       'stale',
       'the token carries a caveat that cannot be evaluated here, so it allows nothing',
     );
   }
-  const conditions = delegation.blocks.flatMap((b) => b.conditions);
-  const alive = satisfiable([...conditions, timeAt(options.now.getTime())]);
+  const alive = satisfiable([...delegation.scope, timeAt(options.now.getTime())]);
   if (alive.satisfiable === false) {
     throw new RequestTokenError(
       'stale',
       'the token no longer allows anything (it has expired or its conditions contradict)',
     );
   }
-  return {
-    token,
-    principal,
-    askFrom: delegation.askFrom,
-    delegation,
-    conditions,
-    fingerprint: fingerprint(token),
-  };
+  return { kind: 'agent', name: principal, delegation, fingerprint: fingerprint(delegation.token) };
 }
 
 /**
- * Whether the grantor's authority contains `scope` at `now`: always for the owner; for an agent,
+ * A token (text or `Delegation`) verified under `rootKeys`, with a verification failure as
+ * `RequestTokenError('invalid')`: the form every requests operation reports it in.
+ *
+ * @example
+ * ```ts
+ * const requester = verifiedOrInvalid(record.token, rootKeys);
+ * ```
+ */
+export function verifiedOrInvalid(token: string | Delegation, rootKeys: RootKeyring): Delegation {
+  try {
+    return verifyDelegation(token, { rootKeys });
+  } catch (err) {
+    if (err instanceof TokenInvalidError)
+      throw new RequestTokenError('invalid', 'token is invalid');
+    throw err;
+  }
+}
+
+/**
+ * A stored scope (canonical condition texts) as ASTs, read through the one cache by text.
+ *
+ * @example
+ * ```ts
+ * contains(scopeOf(policy.scope), scopeOf(record.scope));
+ * ```
+ */
+export function scopeOf(texts: readonly string[]): Condition[] {
+  return parseConditions(texts, 'scope').map((c) => c.ast);
+}
+
+/**
+ * Whether the actor's authority contains `scope` at `now`: always for the owner; for an agent,
  * the algebra's verdict on its token's conditions, with `contained: false` carrying a witness
  * request that `scope` allows and the token refuses. `'unknown'` must be read as "not contained".
  *
  * @example
  * ```ts
- * const verdict = authorityContains(holder, ['tool == "fs.write"'], new Date());
+ * const verdict = authorityContains(agent, scopeOf(['tool == "fs.write"']), new Date());
  * if (verdict.contained !== true) console.log('escalate', verdict);
  * ```
  */
 export function authorityContains(
-  grantor: 'owner' | Holder,
-  scope: readonly string[],
+  actor: Actor,
+  scope: readonly Condition[],
   now: Date,
 ): Containment {
-  if (grantor === 'owner') return { contained: true };
-  return contains([...grantor.conditions], [...scope, timeAt(now.getTime())]);
+  if (actor.kind === 'owner') return { contained: true };
+  return contains([...actor.delegation.scope], [...scope, timeAt(now.getTime())]);
 }
 
 /**
- * `verifyHolder`, then records the first sighting of the token in the audit log
+ * `verifyAgent`, then records the first sighting of the token in the audit log
  * (`delegation-seen`, with its chain and fingerprint, never the token).
  *
  * @example
  * ```ts
- * const holder = await authenticate(store, token, { rootKeys, now: new Date(), claimed: 'coder' });
+ * const agent = await authenticate(store, token, { rootKeys, now: new Date(), claimed: 'coder' });
  * ```
  */
 export async function authenticate(
   store: RequestStore,
   token: unknown,
   options: { readonly rootKeys: RootKeyring; readonly now: Date; readonly claimed?: string },
-): Promise<Holder> {
-  if (typeof token !== 'string')
+): Promise<AgentActor> {
+  if (typeof token !== 'string' && (typeof token !== 'object' || token === null))
     throw new TypeError(`token must be a string, got ${describe(token)}`);
-  const holder = verifyHolder(token, options);
-  await store.markSeen(holder.fingerprint, {
+  const agent = verifyAgent(token as string | Delegation, options);
+  const delegation = agent.delegation;
+  await store.markSeen(agent.fingerprint, {
     at: options.now.getTime(),
     kind: 'delegation-seen',
-    actor: holder.principal,
-    subject: holder.askFrom,
+    actor: agent.name,
+    subject: delegation.askFrom,
     requestId: null,
     details: {
-      token: holder.fingerprint,
-      delegationId: holder.delegation.delegationId,
-      keyId: holder.delegation.keyId,
-      chain: holder.delegation.blocks.map((b) => `${b.grantor} -> ${b.grantee ?? '(bearer)'}`),
+      token: agent.fingerprint,
+      delegationId: delegation.delegationId,
+      keyId: delegation.keyId,
+      chain: delegation.blocks.map((b) => `${b.grantor} -> ${b.grantee ?? '(bearer)'}`),
     },
   });
-  return holder;
+  return agent;
+}
+
+/**
+ * The actor a caller names in `by` (or `grantor`): `'owner'` for the holder of the Delegator,
+ * or `{ token }` for an agent, authenticated as `authenticate` does.
+ *
+ * @example
+ * ```ts
+ * const actor = await actorFrom(store, options.by, 'options.by', { rootKeys, now: new Date() });
+ * ```
+ */
+export async function actorFrom(
+  store: RequestStore,
+  by: unknown,
+  field: string,
+  options: { readonly rootKeys: RootKeyring; readonly now: Date },
+): Promise<Actor> {
+  if (by === 'owner') return OWNER;
+  const token =
+    typeof by === 'object' && by !== null ? (by as { token?: unknown }).token : undefined;
+  if (typeof token !== 'string' && !isDelegation(token)) {
+    throw new TypeError(`${field} must be 'owner' or { token }, got ${describe(by)}`);
+  }
+  return authenticate(store, token, options);
 }

@@ -12,7 +12,8 @@
  * request still waits on it.
  */
 import { contains } from '../../scope/index.js';
-import { verifyHolder } from './authority.js';
+import { scopeOf, verifyAgent, type Actor } from './authority.js';
+import type { Decisions, LifecycleContext } from './context.js';
 import {
   RequestCannotEscalateError,
   RequestExceedsAuthorityError,
@@ -21,9 +22,8 @@ import {
   RequestTokenError,
 } from '../errors.js';
 import { REQUEST_LIMITS } from '../input.js';
-import type { Lifecycle, LifecycleContext } from './lifecycle.js';
 import type { RequestRecord, StoredOutcome } from '../store/model.js';
-import { newRecord, notPending, requestAudit, type Actor } from './records.js';
+import { newRecord, notPending, requestAudit } from './records.js';
 import { isOpen } from '../store/state.js';
 
 /**
@@ -32,20 +32,20 @@ import { isOpen } from '../store/state.js';
  * @example
  * ```ts
  * const escalations = new Escalations(lifecycle, context);
- * const linked = await escalations.escalate(record, { kind: 'agent', holder }, true);
+ * const linked = await escalations.escalate(record, agent, true);
  * ```
  */
 export class Escalations {
-  readonly #lifecycle: Lifecycle;
+  readonly #lifecycle: Decisions;
   readonly #ctx: LifecycleContext;
 
-  constructor(lifecycle: Lifecycle, context: LifecycleContext) {
+  constructor(lifecycle: Decisions, context: LifecycleContext) {
     this.#lifecycle = lifecycle;
     this.#ctx = context;
   }
 
   /**
-   * Escalates `record` for its grantor `holder`: a linked request from the grantor (with its
+   * Escalates `record` for its grantor `actor`: a linked request from the grantor (with its
    * current token) to its own grantor, for the scope asked. Returns the linked request.
    */
   async escalate(
@@ -56,26 +56,26 @@ export class Escalations {
     this.#lifecycle.checkDecider(record, actor);
     if (actor.kind === 'owner') throw new RequestCannotEscalateError(record.id);
     if (record.status !== 'pending') throw notPending(record);
-    const holder = actor.holder;
+    const agent = actor;
     const now = this.#ctx.now().getTime();
     const reason =
       `escalated from ${record.requester} (request ${record.id}): ${record.reason}`.slice(
         0,
         REQUEST_LIMITS.maxReasonLength,
       );
-    const linked = newRecord(holder, record.scope, reason, now, record.expiresAt, record.id);
+    const linked = newRecord(agent, record.scope, reason, now, record.expiresAt, record.id);
     const result = await this.#ctx.store.escalate({
       id: record.id,
       version: record.version,
       linked,
       autoApprove,
       audit: (used, created) => [
-        ...(created ? [requestAudit(used, holder, now)] : []),
+        ...(created ? [requestAudit(used, agent, now)] : []),
         {
           at: now,
           kind: 'escalate',
-          actor: holder.principal,
-          subject: holder.askFrom,
+          actor: agent.name,
+          subject: agent.delegation.askFrom,
           requestId: record.id,
           details: { linked: used.id, autoApprove, joined: !created },
         },
@@ -117,7 +117,7 @@ export class Escalations {
               0,
               REQUEST_LIMITS.maxReasonLength,
             );
-          await this.#lifecycle.deny(
+          await this.#lifecycle.denyBy(
             record,
             linked.decidedBy ?? 'system',
             reason,
@@ -142,23 +142,19 @@ export class Escalations {
     }
     let why: string;
     try {
-      const holder = verifyHolder(outcome.token, {
+      const agent = verifyAgent(outcome.token, {
         rootKeys: this.#ctx.rootKeys,
         now: this.#ctx.now(),
       });
       const narrowed =
-        contains([...record.scope], [...outcome.scope]).contained === true
+        contains(scopeOf(record.scope), scopeOf(outcome.scope)).contained === true
           ? outcome.scope
           : undefined;
-      await this.#lifecycle.approve(
-        record,
-        { kind: 'agent', holder },
-        {
-          ...(narrowed === undefined ? {} : { scope: narrowed }),
-          timeBox: outcome.expiresAt,
-          via: 'escalation',
-        },
-      );
+      await this.#lifecycle.approve(record, agent, {
+        ...(narrowed === undefined ? {} : { scope: narrowed }),
+        timeBox: outcome.expiresAt,
+        via: 'escalation',
+      });
       return;
     } catch (err) {
       if (err instanceof RequestNotPendingError) throw err;

@@ -1,15 +1,26 @@
 /**
  * The decisions of the request lifecycle: filing, approve, deny, cancel, expire, reopen, and
- * standing policies. Every decision is a compare-and-set on the request's version, so
- * concurrent deciders (other processes on the same store included) can never both win; the
- * loser gets `RequestNotPendingError`. Only the addressed grantor decides, never the requester
- * itself. An approval checks that the grant lies inside what was asked and inside the
- * grantor's authority, then derives the new token from the grantor's own (`grant.ts`). After
- * each final decision the escalation links are followed (`escalation.ts`).
+ * standing policies. This is the one place where the rules on deciding live: only the
+ * addressed grantor decides (never the requester itself), only an open request is decided, and
+ * every decision is a compare-and-set on the request's version, so concurrent deciders (other
+ * processes on the same store included) can never both win; the loser gets
+ * `RequestNotPendingError`. An approval checks that the grant lies inside what was asked and
+ * inside the grantor's authority, then derives the new token from the grantor's own
+ * (`grant.ts`). After each final decision the escalation links are followed (`escalation.ts`).
+ * Tokens are verified once per operation and passed on as `Delegation` values.
  */
-import { verifyDelegation, type RootKeyring } from '../../delegation/index.js';
+import { samePlace, type Delegation } from '../../delegation/index.js';
 import { contains } from '../../scope/index.js';
-import { authorityContains, verifyHolder, type Holder } from './authority.js';
+import {
+  authorityContains,
+  scopeOf,
+  verifiedOrInvalid,
+  verifyAgent,
+  OWNER,
+  type Actor,
+  type AgentActor,
+} from './authority.js';
+import type { ApproveOptions, Decisions, LifecycleContext } from './context.js';
 import {
   RequestExceedsAuthorityError,
   RequestForbiddenError,
@@ -23,41 +34,8 @@ import { deriveToken, grantCondition } from './grant.js';
 import { fingerprint } from '../input.js';
 import type { AuditInput, RequestRecord, RequestStatus, StoredOutcome } from '../store/model.js';
 import { activePolicies, approvingPolicies, denyingPolicy } from './policies.js';
-import {
-  actorName,
-  holdsGrantorPlace,
-  isAddressedGrantor,
-  newRecord,
-  notPending,
-  requestAudit,
-  type Actor,
-} from './records.js';
+import { isAddressedGrantor, newRecord, notPending, requestAudit } from './records.js';
 import { isOpen } from '../store/state.js';
-import type { RequestStore } from '../store/store.js';
-
-/** What the lifecycle needs from its Delegator. */
-export interface LifecycleContext {
-  readonly store: RequestStore;
-  readonly rootKeys: RootKeyring;
-  now(): Date;
-  /** Wakes local listeners after a write. */
-  notify(): Promise<void>;
-  /** Hands a grantor's new token to its attached sessions that hold `from`. */
-  deliver(principal: string, from: string, to: string): void;
-}
-
-/** Options of an approval. */
-export interface ApproveOptions {
-  /** Conditions granted, inside the requested scope (default: all that was asked). */
-  readonly scope?: readonly string[];
-  /** End of the time box on the grant (ms), or `null`. */
-  readonly timeBox: number | null;
-  readonly policyId?: string | null;
-  /** How it was decided, for the audit log. */
-  readonly via: 'manual' | 'policy' | 'escalation';
-  /** Why, for the audit log. */
-  readonly reason?: string;
-}
 
 /** How many times a decision re-reads and retries when the request changed under it. */
 const RETRIES = 3;
@@ -68,10 +46,10 @@ const RETRIES = 3;
  * @example
  * ```ts
  * const lifecycle = new Lifecycle({ store, rootKeys, now: () => new Date(), notify, deliver });
- * await lifecycle.approve(await lifecycle.load(id), { kind: 'owner' }, { timeBox: null, via: 'manual' });
+ * await lifecycle.approve(await lifecycle.load(id), OWNER, { timeBox: null, via: 'manual' });
  * ```
  */
-export class Lifecycle {
+export class Lifecycle implements Decisions {
   readonly #ctx: LifecycleContext;
   readonly #escalations: Escalations;
 
@@ -124,9 +102,34 @@ export class Lifecycle {
     return (await this.#ctx.store.getRequest(record.id)) ?? record;
   }
 
+  /**
+   * The requester's token as stored with the request, verified (from the cache of verified
+   * chains when it was seen before). `RequestTokenError` when it no longer verifies.
+   */
+  requester(record: RequestRecord): Delegation {
+    return verifiedOrInvalid(record.token, this.#ctx.rootKeys);
+  }
+
+  /** Whether `actor` may act as the grantor of `record` (see `isAddressedGrantor`). */
+  isAddressedTo(record: RequestRecord, actor: Actor): boolean {
+    if (record.grantor !== actor.name) return false;
+    const requester = this.requesterIfValid(record);
+    return requester !== undefined && isAddressedGrantor(record, requester, actor);
+  }
+
+  /** `requester(record)`, or `undefined` when its token no longer verifies. */
+  requesterIfValid(record: RequestRecord): Delegation | undefined {
+    try {
+      return this.requester(record);
+    } catch (err) {
+      if (err instanceof RequestTokenError) return undefined;
+      throw err;
+    }
+  }
+
   /** Throws unless `actor` may decide `record`: the addressed grantor, and not the requester. */
   checkDecider(record: RequestRecord, actor: Actor): void {
-    const name = actorName(actor);
+    const name = actor.name;
     if (record.requester === name) {
       throw new RequestForbiddenError(
         record.id,
@@ -134,7 +137,7 @@ export class Lifecycle {
         `${name} asked for request ${record.id}: it cannot decide it`,
       );
     }
-    if (!isAddressedGrantor(record, actor)) {
+    if (!this.isAddressedTo(record, actor)) {
       throw new RequestForbiddenError(
         record.id,
         'not-addressed-grantor',
@@ -145,104 +148,108 @@ export class Lifecycle {
     }
   }
 
-  /** Approves `record` (pending, or escalated for an automatic approval) as `actor`. */
-  async approve(
-    record: RequestRecord,
-    actor: Actor,
-    options: ApproveOptions,
-  ): Promise<RequestRecord> {
-    let current = record;
-    for (let attempt = 0; ; attempt++) {
-      this.checkDecider(current, actor);
+  /**
+   * Approves `record` as `actor`: it must be pending (or escalated, for an automatic approval
+   * when the escalation above it was approved) and addressed to `actor`.
+   */
+  approve(record: RequestRecord, actor: Actor, options: ApproveOptions): Promise<RequestRecord> {
+    const open: RequestStatus[] =
+      options.via === 'escalation' ? ['pending', 'escalated'] : ['pending'];
+    // Who decides does not change between versions of a request: checked once.
+    this.checkDecider(record, actor);
+    return this.#decide(record, open, (current) => {
       const outcome = this.#grant(current, actor, options);
-      const updated = await this.#transition(
-        current,
-        'approved',
-        outcome,
-        actorName(actor),
-        options.policyId ?? null,
-        {
-          kind: 'approve',
-          actor: actorName(actor),
-          subject: current.requester,
-          details: {
-            scope: [...outcome.scope],
-            expiresAt:
-              outcome.expiresAt === null ? null : new Date(outcome.expiresAt).toISOString(),
-            token: fingerprint(outcome.token),
-            via: options.via,
-            ...(options.reason === undefined ? {} : { reason: options.reason }),
-            ...(options.policyId === undefined || options.policyId === null
-              ? {}
-              : { policy: options.policyId }),
-          },
+      return this.#transition(current, 'approved', outcome, actor.name, options.policyId ?? null, {
+        kind: 'approve',
+        actor: actor.name,
+        subject: current.requester,
+        details: {
+          scope: [...outcome.scope],
+          expiresAt: outcome.expiresAt === null ? null : new Date(outcome.expiresAt).toISOString(),
+          token: fingerprint(outcome.token),
+          via: options.via,
+          ...(options.reason === undefined ? {} : { reason: options.reason }),
+          ...(options.policyId === undefined || options.policyId === null
+            ? {}
+            : { policy: options.policyId }),
         },
-      );
-      if (updated !== undefined) {
-        await this.#after(updated);
-        return updated;
-      }
-      current = await this.#reread(current, attempt, [
-        'pending',
-        ...(options.via === 'escalation' ? ['escalated' as const] : []),
-      ]);
-    }
+      });
+    });
   }
 
-  /** Denies `record` (pending or escalated) as `decidedBy`, with a reason the requester reads. */
-  async deny(
+  /** Denies `record` (pending or escalated) as its addressed grantor `actor`. */
+  deny(record: RequestRecord, actor: Actor, reason: string): Promise<RequestRecord> {
+    this.checkDecider(record, actor);
+    return this.denyBy(record, actor.name, reason, null, 'manual');
+  }
+
+  /**
+   * Denies `record` (pending or escalated) in the name of `decidedBy` — a standing policy of
+   * its grantor or a denial coming down an escalation — with a reason the requester reads.
+   */
+  denyBy(
     record: RequestRecord,
     decidedBy: string,
     reason: string,
     policyId: string | null,
     via: string,
   ): Promise<RequestRecord> {
-    let current = record;
-    for (let attempt = 0; ; attempt++) {
-      const updated = await this.#transition(
-        current,
-        'denied',
-        { status: 'denied', reason },
-        decidedBy,
-        policyId,
-        {
-          kind: 'deny',
-          actor: decidedBy,
-          subject: current.requester,
-          details: { reason, via, ...(policyId === null ? {} : { policy: policyId }) },
-        },
+    return this.#decide(record, ['pending', 'escalated'], (current) =>
+      this.#transition(current, 'denied', { status: 'denied', reason }, decidedBy, policyId, {
+        kind: 'deny',
+        actor: decidedBy,
+        subject: current.requester,
+        details: { reason, via, ...(policyId === null ? {} : { policy: policyId }) },
+      }),
+    );
+  }
+
+  /**
+   * Withdraws `record` on behalf of its requester: `actor` must be the agent that asked, at the
+   * same place in the delegation tree (a current token of the same principal and chain).
+   */
+  withdraw(record: RequestRecord, actor: Actor): Promise<RequestRecord> {
+    const requester = this.requesterIfValid(record);
+    if (
+      actor.kind !== 'agent' ||
+      actor.name !== record.requester ||
+      requester === undefined ||
+      !samePlace(actor.delegation, requester)
+    ) {
+      throw new RequestForbiddenError(
+        record.id,
+        'not-requester',
+        `request ${record.id} was made by ${record.requester}; ${actor.name} cannot cancel it`,
       );
-      if (updated !== undefined) {
-        await this.#after(updated);
-        return updated;
-      }
-      current = await this.#reread(current, attempt, ['pending', 'escalated']);
     }
+    if (!isOpen(record.status)) throw notPending(record);
+    return this.cancel(record, actor.name, 'cancelled by its requester');
+  }
+
+  /** Expires every open request whose time is up at `now`; returns how many it expired. */
+  async expireDue(now: number): Promise<number> {
+    const due = await this.#ctx.store.listRequests({
+      status: ['pending', 'escalated'],
+      expiresBy: now,
+    });
+    let expired = 0;
+    for (const record of due) {
+      const current = await this.refresh(record);
+      if (current.status === 'expired' && current.version !== record.version) expired += 1;
+    }
+    return expired;
   }
 
   /** Cancels `record` on its requester's behalf (or the system's, when an escalation is withdrawn). */
-  async cancel(record: RequestRecord, by: string, why: string): Promise<RequestRecord> {
-    let current = record;
-    for (let attempt = 0; ; attempt++) {
-      const updated = await this.#transition(
-        current,
-        'cancelled',
-        { status: 'cancelled' },
-        by,
-        null,
-        {
-          kind: 'cancel',
-          actor: by,
-          subject: current.grantor,
-          details: { why },
-        },
-      );
-      if (updated !== undefined) {
-        await this.#after(updated);
-        return updated;
-      }
-      current = await this.#reread(current, attempt, ['pending', 'escalated']);
-    }
+  cancel(record: RequestRecord, by: string, why: string): Promise<RequestRecord> {
+    return this.#decide(record, ['pending', 'escalated'], (current) =>
+      this.#transition(current, 'cancelled', { status: 'cancelled' }, by, null, {
+        kind: 'cancel',
+        actor: by,
+        subject: current.grantor,
+        details: { why },
+      }),
+    );
   }
 
   /** Escalates `record` (see `escalation.ts`). Returns the linked request. */
@@ -251,19 +258,19 @@ export class Lifecycle {
   }
 
   /**
-   * Files a new request from `holder` (or returns the open one with the same token and scope),
+   * Files a new request from `agent` (or returns the open one with the same token and scope),
    * then lets the addressed grantor's standing policies decide it if they can.
    */
   async file(
-    holder: Holder,
+    agent: AgentActor,
     scope: readonly string[],
     reason: string,
     at: number,
     expiresAt: number,
   ): Promise<RequestRecord> {
-    const record = newRecord(holder, scope, reason, at, expiresAt, null);
+    const record = newRecord(agent, scope, reason, at, expiresAt, null);
     const { created, record: stored } = await this.#ctx.store.createRequest(record, (r) => [
-      requestAudit(r, holder, at),
+      requestAudit(r, agent, at),
     ]);
     if (!created) return this.refresh(stored);
     await this.#ctx.notify();
@@ -278,18 +285,25 @@ export class Lifecycle {
   async applyPolicies(record: RequestRecord): Promise<RequestRecord> {
     if (record.status !== 'pending') return record;
     const now = this.#ctx.now();
-    // A policy speaks for the grantor only when it was written from the place in the tree
-    // that delegated to the requester (see `holdsGrantorPlace`).
-    const policies = activePolicies(
+    const stored = activePolicies(
       await this.#ctx.store.listPolicies(record.grantor),
       now.getTime(),
-    ).filter((p) => p.token === null || holdsGrantorPlace(p.token, record.token));
+    );
+    if (stored.length === 0) return record;
+    // A policy speaks for the grantor only when it was written from the place in the tree
+    // that delegated to the requester.
+    const policies = stored.filter((p) => {
+      if (p.token === null) return true;
+      const author = this.#policyAuthor(p.token, now);
+      return author !== undefined && this.isAddressedTo(record, author);
+    });
     if (policies.length === 0) return record;
-    const deny = denyingPolicy(policies, record.scope);
+    const scope = scopeOf(record.scope);
+    const deny = denyingPolicy(policies, scope);
     try {
       if (deny !== undefined) {
         if (record.requester === record.grantor) return record;
-        return await this.deny(
+        return await this.denyBy(
           record,
           record.grantor,
           `denied by standing policy ${deny.id}`,
@@ -297,9 +311,9 @@ export class Lifecycle {
           'policy',
         );
       }
-      for (const policy of approvingPolicies(policies, record.scope)) {
-        const actor = this.#policyActor(policy.grantor, policy.token, now);
-        if (actor === undefined) continue;
+      for (const policy of approvingPolicies(policies, scope)) {
+        const actor = policy.grantor === OWNER.name ? OWNER : this.#policyAuthor(policy.token, now);
+        if (actor === undefined || actor.name !== policy.grantor) continue;
         try {
           return await this.approve(record, actor, {
             timeBox: null,
@@ -319,12 +333,11 @@ export class Lifecycle {
     return record;
   }
 
-  #policyActor(grantor: string, token: string | null, now: Date): Actor | undefined {
-    if (grantor === 'owner') return { kind: 'owner' };
+  /** The agent that wrote a policy, if its token still proves it. */
+  #policyAuthor(token: string | null, now: Date): AgentActor | undefined {
     if (token === null) return undefined;
     try {
-      const holder = verifyHolder(token, { rootKeys: this.#ctx.rootKeys, now });
-      return holder.principal === grantor ? { kind: 'agent', holder } : undefined;
+      return verifyAgent(token, { rootKeys: this.#ctx.rootKeys, now });
     } catch (err) {
       if (err instanceof RequestTokenError) return undefined;
       throw err;
@@ -337,10 +350,10 @@ export class Lifecycle {
     actor: Actor,
     options: ApproveOptions,
   ): StoredOutcome & { status: 'approved' } {
-    const now = this.#ctx.now();
     const granted = options.scope ?? record.scope;
+    const grantedScope = scopeOf(granted);
     if (options.scope !== undefined) {
-      const inside = contains([...record.scope], [...granted]);
+      const inside = contains(scopeOf(record.scope), grantedScope);
       if (inside.contained !== true) {
         const witness = inside.contained === false ? inside.witness : null;
         const why =
@@ -348,39 +361,56 @@ export class Lifecycle {
         throw new RequestScopeNotRequestedError(record.id, witness, why);
       }
     }
-    const authority = authorityContains(
-      actor.kind === 'owner' ? 'owner' : actor.holder,
-      granted,
-      now,
-    );
+    const authority = authorityContains(actor, grantedScope, this.#ctx.now());
     if (authority.contained !== true) {
       const witness = authority.contained === false ? authority.witness : null;
       const why =
         authority.contained === false
           ? 'its token refuses a request the grant allows'
           : authority.reason;
-      throw new RequestExceedsAuthorityError(record.id, actorName(actor), witness, why);
+      throw new RequestExceedsAuthorityError(record.id, actor.name, witness, why);
     }
     // What the requester could already do is the conjunction of *every* condition of its token,
     // not just its last block's: the approver's current token need not be the prefix the
     // requester's token was derived from (its authority may have grown by an escalation since),
     // so the earlier blocks' restrictions must be kept. A condition the approver's own token
     // also carries is implied by the new token's prefix and may be left out.
-    let previous: readonly string[];
-    try {
-      const blocks = verifyDelegation(record.token, { rootKeys: this.#ctx.rootKeys }).blocks;
-      const implied = new Set(actor.kind === 'owner' ? [] : actor.holder.conditions);
-      previous = blocks.flatMap((b) => b.conditions).filter((c) => !implied.has(c));
-    } catch {
-      throw new RequestTokenError('invalid', 'token is invalid');
-    }
-    const condition = grantCondition(previous, granted, options.timeBox);
-    const approver =
+    const requester = this.requester(record);
+    const implied = new Set(actor.kind === 'owner' ? [] : actor.delegation.conditions);
+    const previous = requester.blocks.flatMap((b) =>
+      b.scope.filter((_, i) => !implied.has(b.conditions[i] as string)),
+    );
+    const condition = grantCondition(previous, grantedScope, options.timeBox);
+    const token = deriveToken(
       actor.kind === 'owner'
-        ? { kind: 'owner' as const, rootKeys: this.#ctx.rootKeys }
-        : { kind: 'agent' as const, token: actor.holder.token };
-    const token = deriveToken(approver, record.requester, condition);
+        ? { kind: 'owner', rootKeys: this.#ctx.rootKeys }
+        : { kind: 'agent', delegation: actor.delegation },
+      record.requester,
+      condition,
+    );
     return { status: 'approved', token, scope: granted, expiresAt: options.timeBox };
+  }
+
+  /**
+   * One decision as a compare-and-set, retried on a lost race while the request is still in
+   * one of the `open` statuses; then the notification and the escalation links.
+   */
+  async #decide(
+    record: RequestRecord,
+    open: readonly RequestStatus[],
+    attempt: (current: RequestRecord) => Promise<RequestRecord | undefined>,
+  ): Promise<RequestRecord> {
+    let current = record;
+    for (let tries = 1; ; tries++) {
+      if (!open.includes(current.status)) throw notPending(current);
+      const updated = await attempt(current);
+      if (updated !== undefined) {
+        await this.#after(updated);
+        return updated;
+      }
+      current = await this.load(current.id);
+      if (tries >= RETRIES) throw notPending(current);
+    }
   }
 
   async #transition(
@@ -401,17 +431,6 @@ export class Lifecycle {
       ...(final ? { decidedBy, decidedAt: at, policyId } : {}),
       audit: [{ ...audit, at, requestId: record.id }],
     });
-  }
-
-  /** After a lost compare-and-set: the current record, or the error that explains why not. */
-  async #reread(
-    previous: RequestRecord,
-    attempt: number,
-    allowed: readonly RequestStatus[],
-  ): Promise<RequestRecord> {
-    const current = await this.load(previous.id);
-    if (!allowed.includes(current.status) || attempt + 1 >= RETRIES) throw notPending(current);
-    return current;
   }
 
   /** Notifies, then carries a decision along the escalation links. */

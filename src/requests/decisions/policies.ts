@@ -9,8 +9,9 @@
  * the grantor's own authority is checked when the approval is made, exactly as for a manual
  * one.
  */
-import { contains, satisfiable } from '../../scope/index.js';
+import { contains, satisfiable, type Condition } from '../../scope/index.js';
 import type { PolicyRecord } from '../store/model.js';
+import { scopeOf } from './authority.js';
 
 /**
  * The policies in force at `now` (ms): those without an expiry or expiring later.
@@ -29,15 +30,16 @@ export function activePolicies(policies: readonly PolicyRecord[], now: number): 
  *
  * @example
  * ```ts
- * denyingPolicy(policies, ['tool == "shell.exec"']); // the policy with scope 'tool ~ "shell.*"'
+ * denyingPolicy(policies, scopeOf(['tool == "shell.exec"'])); // the policy with scope 'tool ~ "shell.*"'
  * ```
  */
 export function denyingPolicy(
   policies: readonly PolicyRecord[],
-  scope: readonly string[],
+  scope: readonly Condition[],
 ): PolicyRecord | undefined {
   return policies.find(
-    (p) => p.effect === 'deny' && satisfiable([...scope, ...p.scope]).satisfiable !== false,
+    (p) =>
+      p.effect === 'deny' && satisfiable([...scope, ...scopeOf(p.scope)]).satisfiable !== false,
   );
 }
 
@@ -46,14 +48,14 @@ export function denyingPolicy(
  *
  * @example
  * ```ts
- * approvingPolicies(policies, ['tool == "fs.read"', 'args.path ~ "/repo/src/**"']);
+ * approvingPolicies(policies, scopeOf(['tool == "fs.read"', 'args.path ~ "/repo/src/**"']));
  * ```
  */
 export function approvingPolicies(
   policies: readonly PolicyRecord[],
-  scope: readonly string[],
+  scope: readonly Condition[],
 ): PolicyRecord[] {
   return policies.filter(
-    (p) => p.effect === 'approve' && contains([...p.scope], [...scope]).contained === true,
+    (p) => p.effect === 'approve' && contains(scopeOf(p.scope), [...scope]).contained === true,
   );
 }

@@ -1,41 +1,25 @@
 /**
  * Building request records and the errors and audit entries that describe them: a new pending
- * request from an authenticated holder (addressed to the grantor of its token's last block,
- * with its idempotency key), the `request` audit entry that records it, the name an actor
- * decides under, and the error for a request that can no longer be decided.
+ * request from an authenticated agent (addressed to the grantor of its token's last block,
+ * with its idempotency key), the `request` audit entry that records it, the rule for who may
+ * act as a request's grantor, and the error for a request that can no longer be decided.
  */
-import { inspectToken } from '../../delegation/index.js';
-import type { Holder } from './authority.js';
+import { isGrantorOf, type Delegation } from '../../delegation/index.js';
+import type { Actor, AgentActor } from './authority.js';
 import { RequestExpiredError, RequestNotPendingError } from '../errors.js';
 import { DEFAULT_POLL_INTERVAL, idempotencyKey, newId } from '../input.js';
 import type { AuditInput, RequestRecord } from '../store/model.js';
 
-/** Who decides: the owner (who holds the root key) or an agent with its current token. */
-export type Actor =
-  { readonly kind: 'owner' } | { readonly kind: 'agent'; readonly holder: Holder };
-
 /**
- * The name an actor decides under: `'owner'` or the agent's principal.
+ * A new pending request from `agent`, addressed to the grantor of its last block.
  *
  * @example
  * ```ts
- * actorName({ kind: 'owner' }); // 'owner'
- * ```
- */
-export function actorName(actor: Actor): string {
-  return actor.kind === 'owner' ? 'owner' : actor.holder.principal;
-}
-
-/**
- * A new pending request from `holder`, addressed to the grantor of its last block.
- *
- * @example
- * ```ts
- * const record = newRecord(holder, ['tool == "fs.write"'], 'save the fix', now, now + 3_600_000, null);
+ * const record = newRecord(agent, ['tool == "fs.write"'], 'save the fix', now, now + 3_600_000, null);
  * ```
  */
 export function newRecord(
-  holder: Holder,
+  agent: AgentActor,
   scope: readonly string[],
   reason: string,
   createdAt: number,
@@ -46,12 +30,12 @@ export function newRecord(
     id: newId('req'),
     version: 1,
     status: 'pending',
-    requester: holder.principal,
-    grantor: holder.askFrom,
-    token: holder.token,
+    requester: agent.name,
+    grantor: agent.delegation.askFrom,
+    token: agent.delegation.token,
     scope,
     reason,
-    idempotencyKey: idempotencyKey(holder.token, scope),
+    idempotencyKey: idempotencyKey(agent.delegation.token, scope),
     createdAt,
     expiresAt,
     interval: DEFAULT_POLL_INTERVAL,
@@ -70,10 +54,10 @@ export function newRecord(
  *
  * @example
  * ```ts
- * await store.createRequest(record, (r) => [requestAudit(r, holder, now)]);
+ * await store.createRequest(record, (r) => [requestAudit(r, agent, now)]);
  * ```
  */
-export function requestAudit(record: RequestRecord, holder: Holder, at: number): AuditInput {
+export function requestAudit(record: RequestRecord, agent: AgentActor, at: number): AuditInput {
   return {
     at,
     kind: 'request',
@@ -84,8 +68,8 @@ export function requestAudit(record: RequestRecord, holder: Holder, at: number):
       scope: [...record.scope],
       reason: record.reason,
       expiresAt: new Date(record.expiresAt).toISOString(),
-      token: holder.fingerprint,
-      delegationId: holder.delegation.delegationId,
+      token: agent.fingerprint,
+      delegationId: agent.delegation.delegationId,
       ...(record.escalationOf === null ? {} : { escalationOf: record.escalationOf }),
     },
   };
@@ -106,57 +90,21 @@ export function notPending(record: RequestRecord): RequestNotPendingError {
 }
 
 /**
- * The grantee of every block of a token, in order (`null` for a bearer block 0): the token's
- * place in the delegation tree. Unverified read: callers pass tokens that were verified when
- * they were stored or presented.
- */
-export function grantPath(token: string): readonly (string | null)[] {
-  return inspectToken(token).blocks.map((b) => b.grantee);
-}
-
-function samePath(a: readonly (string | null)[], b: readonly (string | null)[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-/**
- * Whether `agentToken` holds the place in the delegation tree that wrote the last block of
- * `requesterToken`: its blocks' grantees are the requester's, less the last. A principal name
- * alone proves nothing — anyone can append `to "<name>"` to its own token — so an agent acts as
- * a request's grantor only from the position that actually delegated to the requester.
+ * Whether `actor` may act as the grantor of a request whose requester holds `requester`: the
+ * owner for requests addressed to the owner; an agent whose principal is the addressed grantor
+ * *and* whose token holds the place in the delegation tree that wrote the requester's last
+ * block (a principal name alone proves nothing: anyone can append `to "<name>"` to its token).
  *
  * @example
  * ```ts
- * holdsGrantorPlace(plannerToken, coderToken); // true when coder's token was delegated by planner
+ * if (!isAddressedGrantor(record, requester, actor)) throw new RequestForbiddenError(…);
  * ```
  */
-export function holdsGrantorPlace(agentToken: string, requesterToken: string): boolean {
-  return samePath(grantPath(agentToken), grantPath(requesterToken).slice(0, -1));
-}
-
-/**
- * Whether two tokens stand at the same place in the delegation tree (same grantee path): the
- * same agent, with an older or newer token.
- *
- * @example
- * ```ts
- * samePlace(session.token, record.token);
- * ```
- */
-export function samePlace(a: string, b: string): boolean {
-  return samePath(grantPath(a), grantPath(b));
-}
-
-/**
- * Whether `actor` may act as the grantor of `record`: the owner for requests addressed to the
- * owner; an agent whose principal is the addressed grantor *and* whose token holds the place
- * that wrote the requester's last block.
- *
- * @example
- * ```ts
- * if (!isAddressedGrantor(record, actor)) throw new RequestForbiddenError(…);
- * ```
- */
-export function isAddressedGrantor(record: RequestRecord, actor: Actor): boolean {
-  if (record.grantor !== actorName(actor)) return false;
-  return actor.kind === 'owner' || holdsGrantorPlace(actor.holder.token, record.token);
+export function isAddressedGrantor(
+  record: RequestRecord,
+  requester: Delegation,
+  actor: Actor,
+): boolean {
+  if (record.grantor !== actor.name) return false;
+  return actor.kind === 'owner' || isGrantorOf(actor.delegation, requester);
 }

@@ -85,6 +85,13 @@ export const MIGRATIONS: readonly string[] = [
 
   CREATE TABLE root_keys (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, secret TEXT NOT NULL, created_at TEXT NOT NULL) STRICT;
   `,
+  // 1 → 2: every query on a decision's path served by an index. An inbox reads a grantor's open
+  // requests already in (created_at, rowid) order, with no sort over its closed history; a
+  // query by kind no longer reads the whole log.
+  `
+  CREATE INDEX requests_open_grantor ON requests (grantor, created_at) WHERE status IN ('pending','escalated');
+  CREATE INDEX audit_kind ON audit (kind);
+  `,
 ];
 
 /**
@@ -176,6 +183,12 @@ export interface PolicyRow {
 export const REQUEST_COLUMNS =
   'id, version, status, requester, grantor, token, scope, reason, idem_key, created_at, expires_at, interval_s, ' +
   'last_polled_at, escalation_of, linked_id, auto_approve, outcome, decided_by, decided_at, policy_id';
+
+/** The `policies` columns `rowToPolicy` reads. */
+export const POLICY_COLUMNS = 'id, grantor, effect, scope, token, created_at, expires_at';
+
+/** The `audit` columns, in the order `rowToAudit` reads them. */
+export const AUDIT_COLUMNS = 'seq, at, kind, actor, subject, request_id, details, prev_hash, hash';
 
 /**
  * A request as the values of `REQUEST_COLUMNS`, for an INSERT.

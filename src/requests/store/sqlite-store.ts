@@ -7,12 +7,27 @@
  * written by a newer version is refused rather than misread. Triggers make the audit table
  * append-only: no UPDATE or DELETE reaches it through SQLite. The file holds tokens and, unless
  * keys are supplied from elsewhere, root keys: it is created readable by its owner only (0600).
+ * The rules of each write (idempotency, compare-and-set, escalation, chaining) are the shared
+ * core's (`_core.ts`); this file gives it prepared statements and a transaction.
  */
 import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { ExportedRootKey } from '../../delegation/index.js';
-import { GENESIS_HASH, chainEntries } from './audit.js';
 import { RequestStoreError } from '../errors.js';
+import {
+  addPolicyStep,
+  appendStep,
+  createStep,
+  escalateStep,
+  markSeenStep,
+  removePolicyStep,
+  runSync,
+  saveRootKeyStep,
+  transitionStep,
+  type Step,
+  type SyncRequestTables,
+} from './_core.js';
+import { STATEMENTS, auditQuery, requestQuery } from './_sqlite-queries.js';
 import type {
   AuditEntry,
   AuditFilter,
@@ -22,7 +37,6 @@ import type {
   RequestRecord,
 } from './model.js';
 import {
-  REQUEST_COLUMNS,
   migrate,
   recordToRow,
   rowToAudit,
@@ -32,14 +46,7 @@ import {
   type PolicyRow,
   type RequestRow,
 } from './sqlite-schema.js';
-import { assertTransition } from './state.js';
-import {
-  applyTransition,
-  settle,
-  type EscalateInput,
-  type RequestStore,
-  type TransitionInput,
-} from './store.js';
+import { settle, type EscalateInput, type RequestStore, type TransitionInput } from './store.js';
 
 /** Options of `openSqliteStore`. */
 export interface SqliteStoreOptions {
@@ -105,341 +112,115 @@ class SqliteStore implements RequestStore {
   readonly #db: Database.Database;
   readonly #statements = new Map<string, Database.Statement>();
   readonly #transaction: Database.Transaction<(fn: () => unknown) => unknown>;
+  readonly #tables: SyncRequestTables;
 
   constructor(db: Database.Database) {
     this.#db = db;
     this.#transaction = db.transaction((fn: () => unknown) => fn());
+    this.#tables = sqliteTables((sql) => this.#stmt(sql));
   }
 
   createRequest(
     record: RequestRecord,
     audit: (record: RequestRecord) => readonly AuditInput[],
   ): Promise<{ created: boolean; record: RequestRecord }> {
-    return settle(() => {
-      return this.#write(() => this.#create(record, audit));
-    });
+    return this.#write(createStep(this.#tables, record, audit));
   }
 
   getRequest(id: string): Promise<RequestRecord | undefined> {
-    return settle(() => {
-      return this.#read(() => this.#get(id));
-    });
+    return this.#read(() => this.#tables.getRequest(id));
   }
 
   listRequests(filter: RequestFilter): Promise<RequestRecord[]> {
-    return settle(() => {
-      return this.#read(() => {
-        const where: string[] = [];
-        const params: unknown[] = [];
-        if (filter.grantor !== undefined) {
-          where.push('grantor = ?');
-          params.push(filter.grantor);
-        }
-        if (filter.requester !== undefined) {
-          where.push('requester = ?');
-          params.push(filter.requester);
-        }
-        if (filter.status !== undefined) {
-          where.push(`status IN (${filter.status.map(() => '?').join(',') || 'NULL'})`);
-          params.push(...filter.status);
-        }
-        if (filter.escalatedTo !== undefined) {
-          where.push('linked_id = ?');
-          params.push(filter.escalatedTo);
-        }
-        if (filter.expiresBy !== undefined) {
-          where.push('expires_at <= ?');
-          params.push(filter.expiresBy);
-        }
-        let sql = `SELECT ${REQUEST_COLUMNS} FROM requests`;
-        if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
-        sql += ' ORDER BY created_at, rowid';
-        if (filter.limit !== undefined) {
-          sql += ' LIMIT ?';
-          params.push(filter.limit);
-        }
-        return (this.#stmt(sql).all(...params) as RequestRow[]).map(rowToRecord);
-      });
+    return this.#read(() => {
+      const { sql, params } = requestQuery(filter);
+      return (this.#stmt(sql).all(...params) as RequestRow[]).map(rowToRecord);
     });
   }
 
   transition(input: TransitionInput): Promise<RequestRecord | undefined> {
-    return settle(() => {
-      return this.#write(() => {
-        const current = this.#get(input.id);
-        if (current === undefined || current.version !== input.version) return undefined;
-        assertTransition(current.status, input.to);
-        const next = applyTransition(current, input);
-        this.#update(next);
-        this.#append(input.audit);
-        return next;
-      });
-    });
+    return this.#write(transitionStep(this.#tables, input));
   }
 
   escalate(
     input: EscalateInput,
   ): Promise<{ record: RequestRecord; linked: RequestRecord; created: boolean } | undefined> {
-    return settle(() => {
-      return this.#write(() => {
-        const current = this.#get(input.id);
-        if (current === undefined || current.version !== input.version) return undefined;
-        assertTransition(current.status, 'escalated');
-        const { created, record: linked } = this.#create(input.linked, () => []);
-        const next = applyTransition(current, {
-          id: input.id,
-          version: input.version,
-          to: 'escalated',
-          escalation: { linkedId: linked.id, autoApprove: input.autoApprove },
-          audit: [],
-        });
-        this.#update(next);
-        this.#append(input.audit(linked, created));
-        return { record: next, linked, created };
-      });
-    });
+    return this.#write(escalateStep(this.#tables, input));
   }
 
   touchPoll(id: string, at: number, interval: number): Promise<void> {
-    return settle(() => {
-      this.#write(() => {
-        this.#stmt('UPDATE requests SET last_polled_at = ?, interval_s = ? WHERE id = ?').run(
-          at,
-          interval,
-          id,
-        );
-      });
+    return this.#read(() => {
+      this.#stmt(STATEMENTS.touchPoll).run(at, interval, id);
     });
   }
 
   appendAudit(entries: readonly AuditInput[]): Promise<AuditEntry[]> {
-    return settle(() => {
-      return this.#write(() => this.#append(entries));
-    });
+    return this.#write(appendStep(this.#tables, entries));
   }
 
   queryAudit(filter: AuditFilter): Promise<AuditEntry[]> {
-    return settle(() => {
-      return this.#read(() => {
-        const where: string[] = [];
-        const params: unknown[] = [];
-        if (filter.afterSeq !== undefined) {
-          where.push('seq > ?');
-          params.push(filter.afterSeq);
-        }
-        if (filter.since !== undefined) {
-          where.push('at >= ?');
-          params.push(filter.since);
-        }
-        if (filter.until !== undefined) {
-          where.push('at < ?');
-          params.push(filter.until);
-        }
-        if (filter.requestId !== undefined) {
-          where.push('request_id = ?');
-          params.push(filter.requestId);
-        }
-        if (filter.principal !== undefined) {
-          where.push('(actor = ? OR subject = ?)');
-          params.push(filter.principal, filter.principal);
-        }
-        if (filter.kind !== undefined) {
-          where.push('kind = ?');
-          params.push(filter.kind);
-        }
-        let sql =
-          'SELECT seq, at, kind, actor, subject, request_id, details, prev_hash, hash FROM audit';
-        if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
-        sql += ' ORDER BY seq';
-        if (filter.limit !== undefined) {
-          sql += ' LIMIT ?';
-          params.push(filter.limit);
-        }
-        return (this.#stmt(sql).all(...params) as AuditRow[]).map(rowToAudit);
-      });
+    return this.#read(() => {
+      const { sql, params } = auditQuery(filter);
+      return (this.#stmt(sql).all(...params) as AuditRow[]).map(rowToAudit);
     });
   }
 
   lastAuditSeq(): Promise<number> {
-    return settle(() => {
-      return this.#read(() => {
-        const row = this.#stmt('SELECT seq FROM audit ORDER BY seq DESC LIMIT 1').get() as
-          { seq: number } | undefined;
-        return row?.seq ?? 0;
-      });
-    });
+    return this.#read(() => this.#tables.auditHead()?.seq ?? 0);
   }
 
   markSeen(fingerprint: string, audit: AuditInput): Promise<boolean> {
-    return settle(() => {
-      return this.#write(() => {
-        const result = this.#stmt(
-          'INSERT OR IGNORE INTO seen_tokens (fingerprint, first_seen) VALUES (?, ?)',
-        ).run(fingerprint, audit.at);
-        if (result.changes === 0) return false;
-        this.#append([audit]);
-        return true;
-      });
-    });
+    // Every authentication asks, and a fingerprint is never forgotten: one already seen is
+    // answered by a read, without taking the write lock for a transaction that changes nothing.
+    return this.#read(() => this.#stmt(STATEMENTS.findSeen).get(fingerprint) !== undefined).then(
+      (seen) => (seen ? false : this.#write(markSeenStep(this.#tables, fingerprint, audit))),
+    );
   }
 
   addPolicy(policy: PolicyRecord, audit: AuditInput): Promise<void> {
-    return settle(() => {
-      this.#write(() => {
-        this.#stmt(
-          'INSERT INTO policies (id, grantor, effect, scope, token, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        ).run(
-          policy.id,
-          policy.grantor,
-          policy.effect,
-          JSON.stringify(policy.scope),
-          policy.token,
-          policy.createdAt,
-          policy.expiresAt,
-        );
-        this.#append([audit]);
-      });
-    });
+    return this.#write(addPolicyStep(this.#tables, policy, audit));
   }
 
   removePolicy(id: string, grantor: string, audit: AuditInput): Promise<boolean> {
-    return settle(() => {
-      return this.#write(() => {
-        const result = this.#stmt('DELETE FROM policies WHERE id = ? AND grantor = ?').run(
-          id,
-          grantor,
-        );
-        if (result.changes === 0) return false;
-        this.#append([audit]);
-        return true;
-      });
-    });
+    return this.#write(removePolicyStep(this.#tables, id, grantor, audit));
   }
 
   listPolicies(grantor?: string): Promise<PolicyRecord[]> {
-    return settle(() => {
-      return this.#read(() => {
-        const cols =
-          'SELECT id, grantor, effect, scope, token, created_at, expires_at FROM policies';
-        const rows =
-          grantor === undefined
-            ? (this.#stmt(`${cols} ORDER BY created_at, rowid`).all() as PolicyRow[])
-            : (this.#stmt(`${cols} WHERE grantor = ? ORDER BY created_at, rowid`).all(
-                grantor,
-              ) as PolicyRow[]);
-        return rows.map(rowToPolicy);
-      });
+    return this.#read(() => {
+      const rows =
+        grantor === undefined
+          ? (this.#stmt(STATEMENTS.listPolicies).all() as PolicyRow[])
+          : (this.#stmt(STATEMENTS.listPoliciesOf).all(grantor) as PolicyRow[]);
+      return rows.map(rowToPolicy);
     });
   }
 
   replacePolicyToken(grantor: string, from: string, to: string): Promise<void> {
-    return settle(() => {
-      this.#write(() => {
-        this.#stmt('UPDATE policies SET token = ? WHERE grantor = ? AND token = ?').run(
-          to,
-          grantor,
-          from,
-        );
-      });
+    return this.#read(() => {
+      this.#stmt(STATEMENTS.replacePolicyToken).run(to, grantor, from);
     });
   }
 
   loadRootKeys(): Promise<ExportedRootKey[]> {
-    return settle(() => {
-      return this.#read(() =>
-        (
-          this.#stmt('SELECT id, secret, created_at FROM root_keys ORDER BY seq').all() as {
-            id: string;
-            secret: string;
-            created_at: string;
-          }[]
-        ).map((r) => ({ id: r.id, secret: r.secret, createdAt: r.created_at })),
-      );
-    });
+    return this.#read(() =>
+      (
+        this.#stmt(STATEMENTS.loadRootKeys).all() as {
+          id: string;
+          secret: string;
+          created_at: string;
+        }[]
+      ).map((r) => ({ id: r.id, secret: r.secret, createdAt: r.created_at })),
+    );
   }
 
   saveRootKey(key: ExportedRootKey, audit: AuditInput): Promise<void> {
-    return settle(() => {
-      this.#write(() => {
-        const result = this.#stmt(
-          'INSERT OR IGNORE INTO root_keys (id, secret, created_at) VALUES (?, ?, ?)',
-        ).run(key.id, key.secret, key.createdAt);
-        if (result.changes > 0) this.#append([audit]);
-      });
-    });
+    return this.#write(saveRootKeyStep(this.#tables, key, audit));
   }
 
   close(): Promise<void> {
     return settle(() => {
       if (this.#db.open) this.#db.close();
     });
-  }
-
-  #create(
-    record: RequestRecord,
-    audit: (record: RequestRecord) => readonly AuditInput[],
-  ): { created: boolean; record: RequestRecord } {
-    const existing = this.#stmt(
-      `SELECT ${REQUEST_COLUMNS} FROM requests WHERE idem_key = ? AND status IN ('pending','escalated')`,
-    ).get(record.idempotencyKey) as RequestRow | undefined;
-    if (existing !== undefined) return { created: false, record: rowToRecord(existing) };
-    this.#stmt(
-      `INSERT INTO requests (${REQUEST_COLUMNS}) VALUES (${REQUEST_COLUMNS.split(',')
-        .map(() => '?')
-        .join(',')})`,
-    ).run(...recordToRow(record));
-    this.#append(audit(record));
-    return {
-      created: true,
-      record: Object.freeze({ ...record, scope: Object.freeze([...record.scope]) }),
-    };
-  }
-
-  #get(id: string): RequestRecord | undefined {
-    const row = this.#stmt(`SELECT ${REQUEST_COLUMNS} FROM requests WHERE id = ?`).get(id) as
-      RequestRow | undefined;
-    return row === undefined ? undefined : rowToRecord(row);
-  }
-
-  #update(record: RequestRecord): void {
-    this.#stmt(
-      'UPDATE requests SET version = ?, status = ?, outcome = ?, decided_by = ?, decided_at = ?, policy_id = ?, ' +
-        'linked_id = ?, auto_approve = ? WHERE id = ?',
-    ).run(
-      record.version,
-      record.status,
-      record.outcome === null ? null : JSON.stringify(record.outcome),
-      record.decidedBy,
-      record.decidedAt,
-      record.policyId,
-      record.escalation?.linkedId ?? null,
-      record.escalation === null ? null : record.escalation.autoApprove ? 1 : 0,
-      record.id,
-    );
-  }
-
-  #append(inputs: readonly AuditInput[]): AuditEntry[] {
-    if (inputs.length === 0) return [];
-    const last = this.#stmt('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as
-      { seq: number; hash: string } | undefined;
-    const entries = chainEntries(last?.seq ?? 0, last?.hash ?? GENESIS_HASH, inputs);
-    const insert = this.#stmt(
-      'INSERT INTO audit (seq, at, kind, actor, subject, request_id, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    for (const e of entries) {
-      insert.run(
-        e.seq,
-        e.at,
-        e.kind,
-        e.actor,
-        e.subject,
-        e.requestId,
-        JSON.stringify(e.details),
-        e.prevHash,
-        e.hash,
-      );
-    }
-    return entries;
   }
 
   #stmt(sql: string): Database.Statement {
@@ -451,21 +232,90 @@ class SqliteStore implements RequestStore {
     return statement;
   }
 
-  #write<T>(fn: () => T): T {
-    try {
-      return this.#transaction.immediate(fn) as T;
-    } catch (err) {
-      throw wrap(err);
-    }
+  /** Runs a core step in one `BEGIN IMMEDIATE` transaction. */
+  #write<T>(step: Step<T>): Promise<T> {
+    return this.#read(() => this.#transaction.immediate(() => runSync(step)) as T);
   }
 
-  #read<T>(fn: () => T): T {
-    try {
-      return fn();
-    } catch (err) {
-      throw wrap(err);
-    }
+  /** Runs one statement (a single statement needs no explicit transaction to be atomic). */
+  #read<T>(fn: () => T): Promise<T> {
+    return settle(() => {
+      try {
+        return fn();
+      } catch (err) {
+        throw wrap(err);
+      }
+    });
   }
+}
+
+/** The core's table access over prepared statements of one connection. */
+function sqliteTables(stmt: (sql: string) => Database.Statement): SyncRequestTables {
+  return {
+    getRequest(id) {
+      const row = stmt(STATEMENTS.getRequest).get(id) as RequestRow | undefined;
+      return row === undefined ? undefined : rowToRecord(row);
+    },
+    findOpenRequest(key) {
+      const row = stmt(STATEMENTS.findOpenRequest).get(key) as RequestRow | undefined;
+      return row === undefined ? undefined : rowToRecord(row);
+    },
+    insertRequest(record) {
+      stmt(STATEMENTS.insertRequest).run(...recordToRow(record));
+    },
+    updateRequest(_before, r) {
+      stmt(STATEMENTS.updateRequest).run(
+        r.version,
+        r.status,
+        r.outcome === null ? null : JSON.stringify(r.outcome),
+        r.decidedBy,
+        r.decidedAt,
+        r.policyId,
+        r.escalation?.linkedId ?? null,
+        r.escalation === null ? null : r.escalation.autoApprove ? 1 : 0,
+        r.id,
+      );
+    },
+    auditHead() {
+      return stmt(STATEMENTS.auditHead).get() as { seq: number; hash: string } | undefined;
+    },
+    insertAudit(entries) {
+      const insert = stmt(STATEMENTS.insertAudit);
+      for (const e of entries) {
+        insert.run(
+          e.seq,
+          e.at,
+          e.kind,
+          e.actor,
+          e.subject,
+          e.requestId,
+          JSON.stringify(e.details),
+          e.prevHash,
+          e.hash,
+        );
+      }
+    },
+    insertSeen(fingerprint, at) {
+      return stmt(STATEMENTS.insertSeen).run(fingerprint, at).changes > 0;
+    },
+    insertPolicy(p) {
+      stmt(STATEMENTS.insertPolicy).run(
+        p.id,
+        p.grantor,
+        p.effect,
+        JSON.stringify(p.scope),
+        p.token,
+        p.createdAt,
+        p.expiresAt,
+      );
+    },
+    deletePolicy(id, grantor) {
+      return stmt(STATEMENTS.deletePolicy).run(id, grantor).changes > 0;
+    },
+    insertRootKey(key) {
+      return stmt(STATEMENTS.insertRootKey).run(key.id, key.secret, key.createdAt).changes > 0;
+    },
+  };
 }
 
 function wrap(err: unknown): unknown {

@@ -9,7 +9,7 @@
  */
 import { describe } from '../../_assert.js';
 import type { Condition } from '../ast.js';
-import { assertCaveat } from '../check.js';
+import { assertCaveat, frozenCopy } from '../check.js';
 import { DEFAULT_SCOPE_LIMITS } from '../limits.js';
 import { compileCaveat } from '../compile.js';
 
@@ -58,27 +58,7 @@ function readOne(input: unknown, name: string): Condition {
   if ((input as { kind?: unknown }).kind === 'marker')
     throw new TypeError(`${name} is a delegation marker, not a condition`);
   assertCaveat(input, name, DEFAULT_SCOPE_LIMITS);
-  const condition = frozen(input as Condition);
+  const condition = frozenCopy(input as Condition);
   checked.add(condition);
   return condition;
-}
-
-/** `c` itself when it is deeply frozen, else a deeply frozen copy. */
-function frozen(c: Condition): Condition {
-  if (isDeepFrozen(c)) return c;
-  return deepFreeze(structuredClone(c));
-}
-
-function isDeepFrozen(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return true;
-  if (!Object.isFrozen(value)) return false;
-  return Object.values(value).every(isDeepFrozen);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }

@@ -7,7 +7,8 @@
  * rewrite scopes, returns a correct but less simplified result) instead of running on. Callers
  * must read `'unknown'` as "not contained" / "not known to be satisfiable".
  */
-import { assertObject, assertPositiveInteger } from '../../_assert.js';
+import { assertObject } from '../../_assert.js';
+import { mergeLimits } from '../../_limits.js';
 
 /** Limits on one algebra call. Every field is a positive integer. */
 export interface AlgebraLimits {
@@ -102,19 +103,16 @@ export class Budget {
   }
 }
 
-/** The effective limits for `options`, checking the caller's overrides. */
+/**
+ * The effective limits for `options`, checking the caller's overrides.
+ *
+ * @example
+ * ```ts
+ * resolveAlgebraLimits({ limits: { timeLimitMs: 10 } }).timeLimitMs; // 10
+ * ```
+ */
 export function resolveAlgebraLimits(options: AlgebraOptions | undefined): AlgebraLimits {
   if (options === undefined) return DEFAULT_ALGEBRA_LIMITS;
   assertObject(options, 'options');
-  if (options.limits === undefined) return DEFAULT_ALGEBRA_LIMITS;
-  assertObject(options.limits, 'options.limits');
-  const limits: Record<string, number> = { ...DEFAULT_ALGEBRA_LIMITS };
-  for (const [key, value] of Object.entries(options.limits)) {
-    if (!(key in DEFAULT_ALGEBRA_LIMITS))
-      throw new TypeError(`options.limits.${key} is not an algebra limit`);
-    if (value === undefined) continue;
-    assertPositiveInteger(value, `options.limits.${key}`);
-    limits[key] = value;
-  }
-  return limits as unknown as AlgebraLimits;
+  return mergeLimits(DEFAULT_ALGEBRA_LIMITS, options.limits, 'options.limits', 'an algebra limit');
 }

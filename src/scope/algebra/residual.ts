@@ -5,7 +5,7 @@
  * only when something on `args` remains does the simplifier (and its solver) run. Without a
  * `time`, comparisons on `time` stay in the residual condition.
  */
-import { assertObject, assertString } from '../../_assert.js';
+import { assertObject, assertString, isValidDate } from '../../_assert.js';
 import type { Condition } from '../ast.js';
 import { printCondition } from '../print.js';
 import { FALSE, TRUE, and, nnf, or } from '../build.js';
@@ -57,8 +57,7 @@ export function residual(
   assertString(context.tool, 'context.tool');
   let time: number | undefined;
   if (context.time !== undefined) {
-    if (!(context.time instanceof Date) || Number.isNaN(context.time.getTime()))
-      throw new TypeError('context.time must be a valid Date');
+    if (!isValidDate(context.time)) throw new TypeError('context.time must be a valid Date');
     time = context.time.getTime();
   }
   const fixed = fix(nnf(and(conditions)), context.tool, time);

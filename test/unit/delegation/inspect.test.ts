@@ -96,8 +96,10 @@ describe('inspectToken', () => {
 });
 
 describe('verifyDelegation', () => {
-  it('returns the same view, marked verified', () => {
-    const { verified, ...rest } = verifyDelegation(coder, { rootKeys: ring });
+  it('serializes to the same view, marked verified, without the token', () => {
+    const delegation = verifyDelegation(coder, { rootKeys: ring });
+    expect(JSON.stringify(delegation)).not.toContain(coder);
+    const { verified, ...rest } = delegation.toJSON();
     expect(verified).toBe(true);
     const { verified: no, ...unverified } = inspectToken(coder);
     expect(no).toBe(false);

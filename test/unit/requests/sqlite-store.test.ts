@@ -2,7 +2,9 @@
  * What only the SQLite store does: WAL mode and a private file, persistence across reopening,
  * schema versioning, refusing other applications' files, an audit table that SQLite itself
  * will not let anyone update or delete, tamper detection for those who go around it, and
- * several connections sharing one file without breaking the chain or the compare-and-set.
+ * several connections sharing one file without breaking the chain or the compare-and-set,
+ * migrating a file written by an older schema, and an index under every statement it runs (so
+ * the cost of a decision does not grow with the store).
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +13,16 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../../src/requests/store/audit.js';
 import { RequestStoreError } from '../../../src/requests/errors.js';
+import {
+  STATEMENTS,
+  auditQuery,
+  requestQuery,
+} from '../../../src/requests/store/_sqlite-queries.js';
+import {
+  MIGRATIONS,
+  recordToRow,
+  REQUEST_COLUMNS,
+} from '../../../src/requests/store/sqlite-schema.js';
 import { openSqliteStore } from '../../../src/requests/store/sqlite-store.js';
 import type { RequestStore } from '../../../src/requests/store/store.js';
 import { auditInput, pendingRecord } from './_records.js';
@@ -42,7 +54,7 @@ describe('openSqliteStore', () => {
     const raw = new Database(path, { readonly: true });
     try {
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(raw.pragma('user_version', { simple: true })).toBe(1);
+      expect(raw.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
       expect(raw.pragma('application_id', { simple: true })).toBe(0x6d6e6474);
     } finally {
       raw.close();
@@ -183,6 +195,101 @@ describe('openSqliteStore', () => {
       });
     } finally {
       raw.exec('ROLLBACK');
+      raw.close();
+    }
+  });
+
+  it('migrates a file written by the first schema, keeping its requests and its chain', async () => {
+    const raw = new Database(path);
+    const old = pendingRecord({ grantor: 'planner', idempotencyKey: 'old' });
+    try {
+      raw.exec(MIGRATIONS[0] as string);
+      raw.pragma('application_id = 0x6d6e6474');
+      raw.pragma('user_version = 1');
+      raw
+        .prepare(`INSERT INTO requests (${REQUEST_COLUMNS}) VALUES (${'?,'.repeat(19)}?)`)
+        .run(...recordToRow(old));
+    } finally {
+      raw.close();
+    }
+    const s = store();
+    expect(await s.listRequests({ grantor: 'planner', status: ['pending', 'escalated'] })).toEqual([
+      old,
+    ]);
+    expect(
+      (await s.createRequest(pendingRecord({ idempotencyKey: 'old' }), () => [])).record.id,
+    ).toBe(old.id);
+    await s.appendAudit([auditInput('mint'), auditInput('key-add')]);
+    expect((await s.queryAudit({ kind: 'key-add' })).map((e) => e.seq)).toEqual([2]);
+    const check = new Database(path, { readonly: true });
+    try {
+      expect(check.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+      const indexes = check
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'index'")
+        .all()
+        .map((r) => (r as { name: string }).name);
+      expect(indexes).toEqual(expect.arrayContaining(['requests_open_grantor', 'audit_kind']));
+    } finally {
+      check.close();
+    }
+  });
+
+  it('runs no statement that reads a whole table', async () => {
+    const s = store();
+    for (let i = 0; i < 50; i++) {
+      await s.createRequest(pendingRecord({ grantor: `agent-${i % 5}` }), (r) => [
+        auditInput('request', { requestId: r.id }),
+      ]);
+    }
+    const raw = new Database(path, { readonly: true });
+    const open = ['pending', 'escalated'] as const;
+    const queries = [
+      ...Object.entries(STATEMENTS)
+        // Listing every policy or key reads all of them by definition, and they are few.
+        .filter(([name]) => name !== 'listPolicies' && name !== 'loadRootKeys')
+        .map(([name, sql]) => ({
+          name,
+          sql,
+          params: sql
+            .split('?')
+            .slice(1)
+            .map(() => null),
+        })),
+      ...[
+        { escalatedTo: 'req_x', status: ['escalated' as const] },
+        { grantor: 'planner', status: [...open] },
+        { grantor: 'planner', status: ['pending' as const] },
+        { status: [...open], expiresBy: 5_000 },
+        { requester: 'coder' },
+      ].map((f) => ({ name: JSON.stringify(f), ...requestQuery(f) })),
+      ...[
+        { afterSeq: 10, limit: 1000 },
+        { requestId: 'req_x' },
+        { requestId: 'req_x', afterSeq: 3 },
+        { principal: 'coder' },
+        { kind: 'approve' as const },
+        { since: 1, until: 2 },
+      ].map((f) => ({ name: JSON.stringify(f), ...auditQuery(f) })),
+    ];
+    try {
+      for (const { name, sql, params } of queries) {
+        const plan = (
+          raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]
+        ).map((r) => r.detail);
+        expect({
+          name,
+          scans: plan.filter((d) => /^SCAN (requests|audit|policies)/.test(d)),
+        }).toEqual({ name, scans: [] });
+      }
+      const inbox = requestQuery({ grantor: 'planner', status: [...open] });
+      expect(
+        (
+          raw.prepare(`EXPLAIN QUERY PLAN ${inbox.sql}`).all(...inbox.params) as {
+            detail: string;
+          }[]
+        ).map((r) => r.detail),
+      ).toEqual([expect.stringMatching(/USING INDEX requests_open_grantor/)]);
+    } finally {
       raw.close();
     }
   });

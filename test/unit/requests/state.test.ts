@@ -3,7 +3,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { RequestStatus } from '../../../src/requests/store/model.js';
-import { assertTransition, canTransition, isFinal, isOpen } from '../../../src/requests/store/state.js';
+import {
+  assertTransition,
+  canTransition,
+  isFinal,
+  isOpen,
+} from '../../../src/requests/store/state.js';
 
 const ALL: RequestStatus[] = ['pending', 'escalated', 'approved', 'denied', 'expired', 'cancelled'];
 const ALLOWED = new Set([

@@ -1,39 +1,17 @@
 /**
  * The store contract, run against both built-in stores: idempotency among open requests,
  * compare-and-set transitions, escalation as one step, the hash-chained append-only audit log
- * and its queries, first sightings, policies and root keys.
+ * and its queries, first sightings, policies and root keys, and the answers of the indexed
+ * reads as requests move between states.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../../src/requests/store/audit.js';
-import { createMemoryStore } from '../../../src/requests/store/memory-store.js';
-import { openSqliteStore } from '../../../src/requests/store/sqlite-store.js';
+import type { RequestFilter, RequestStatus } from '../../../src/requests/store/model.js';
 import type { RequestStore } from '../../../src/requests/store/store.js';
 import { auditInput, pendingRecord } from './_records.js';
+import { temporaryStores } from './_stores.js';
 
-const dirs: string[] = [];
-const stores: RequestStore[] = [];
-
-afterEach(async () => {
-  for (const s of stores.splice(0)) await s.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function sqlite(): RequestStore {
-  const dir = mkdtempSync(join(tmpdir(), 'mandate-store-'));
-  dirs.push(dir);
-  const store = openSqliteStore(join(dir, 'requests.db'));
-  stores.push(store);
-  return store;
-}
-
-function memory(): RequestStore {
-  const store = createMemoryStore();
-  stores.push(store);
-  return store;
-}
+const { memory, sqlite } = temporaryStores();
 
 describe.each([
   ['memory', memory],
@@ -302,5 +280,91 @@ describe.each([
     await store.close();
     await expect(store.getRequest('x')).rejects.toThrow(/closed/);
     await expect(store.appendAudit([auditInput('mint')])).rejects.toThrow(/closed/);
+  });
+
+  it('moves requests between the lists a decision reads as their state changes', async () => {
+    const store = make();
+    const open: RequestStatus[] = ['pending', 'escalated'];
+    const a = (
+      await store.createRequest(pendingRecord({ grantor: 'planner', expiresAt: 50 }), () => [])
+    ).record;
+    const b = (
+      await store.createRequest(pendingRecord({ grantor: 'planner', expiresAt: 40 }), () => [])
+    ).record;
+    const up = await store.escalate({
+      id: a.id,
+      version: 1,
+      linked: pendingRecord({ grantor: 'owner', requester: 'planner', expiresAt: 60 }),
+      autoApprove: false,
+      audit: () => [],
+    });
+    const linkedId = up?.linked.id as string;
+    const ids = async (filter: RequestFilter) =>
+      (await store.listRequests(filter)).map((r) => r.id);
+    expect(await ids({ grantor: 'planner', status: open })).toEqual([a.id, b.id]);
+    expect(await ids({ grantor: 'planner', status: ['pending'] })).toEqual([b.id]);
+    expect(await ids({ escalatedTo: linkedId, status: ['escalated'] })).toEqual([a.id]);
+    expect(await ids({ status: open, expiresBy: 50 })).toEqual([a.id, b.id]);
+    expect(await ids({ status: open, expiresBy: 45 })).toEqual([b.id]);
+
+    await store.touchPoll(b.id, 10, 10);
+    await store.transition({ id: b.id, version: 1, to: 'denied', audit: [] });
+    await store.transition({ id: a.id, version: 2, to: 'pending', audit: [] });
+    expect(await ids({ grantor: 'planner', status: open })).toEqual([a.id]);
+    expect(await ids({ grantor: 'planner', status: ['denied'] })).toEqual([b.id]);
+    expect(await ids({ escalatedTo: linkedId, status: ['escalated'] })).toEqual([]);
+    expect(await ids({ escalatedTo: linkedId })).toEqual([a.id]);
+    expect(await ids({ status: open, expiresBy: 100 })).toEqual([a.id, linkedId]);
+    const again = await store.createRequest(
+      pendingRecord({ idempotencyKey: b.idempotencyKey }),
+      () => [],
+    );
+    expect(again.created).toBe(true);
+  });
+
+  it('reads the audit log after a cursor, by request, principal and kind', async () => {
+    const store = make();
+    for (let i = 0; i < 30; i++) {
+      await store.appendAudit([
+        auditInput(i % 3 === 0 ? 'approve' : 'request', {
+          at: 100 - i,
+          actor: i % 2 === 0 ? 'planner' : 'coder',
+          subject: i % 5 === 0 ? null : 'owner',
+          requestId: i % 4 === 0 ? null : `req_${i % 4}`,
+        }),
+      ]);
+    }
+    const seqs = async (filter: Parameters<RequestStore['queryAudit']>[0]) =>
+      (await store.queryAudit(filter)).map((e) => e.seq);
+    expect(await seqs({ afterSeq: 27 })).toEqual([28, 29, 30]);
+    expect(await seqs({ afterSeq: 30 })).toEqual([]);
+    expect(await seqs({ requestId: 'req_1', afterSeq: 10, limit: 2 })).toEqual([14, 18]);
+    expect(await seqs({ principal: 'owner', kind: 'approve', afterSeq: 20 })).toEqual([22, 25, 28]);
+    expect(await seqs({ principal: 'planner', until: 80 })).toEqual([23, 25, 27, 29]);
+    expect(await seqs({ kind: 'approve', since: 80, afterSeq: 3 })).toEqual([4, 7, 10, 13, 16, 19]);
+    expect(await seqs({ afterSeq: 5, limit: 0 })).toEqual([]);
+  });
+
+  it('changes nothing when a step throws', async () => {
+    const store = make();
+    const { record } = await store.createRequest(pendingRecord(), () => [auditInput('request')]);
+    const bad = auditInput('approve', { details: { n: Number.NaN } });
+    await expect(
+      store.transition({ id: record.id, version: 1, to: 'approved', audit: [bad] }),
+    ).rejects.toThrow(RangeError);
+    await expect(store.createRequest(pendingRecord(), () => [bad])).rejects.toThrow(RangeError);
+    await expect(
+      store.escalate({
+        id: record.id,
+        version: 1,
+        linked: pendingRecord({ idempotencyKey: 'never' }),
+        autoApprove: false,
+        audit: () => [bad],
+      }),
+    ).rejects.toThrow(RangeError);
+    await expect(store.createRequest(pendingRecord({ id: record.id }), () => [])).rejects.toThrow();
+    expect(await store.getRequest(record.id)).toEqual(record);
+    expect((await store.listRequests({})).map((r) => r.id)).toEqual([record.id]);
+    expect(await store.lastAuditSeq()).toBe(1);
   });
 });

@@ -306,7 +306,13 @@ describe('asking for more through the broker', () => {
     });
     expect(ticket.status).toBe('pending');
     expect(broker.requests).toEqual([
-      { token: coder.token, principal: 'coder', scope, reason: 'pay the invoice', expiresIn: 600 },
+      {
+        token: coder.delegation,
+        principal: 'coder',
+        scope,
+        reason: 'pay the invoice',
+        expiresIn: 600,
+      },
     ]);
     await expect(coder.poll(ticket.id)).resolves.toEqual({
       error: 'authorization_pending',

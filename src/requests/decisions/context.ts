@@ -1,0 +1,72 @@
+/**
+ * What the decisions of the request lifecycle share: what they need from their Delegator (the
+ * store, the root keys, the clock, how to wake listeners and hand a grantor its new token), the
+ * options of an approval, and the operations escalation drives on the lifecycle. Kept apart so
+ * that the lifecycle and its escalation half depend on these types, not on each other.
+ */
+import type { RootKeyring } from '../../delegation/index.js';
+import type { RequestRecord } from '../store/model.js';
+import type { RequestStore } from '../store/store.js';
+import type { Actor } from './authority.js';
+
+/**
+ * What the lifecycle needs from its Delegator.
+ *
+ * @example
+ * ```ts
+ * const context: LifecycleContext = { store, rootKeys, now: () => new Date(), notify, deliver };
+ * ```
+ */
+export interface LifecycleContext {
+  readonly store: RequestStore;
+  readonly rootKeys: RootKeyring;
+  now(): Date;
+  /** Wakes local listeners after a write. */
+  notify(): Promise<void>;
+  /** Hands a grantor's new token to its attached sessions that hold `from`. */
+  deliver(principal: string, from: string, to: string): void;
+}
+
+/**
+ * Options of an approval.
+ *
+ * @example
+ * ```ts
+ * const options: ApproveOptions = { scope: ['tool == "fs.read"'], timeBox: null, via: 'manual' };
+ * ```
+ */
+export interface ApproveOptions {
+  /** Conditions granted (canonical texts), inside the requested scope (default: all that was asked). */
+  readonly scope?: readonly string[];
+  /** End of the time box on the grant (ms), or `null`. */
+  readonly timeBox: number | null;
+  readonly policyId?: string | null;
+  /** How it was decided, for the audit log. */
+  readonly via: 'manual' | 'policy' | 'escalation';
+  /** Why, for the audit log. */
+  readonly reason?: string;
+}
+
+/**
+ * The lifecycle operations that escalation drives when a linked request is decided.
+ *
+ * @example
+ * ```ts
+ * const escalations = new Escalations(lifecycle, context); // lifecycle implements Decisions
+ * ```
+ */
+export interface Decisions {
+  load(id: string): Promise<RequestRecord>;
+  checkDecider(record: RequestRecord, actor: Actor): void;
+  applyPolicies(record: RequestRecord): Promise<RequestRecord>;
+  approve(record: RequestRecord, actor: Actor, options: ApproveOptions): Promise<RequestRecord>;
+  denyBy(
+    record: RequestRecord,
+    decidedBy: string,
+    reason: string,
+    policyId: string | null,
+    via: string,
+  ): Promise<RequestRecord>;
+  cancel(record: RequestRecord, by: string, why: string): Promise<RequestRecord>;
+  reopen(record: RequestRecord, why: string): Promise<void>;
+}

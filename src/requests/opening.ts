@@ -1,0 +1,77 @@
+/**
+ * How a Delegator opens: on a SQLite file it then owns, on a caller's store, or on a fresh
+ * in-memory store; with supplied or stored root keys; with its clock, and a tail that watches
+ * the audit log for other processes' changes. A failed opening closes what it opened.
+ */
+import { assertObject, describe } from '../_assert.js';
+import type { RootKeyring } from '../delegation/index.js';
+import { AuditTail } from './answers/notify.js';
+import type { DelegatorOptions, OpenOptions } from './options.js';
+import { storedKeys, suppliedKeys } from './root-keys.js';
+import { createMemoryStore } from './store/memory-store.js';
+import { openSqliteStore } from './store/sqlite-store.js';
+import type { RequestStore } from './store/store.js';
+
+/** What a Delegator is made of once opened. */
+export interface DelegatorParts {
+  readonly store: RequestStore;
+  /** Whether closing the Delegator closes the store (it opened it). */
+  readonly ownsStore: boolean;
+  readonly keys: RootKeyring;
+  readonly now: () => Date;
+  readonly tail: AuditTail;
+}
+
+/**
+ * Opens the parts of `Delegator.open`: exactly one of `path` (a SQLite file) and `store`.
+ *
+ * @example
+ * ```ts
+ * const parts = await openParts({ path: 'mandate.db' });
+ * ```
+ */
+export async function openParts(options: OpenOptions): Promise<DelegatorParts> {
+  assertObject(options, 'options');
+  if ((options.path === undefined) === (options.store === undefined)) {
+    throw new TypeError('options must have exactly one of path (a SQLite file) and store');
+  }
+  if (options.store !== undefined) return assemble(options.store, false, options);
+  const store = openSqliteStore(options.path, options.sqlite);
+  try {
+    return await assemble(store, true, options);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}
+
+/**
+ * The parts of `Delegator.inMemory`: a fresh in-memory store the Delegator owns.
+ *
+ * @example
+ * ```ts
+ * const parts = await inMemoryParts({ now: () => clock });
+ * ```
+ */
+export async function inMemoryParts(options: DelegatorOptions): Promise<DelegatorParts> {
+  assertObject(options, 'options');
+  return assemble(createMemoryStore(), true, options);
+}
+
+async function assemble(
+  store: RequestStore,
+  ownsStore: boolean,
+  options: DelegatorOptions,
+): Promise<DelegatorParts> {
+  const now = options.now ?? (() => new Date());
+  if (typeof now !== 'function')
+    throw new TypeError(`options.now must be a function, got ${describe(now)}`);
+  const watch = options.watchIntervalMs ?? 250;
+  if (!Number.isSafeInteger(watch) || watch < 0)
+    throw new RangeError('options.watchIntervalMs must be a non-negative integer');
+  const keys =
+    options.rootKeys === undefined ? await storedKeys(store, now) : suppliedKeys(options.rootKeys);
+  const tail = new AuditTail(store, { intervalMs: watch });
+  await tail.start();
+  return { store, ownsStore, keys, now, tail };
+}
