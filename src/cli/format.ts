@@ -194,6 +194,13 @@ export function printDecision(
     );
   }
   const needed = decision.needed;
+  if (decision.expired !== undefined) {
+    const { at, askFrom } = decision.expired;
+    out.line(
+      `${indent}  the token expired at ${at}; ask ${s.bold(askFrom)} for a new delegation ${s.dim('(a permission request cannot help)')}`,
+    );
+    return;
+  }
   if (needed === undefined) {
     out.line(
       `${indent}  ${s.dim('asking for more cannot fix this (wrong principal or an unknown caveat)')}`,
@@ -202,6 +209,15 @@ export function printDecision(
   }
   out.line(`${indent}  needed scope ${s.dim('(ask')} ${s.bold(needed.askFrom)}${s.dim('):')}`);
   for (const c of needed.scope) out.line(`${indent}    ${s.green(c)}`);
+  if (needed.grantable === true) {
+    out.line(
+      `${indent}  ${s.dim(`within ${needed.askFrom}'s authority: it can approve as asked`)}`,
+    );
+  } else if (needed.grantableBy !== needed.askFrom) {
+    out.line(
+      `${indent}  ${s.dim(`beyond ${needed.askFrom}'s authority: it will have to escalate to`)} ${s.bold(needed.grantableBy)}`,
+    );
+  }
   if (needed.suggestions.length > 0) {
     out.line(`${indent}  ${s.dim('broader scopes that would also do:')}`);
     for (const suggestion of needed.suggestions) {

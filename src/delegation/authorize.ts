@@ -10,7 +10,7 @@
  * predicate; the explanation (reason and failing term) is computed only for the ones that fail.
  */
 import { assertBoolean, assertDate, assertObject, assertString } from '../_assert.js';
-import { evaluateCaveat, type ScopeRequest } from '../scope/index.js';
+import { evaluateCaveat, expiryOf, type ScopeRequest } from '../scope/index.js';
 import { neededPermission } from './_needed.js';
 import { grantorScope, type ChainCaveat } from './_chain.js';
 import { chainOf, type Delegation } from './delegation.js';
@@ -139,9 +139,22 @@ export function authorize(
     delegationId: chain.delegationId,
   };
   if (principalFailed || unknown) return base;
+  const expiry = expiryOf(chain.scope);
+  if (expiry !== null && now.getTime() >= expiry) {
+    // No permission request can help an expired token (a request needs a live one): no
+    // `needed`, only when it expired and whom to ask for a new delegation.
+    return { ...base, expired: { at: new Date(expiry).toISOString(), askFrom: chain.askFrom } };
+  }
+  const firstRefusing = failures.reduce((a, b) => (b.block < a.block ? b : a));
   return {
     ...base,
-    needed: neededPermission(chain.scope, grantorScope(chain), scopeRequest, chain.askFrom),
+    needed: neededPermission(
+      chain.scope,
+      grantorScope(chain),
+      scopeRequest,
+      chain.askFrom,
+      firstRefusing.author,
+    ),
   };
 }
 

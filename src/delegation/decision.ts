@@ -92,6 +92,28 @@ export interface NeededPermission {
   readonly unexpressible: readonly string[];
   /** The grantor of the token's last block: the principal to send a permission request to. */
   readonly askFrom: string;
+  /**
+   * The nearest grantor up the chain whose own authority allows the call: `askFrom` when its
+   * token does (it can approve without escalating), else the one `askFrom`'s escalation will
+   * have to reach (`owner` at the top).
+   */
+  readonly grantableBy: string;
+}
+
+/**
+ * A denial caused by the token's own expiry: no permission request can help, only a new
+ * delegation.
+ *
+ * @example
+ * ```ts
+ * if (!d.allowed && d.expired) console.log(`expired at ${d.expired.at}; ask ${d.expired.askFrom}`);
+ * ```
+ */
+export interface TokenExpiry {
+  /** When the token stopped allowing anything (RFC 3339, UTC). */
+  readonly at: string;
+  /** Whom to ask for a new delegation: the grantor of the token's last block. */
+  readonly askFrom: string;
 }
 
 /**
@@ -113,7 +135,8 @@ export interface AuthorizationAllowed {
 /**
  * The call must not go ahead. `needed` is present when every failure is a condition that more
  * authority could satisfy; it is absent when the principal is wrong (asking cannot fix a stolen
- * token) or a caveat is one this verifier cannot evaluate.
+ * token), a caveat is one this verifier cannot evaluate, or the token has expired (`expired`
+ * says when, and whom to ask for a new delegation).
  *
  * @example
  * ```ts
@@ -125,6 +148,7 @@ export interface AuthorizationDenied {
   readonly allowed: false;
   readonly failures: readonly AuthorizationFailure[];
   readonly needed?: NeededPermission;
+  readonly expired?: TokenExpiry;
   readonly keyId: string;
   readonly delegationId: string;
 }

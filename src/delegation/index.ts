@@ -42,6 +42,7 @@ export type {
   FailureKind,
   NeededPermission,
   ScopeSuggestion,
+  TokenExpiry,
 } from './decision.js';
 export { accessForTool, type ToolAccess, type ToolAccessOptions } from './access.js';
 export { normalizeConditions, parseConditions, type ParsedCondition } from './conditions.js';

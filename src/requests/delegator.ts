@@ -14,26 +14,29 @@ import type {
   PollAnswer,
 } from '../tools/broker.js';
 import { assertBoolean, assertObject, assertString } from '../_assert.js';
-import { inboxItem, listInbox, viewOf, type InboxContext } from './answers/inbox.js';
+import { listInbox, viewOf } from './answers/inbox.js';
 import type { AuditTail } from './answers/notify.js';
 import { pollStep } from './answers/polling.js';
+import { previewDecision } from './answers/preview.js';
 import { AttachedSessions } from './answers/sessions.js';
-import { subscribeInbox, type SubscriptionContext } from './answers/subscription.js';
+import { subscribeInbox } from './answers/subscription.js';
 import {
   auditFilter,
   auditView,
   ticketView,
+  type ApprovalPreview,
   type AuditRecord,
   type InboxItem,
   type PermissionRequestView,
   type PolicyView,
 } from './answers/views.js';
-import { awaitOutcome, type WaiterContext } from './answers/waiter.js';
+import { awaitOutcome } from './answers/waiter.js';
 import { actorFrom, authenticate, type Actor } from './decisions/authority.js';
-import { Lifecycle } from './decisions/lifecycle.js';
+import type { Lifecycle } from './decisions/lifecycle.js';
 import { RequestStoreError } from './errors.js';
 import { checkApprovalTerms, checkReason, checkRequestInput } from './input.js';
-import { inMemoryParts, openParts, type DelegatorParts } from './opening.js';
+import { inMemoryParts, openParts, wire } from './opening.js';
+import type { DelegatorContexts, DelegatorParts } from './opening.js';
 import type {
   AddPolicyOptions,
   ApproveRequestOptions,
@@ -49,7 +52,6 @@ import {
   addStandingPolicy,
   listStandingPolicies,
   removeStandingPolicy,
-  type PolicyContext,
 } from './standing-policies.js';
 import { readWholeLog, verifyAuditChain, type AuditVerification } from './store/audit.js';
 import type { RequestRecord } from './store/model.js';
@@ -77,41 +79,21 @@ export class Delegator implements PermissionBroker {
   readonly #keys: RootKeyring;
   readonly #now: () => Date;
   readonly #tail: AuditTail;
-  readonly #lifecycle: Lifecycle;
   readonly #sessions = new AttachedSessions();
   readonly #closers = new Set<() => void>();
-  readonly #inboxContext: InboxContext;
-  readonly #waiterContext: WaiterContext;
-  readonly #subscriptions: SubscriptionContext;
-  readonly #policyContext: PolicyContext;
+  readonly #lifecycle: Lifecycle;
+  readonly #ctx: DelegatorContexts;
   #closed = false;
 
-  private constructor({ store, ownsStore, keys, now, tail }: DelegatorParts) {
-    this.#store = store;
-    this.#ownsStore = ownsStore;
-    this.#keys = keys;
-    this.#now = now;
-    this.#tail = tail;
-    const notify = (): Promise<void> => tail.pump();
-    const lifecycle = new Lifecycle({
-      store,
-      rootKeys: keys,
-      now,
-      notify,
+  private constructor(parts: DelegatorParts) {
+    ({ store: this.#store, ownsStore: this.#ownsStore, keys: this.#keys } = parts);
+    ({ now: this.#now, tail: this.#tail } = parts);
+    this.#ctx = wire(parts, {
       deliver: (principal, from, to) => this.#sessions.deliver(principal, from, to),
+      closers: this.#closers,
+      closed: () => this.#closed,
     });
-    this.#lifecycle = lifecycle;
-    this.#inboxContext = { store, lifecycle, now };
-    const closers = this.#closers;
-    this.#waiterContext = { store, tail, lifecycle, now, closers, closed: () => this.#closed };
-    this.#subscriptions = {
-      store,
-      tail,
-      closers,
-      view: (record, actor) => inboxItem(this.#inboxContext, record, actor),
-      accepts: (record, actor) => lifecycle.isAddressedTo(record, actor),
-    };
-    this.#policyContext = { store, rootKeys: keys, lifecycle, now, notify };
+    this.#lifecycle = this.#ctx.lifecycle;
   }
 
   /**
@@ -196,7 +178,7 @@ export class Delegator implements PermissionBroker {
   ): Promise<PermissionOutcome> {
     this.#check();
     assertString(id, 'id');
-    return awaitOutcome(this.#waiterContext, id, options.signal);
+    return awaitOutcome(this.#ctx.waiter, id, options.signal);
   }
 
   /**
@@ -250,7 +232,7 @@ export class Delegator implements PermissionBroker {
    */
   async inbox(grantor: GrantorRef): Promise<InboxItem[]> {
     this.#check();
-    return listInbox(this.#inboxContext, await this.#actor(grantor, 'grantor'));
+    return listInbox(this.#ctx.inbox, await this.#actor(grantor, 'grantor'));
   }
 
   /**
@@ -268,7 +250,7 @@ export class Delegator implements PermissionBroker {
     options: { readonly signal?: AbortSignal } = {},
   ): AsyncIterableIterator<InboxItem> {
     this.#check();
-    return subscribeInbox(this.#subscriptions, this.#actor(grantor, 'grantor'), options.signal);
+    return subscribeInbox(this.#ctx.subscriptions, this.#actor(grantor, 'grantor'), options.signal);
   }
 
   /**
@@ -303,6 +285,26 @@ export class Delegator implements PermissionBroker {
     const record = await this.#load(id);
     const approved = await this.#lifecycle.approve(record, actor, { ...terms, via: 'manual' });
     return this.#view(approved);
+  }
+
+  /**
+   * What `approve` with the same options would do, without deciding: the verdict against the
+   * grantor's authority, what the requester could do after it that it cannot do now (one
+   * alternative per line), when the grant would end, and whether the time box was cut.
+   *
+   * @example
+   * ```ts
+   * const { verdict, effect } = await delegator.preview(id, { by: 'owner', expiresIn: 3600 });
+   * for (const line of effect.alternatives) console.log(line);
+   * ```
+   */
+  async preview(id: string, options: ApproveRequestOptions): Promise<ApprovalPreview> {
+    this.#check();
+    assertObject(options, 'options');
+    const terms = checkApprovalTerms(options, this.#now().getTime());
+    const actor = await this.#actor(options.by);
+    const record = await this.#load(id);
+    return previewDecision(this.#lifecycle, record, actor, terms);
   }
 
   /**
@@ -366,7 +368,7 @@ export class Delegator implements PermissionBroker {
     this.#check();
     assertObject(options, 'options');
     const actor = await this.#actor(options.grantor, 'options.grantor');
-    return addStandingPolicy(this.#policyContext, actor, options);
+    return addStandingPolicy(this.#ctx.policies, actor, options);
   }
 
   /**
@@ -380,7 +382,7 @@ export class Delegator implements PermissionBroker {
   async policies(grantor?: GrantorRef): Promise<PolicyView[]> {
     this.#check();
     const actor = grantor === undefined ? undefined : await this.#actor(grantor, 'grantor');
-    return listStandingPolicies(this.#policyContext, actor);
+    return listStandingPolicies(this.#ctx.policies, actor);
   }
 
   /**
@@ -396,7 +398,7 @@ export class Delegator implements PermissionBroker {
     assertString(id, 'id');
     assertObject(options, 'options');
     const actor = await this.#actor(options.grantor, 'options.grantor');
-    await removeStandingPolicy(this.#policyContext, actor, id);
+    await removeStandingPolicy(this.#ctx.policies, actor, id);
   }
 
   /**

@@ -163,12 +163,13 @@ export class RequestScopeNotRequestedError extends MandateError {
 }
 
 /** What is wrong with a token presented to the Delegator. */
-export type TokenProblem = 'invalid' | 'stale' | 'principal-mismatch' | 'no-principal';
+export type TokenProblem = 'invalid' | 'expired' | 'stale' | 'principal-mismatch' | 'no-principal';
 
 /**
  * A token presented to request, decide or subscribe cannot be used. `invalid` (malformed,
- * unknown key, bad signature) always has the same message and no detail; `stale` means it no
- * longer authorizes anything (for example, it expired); `principal-mismatch` means the claimed
+ * unknown key, bad signature) always has the same message and no detail; `expired` means its
+ * time is up (the message says when, and whom to ask for a new delegation); `stale` means it
+ * no longer authorizes anything for another reason; `principal-mismatch` means the claimed
  * principal is not the one its last block names; `no-principal` means a bearer token, which has
  * nobody to answer to.
  *
@@ -185,9 +186,11 @@ export class RequestTokenError extends MandateError {
     const code =
       problem === 'invalid'
         ? 'ERR_REQUEST_TOKEN_INVALID'
-        : problem === 'stale'
-          ? 'ERR_REQUEST_TOKEN_STALE'
-          : 'ERR_REQUEST_TOKEN_PRINCIPAL';
+        : problem === 'expired'
+          ? 'ERR_REQUEST_TOKEN_EXPIRED'
+          : problem === 'stale'
+            ? 'ERR_REQUEST_TOKEN_STALE'
+            : 'ERR_REQUEST_TOKEN_PRINCIPAL';
     super(code, problem === 'invalid' ? 'token is invalid' : message);
     this.problem = problem;
   }

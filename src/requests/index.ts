@@ -14,7 +14,13 @@ export type {
   AttachableSession,
   GrantorRef,
 } from './options.js';
-export type { PermissionRequestView, InboxItem, PolicyView, AuditRecord } from './answers/views.js';
+export type {
+  PermissionRequestView,
+  InboxItem,
+  ApprovalPreview,
+  PolicyView,
+  AuditRecord,
+} from './answers/views.js';
 export {
   applyTransition,
   type RequestStore,

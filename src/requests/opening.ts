@@ -1,13 +1,20 @@
 /**
  * How a Delegator opens: on a SQLite file it then owns, on a caller's store, or on a fresh
  * in-memory store; with supplied or stored root keys; with its clock, and a tail that watches
- * the audit log for other processes' changes. A failed opening closes what it opened.
+ * the audit log for other processes' changes. A failed opening closes what it opened. Then how
+ * its parts are wired: one lifecycle, and the context each answer (inbox, waiter, subscription,
+ * standing policies) reads.
  */
 import { assertObject, describe } from '../_assert.js';
 import type { RootKeyring } from '../delegation/index.js';
+import { inboxItem, type InboxContext } from './answers/inbox.js';
 import { AuditTail } from './answers/notify.js';
+import type { SubscriptionContext } from './answers/subscription.js';
+import type { WaiterContext } from './answers/waiter.js';
+import { Lifecycle } from './decisions/lifecycle.js';
 import type { DelegatorOptions, OpenOptions } from './options.js';
 import { storedKeys, suppliedKeys } from './root-keys.js';
+import type { PolicyContext } from './standing-policies.js';
 import { createMemoryStore } from './store/memory-store.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { RequestStore } from './store/store.js';
@@ -74,4 +81,51 @@ async function assemble(
   const tail = new AuditTail(store, { intervalMs: watch });
   await tail.start();
   return { store, ownsStore, keys, now, tail };
+}
+
+/** What the Delegator itself lends to the parts it wires together. */
+export interface DelegatorHooks {
+  /** Hands a principal's attached sessions a new token (see `AttachedSessions`). */
+  readonly deliver: (principal: string, from: string, to: string) => void;
+  /** Closers of pending waits and subscriptions, run when the Delegator closes. */
+  readonly closers: Set<() => void>;
+  readonly closed: () => boolean;
+}
+
+/** The lifecycle, and the context each of the Delegator's answers reads. */
+export interface DelegatorContexts {
+  readonly lifecycle: Lifecycle;
+  readonly inbox: InboxContext;
+  readonly waiter: WaiterContext;
+  readonly subscriptions: SubscriptionContext;
+  readonly policies: PolicyContext;
+}
+
+/**
+ * Wires an opened Delegator's parts into its lifecycle and the contexts of its answers.
+ *
+ * @example
+ * ```ts
+ * const contexts = wire(await openParts(options), { deliver, closers, closed: () => false });
+ * ```
+ */
+export function wire(parts: DelegatorParts, hooks: DelegatorHooks): DelegatorContexts {
+  const { store, keys, now, tail } = parts;
+  const { closers, closed } = hooks;
+  const notify = (): Promise<void> => tail.pump();
+  const lifecycle = new Lifecycle({ store, rootKeys: keys, now, notify, deliver: hooks.deliver });
+  const inbox: InboxContext = { store, lifecycle, now };
+  return {
+    lifecycle,
+    inbox,
+    waiter: { store, tail, lifecycle, now, closers, closed },
+    subscriptions: {
+      store,
+      tail,
+      closers,
+      view: (record, actor) => inboxItem(inbox, record, actor),
+      accepts: (record, actor) => lifecycle.isAddressedTo(record, actor),
+    },
+    policies: { store, rootKeys: keys, lifecycle, now, notify },
+  };
 }

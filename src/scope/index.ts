@@ -4,6 +4,13 @@ export * from './algebra/index.js';
 export { parseCaveat, parseCondition } from './parse.js';
 export { printCaveat } from './print.js';
 export { TRUE, FALSE, compare, member, and, or, not, timeBefore, timeAt } from './build.js';
+export {
+  fieldsRead,
+  fieldsOverlap,
+  restrictionsOf,
+  restrictionsBeside,
+  expiryOf,
+} from './fields.js';
 export { evaluateCaveat } from './evaluate.js';
 export type { Evaluation } from './evaluate.js';
 export {

@@ -99,6 +99,7 @@ export class PermissionDenied extends MandateError {
       tool: this.tool,
       failures: this.decision.failures,
       ...(needed === undefined ? {} : { needed }),
+      ...(this.decision.expired === undefined ? {} : { expired: this.decision.expired }),
     };
   }
 }
@@ -159,9 +160,15 @@ function describeDenial(tool: string, decision: AuthorizationDenied): string {
     (f) =>
       `caveat ${f.index} (block ${f.block}, by ${f.author}) ${JSON.stringify(f.caveat)}: ${f.reason}`,
   );
+  const needed = decision.needed;
+  const expired = decision.expired;
   const ask =
-    decision.needed === undefined
-      ? ''
-      : `; ask ${JSON.stringify(decision.needed.askFrom)} for more`;
+    expired !== undefined
+      ? `; the token expired at ${expired.at}: ask ${JSON.stringify(expired.askFrom)} for a new delegation`
+      : needed === undefined
+        ? ''
+        : needed.grantableBy === needed.askFrom
+          ? `; ask ${JSON.stringify(needed.askFrom)} for more`
+          : `; ask ${JSON.stringify(needed.askFrom)} for more (the call is beyond its own authority: it will have to escalate to ${JSON.stringify(needed.grantableBy)})`;
   return `${JSON.stringify(tool)} is not permitted by this delegation: ${parts.join('; ')}${ask}`;
 }

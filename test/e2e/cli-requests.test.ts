@@ -419,7 +419,7 @@ describe.concurrent('waiting, policies, audit, run', () => {
         'request',
         `@${agentFile}`,
         '--allow',
-        'tool == "bank.get_balance"',
+        'tool == "bank.get_balance" and args.account == "savings"',
         '--reason',
         'read savings',
       ],

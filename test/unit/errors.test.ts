@@ -38,6 +38,7 @@ const CODES = [
   'ERR_REQUEST_EXCEEDS_AUTHORITY',
   'ERR_REQUEST_SCOPE_NOT_REQUESTED',
   'ERR_REQUEST_TOKEN_INVALID',
+  'ERR_REQUEST_TOKEN_EXPIRED',
   'ERR_REQUEST_TOKEN_STALE',
   'ERR_REQUEST_TOKEN_PRINCIPAL',
   'ERR_REQUEST_INVALID',
@@ -100,6 +101,7 @@ const SAMPLES: Record<string, () => readonly InstanceType<typeof MandateError>[]
   ],
   RequestTokenError: () => [
     new mandate.RequestTokenError('invalid', 'x'),
+    new mandate.RequestTokenError('expired', 'x'),
     new mandate.RequestTokenError('stale', 'x'),
     new mandate.RequestTokenError('principal-mismatch', 'x'),
   ],

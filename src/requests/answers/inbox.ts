@@ -1,13 +1,15 @@
 /**
  * A grantor's inbox: the open requests addressed to it (by name and by place in the
  * requester's chain), oldest first, each expired first if its time is up, and each with the
- * algebra's verdict against the grantor's own authority.
+ * algebra's verdict on approving it as asked against the grantor's own authority, and the
+ * approval's effect.
  */
-import { authorityContains, scopeOf, type Actor } from '../decisions/authority.js';
+import type { Actor } from '../decisions/authority.js';
 import type { Lifecycle } from '../decisions/lifecycle.js';
 import type { RequestRecord } from '../store/model.js';
 import { isOpen } from '../store/state.js';
 import type { RequestStore } from '../store/store.js';
+import { approvalPreview } from './preview.js';
 import { requestView, type InboxItem, type PermissionRequestView } from './views.js';
 
 /** What the inbox reads from its Delegator. */
@@ -49,10 +51,8 @@ export async function listInbox(context: InboxContext, actor: Actor): Promise<In
  * ```
  */
 export function inboxItem(context: InboxContext, record: RequestRecord, actor: Actor): InboxItem {
-  return {
-    ...viewOf(context.lifecycle, record),
-    verdict: authorityContains(actor, scopeOf(record.scope), context.now()),
-  };
+  const view = requestView(record, context.lifecycle.requesterIfValid(record));
+  return { ...view, ...approvalPreview(context.lifecycle, record, actor) };
 }
 
 /**

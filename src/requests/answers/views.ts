@@ -7,7 +7,7 @@
  */
 import { isValidDate } from '../../_assert.js';
 import type { Delegation, TokenBlock } from '../../delegation/index.js';
-import type { Containment } from '../../scope/index.js';
+import type { Alternatives, Containment } from '../../scope/index.js';
 import type { PermissionOutcome, PermissionTicket } from '../../tools/broker.js';
 import type {
   AuditEntry,
@@ -58,14 +58,29 @@ export interface PermissionRequestView {
 }
 
 /**
- * A request in a grantor's inbox, with the algebra's verdict against that grantor's own
- * authority: `{ contained: true }` (it can approve), `{ contained: false, witness }` (a request
- * the requested scope allows and the grantor's token refuses: escalate), or `'unknown'` (treat
- * as not contained).
+ * What approving a request would do, before it is decided (`delegator.preview`, and each inbox
+ * item for an approval as asked).
  */
-export interface InboxItem extends PermissionRequestView {
+export interface ApprovalPreview {
+  /**
+   * The algebra's verdict on the grant against the grantor's own authority: `{ contained: true }`
+   * (within your authority: it can approve), `{ contained: false, witness }` (a request the
+   * approval would allow and the grantor's token refuses: escalate), or `'unknown'` (treat as
+   * not contained). What the approval would allow is the granted scope narrowed by the
+   * requester's restrictions it does not speak to, so a call the grantor could make itself is
+   * approvable.
+   */
   readonly verdict: Containment;
+  /** What the requester could do after the approval that it cannot do now, one alternative each. */
+  readonly effect: Alternatives;
+  /** When the grant would end: its time box, else the requester's or the grantor's expiry. */
+  readonly grantEnds: Date | null;
+  /** Whether the time box asked for reached past the grantor's own expiry and was cut to it. */
+  readonly timeBoxCut: boolean;
 }
+
+/** A request in a grantor's inbox, with what approving it as asked would do. */
+export interface InboxItem extends PermissionRequestView, ApprovalPreview {}
 
 /** A standing policy. */
 export interface PolicyView {

@@ -24,6 +24,7 @@ import {
 } from '../../delegation/index.js';
 import {
   contains,
+  expiryOf,
   satisfiable,
   timeAt,
   type Condition,
@@ -102,6 +103,14 @@ export function verifyAgent(
     throw new RequestTokenError(
       'stale',
       'the token carries a caveat that cannot be evaluated here, so it allows nothing',
+    );
+  }
+  const expiry = expiryOf(delegation.scope);
+  if (expiry !== null && options.now.getTime() >= expiry) {
+    const at = new Date(expiry).toISOString();
+    throw new RequestTokenError(
+      'expired',
+      `the token expired at ${at}; ask ${JSON.stringify(delegation.askFrom)} for a new delegation`,
     );
   }
   const alive = satisfiable([...delegation.scope, timeAt(options.now.getTime())]);

@@ -10,7 +10,7 @@
  * Tokens are verified once per operation and passed on as `Delegation` values.
  */
 import { samePlace, type Delegation } from '../../delegation/index.js';
-import { contains } from '../../scope/index.js';
+import { contains, type Condition, type Containment } from '../../scope/index.js';
 import {
   authorityContains,
   scopeOf,
@@ -30,7 +30,7 @@ import {
   RequestTokenError,
 } from '../errors.js';
 import { Escalations } from './escalation.js';
-import { deriveToken, grantCondition } from './grant.js';
+import { deriveToken, planGrant, type GrantPlan } from './grant.js';
 import { fingerprint } from '../input.js';
 import type { AuditInput, RequestRecord, RequestStatus, StoredOutcome } from '../store/model.js';
 import { activePolicies, approvingPolicies, denyingPolicy } from './policies.js';
@@ -108,6 +108,33 @@ export class Lifecycle implements Decisions {
    */
   requester(record: RequestRecord): Delegation {
     return verifiedOrInvalid(record.token, this.#ctx.rootKeys);
+  }
+
+  /**
+   * What approving `record` as `actor` would hand out (`granted`, default the requested scope,
+   * until `timeBox`): the plan, and whether its reach lies within `actor`'s authority now.
+   * Throws `RequestScopeNotRequestedError` when `granted` allows something not asked for, and
+   * `RequestTokenError` when the requester's token no longer verifies.
+   */
+  preview(
+    record: RequestRecord,
+    actor: Actor,
+    granted?: readonly Condition[],
+    timeBox: number | null = null,
+  ): { readonly plan: GrantPlan; readonly verdict: Containment } {
+    const asked = scopeOf(record.scope);
+    if (granted !== undefined) {
+      const inside = contains(asked, [...granted]);
+      if (inside.contained !== true) {
+        const witness = inside.contained === false ? inside.witness : null;
+        const why =
+          inside.contained === false ? 'a request it allows was not asked for' : inside.reason;
+        throw new RequestScopeNotRequestedError(record.id, witness, why);
+      }
+    }
+    const approver = actor.kind === 'owner' ? undefined : actor.delegation;
+    const plan = planGrant(this.requester(record), approver, granted ?? asked, timeBox);
+    return { plan, verdict: authorityContains(actor, plan.reach, this.#ctx.now()) };
   }
 
   /** Whether `actor` may act as the grantor of `record` (see `isAddressedGrantor`). */
@@ -351,17 +378,12 @@ export class Lifecycle implements Decisions {
     options: ApproveOptions,
   ): StoredOutcome & { status: 'approved' } {
     const granted = options.scope ?? record.scope;
-    const grantedScope = scopeOf(granted);
-    if (options.scope !== undefined) {
-      const inside = contains(scopeOf(record.scope), grantedScope);
-      if (inside.contained !== true) {
-        const witness = inside.contained === false ? inside.witness : null;
-        const why =
-          inside.contained === false ? 'a request it allows was not asked for' : inside.reason;
-        throw new RequestScopeNotRequestedError(record.id, witness, why);
-      }
-    }
-    const authority = authorityContains(actor, grantedScope, this.#ctx.now());
+    const { plan, verdict: authority } = this.preview(
+      record,
+      actor,
+      options.scope === undefined ? undefined : scopeOf(options.scope),
+      options.timeBox,
+    );
     if (authority.contained !== true) {
       const witness = authority.contained === false ? authority.witness : null;
       const why =
@@ -370,25 +392,15 @@ export class Lifecycle implements Decisions {
           : authority.reason;
       throw new RequestExceedsAuthorityError(record.id, actor.name, witness, why);
     }
-    // What the requester could already do is the conjunction of *every* condition of its token,
-    // not just its last block's: the approver's current token need not be the prefix the
-    // requester's token was derived from (its authority may have grown by an escalation since),
-    // so the earlier blocks' restrictions must be kept. A condition the approver's own token
-    // also carries is implied by the new token's prefix and may be left out.
-    const requester = this.requester(record);
-    const implied = new Set(actor.kind === 'owner' ? [] : actor.delegation.conditions);
-    const previous = requester.blocks.flatMap((b) =>
-      b.scope.filter((_, i) => !implied.has(b.conditions[i] as string)),
-    );
-    const condition = grantCondition(previous, grantedScope, options.timeBox);
+    const approver = actor.kind === 'owner' ? undefined : actor.delegation;
     const token = deriveToken(
-      actor.kind === 'owner'
+      approver === undefined
         ? { kind: 'owner', rootKeys: this.#ctx.rootKeys }
-        : { kind: 'agent', delegation: actor.delegation },
+        : { kind: 'agent', delegation: approver },
       record.requester,
-      condition,
+      plan.condition,
     );
-    return { status: 'approved', token, scope: granted, expiresAt: options.timeBox };
+    return { status: 'approved', token, scope: granted, expiresAt: plan.ends };
   }
 
   /**

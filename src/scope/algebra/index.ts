@@ -1,8 +1,8 @@
 /** The scope algebra's public names. */
 export { contains, equivalent, satisfiable } from './contains.js';
 export type { Containment, Equivalence, Satisfiability } from './contains.js';
-export { simplify, intersect, union } from './simplify.js';
-export type { ScopeResult } from './simplify.js';
+export { simplify, intersect, union, alternatives } from './simplify.js';
+export type { ScopeResult, Alternatives } from './simplify.js';
 export { residual } from './residual.js';
 export type { Residual, ResidualContext } from './residual.js';
 export { neededScope } from './needed.js';

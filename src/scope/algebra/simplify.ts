@@ -11,6 +11,7 @@ import { printCondition } from '../print.js';
 import { and, or } from '../build.js';
 import { readScope } from './_input.js';
 import type { ScopeInput } from './_input.js';
+import { contains } from './contains.js';
 import { budgetFor } from './_run.js';
 import { Simplifier } from './_simplifier.js';
 import type { AlgebraOptions } from './limits.js';
@@ -72,4 +73,83 @@ export function intersect(a: ScopeInput, b: ScopeInput, options?: AlgebraOptions
  */
 export function union(a: ScopeInput, b: ScopeInput, options?: AlgebraOptions): ScopeResult {
   return simplified(or([and(readScope(a, 'a')), and(readScope(b, 'b'))]), options);
+}
+
+/** A scope read as its alternatives: the requests it allows are those any one of them allows. */
+export interface Alternatives {
+  /** Canonical texts, one alternative each (a conjunction at most); `[]` when nothing is allowed. */
+  readonly alternatives: readonly string[];
+  /** As in `ScopeResult`: `false` when a limit stopped some simplification. */
+  readonly complete: boolean;
+}
+
+/** Most alternatives `alternatives` lists; past it the scope is shown simplified, whole. */
+const MAX_ALTERNATIVES = 32;
+
+/**
+ * The scope as a person reads it, one alternative per line: simplified, expanded into a
+ * disjunction of conjunctions, each alternative simplified, empty ones dropped, and those that
+ * another alternative already covers left out. `['true']` when everything is allowed, `[]` when
+ * nothing is. Past 32 alternatives (or an algebra limit) it gives the simplified scope whole,
+ * with `complete: false`.
+ *
+ * @example
+ * ```ts
+ * alternatives(['tool in ["a", "b"]', 'tool == "a" or args.n > 1']).alternatives;
+ * // ['tool == "a"', 'tool == "b" and args.n > 1']
+ * ```
+ */
+export function alternatives(scope: ScopeInput, options?: AlgebraOptions): Alternatives {
+  const whole = simplify(scope, options);
+  const { condition } = whole;
+  if (condition.kind === 'constant') {
+    return { alternatives: condition.value ? ['true'] : [], complete: whole.complete };
+  }
+  const expanded = disjuncts(condition);
+  if (expanded === undefined) return { alternatives: [whole.text], complete: false };
+  let complete = whole.complete;
+  const parts: Condition[] = [];
+  for (const conjunction of expanded) {
+    const part = simplified(and(conjunction), options);
+    complete &&= part.complete;
+    if (part.condition.kind === 'constant' && !part.condition.value) continue;
+    parts.push(part.condition);
+  }
+  const kept = parts.filter(
+    (p, i) =>
+      !parts.some(
+        (q, j) =>
+          j !== i &&
+          contains([q], [p], options).contained === true &&
+          (contains([p], [q], options).contained !== true || j < i),
+      ),
+  );
+  const texts = [...new Set(kept.map((c) => printCondition(c)))];
+  return { alternatives: texts, complete };
+}
+
+/** The condition (without `not`) as a disjunction of conjunctions, or `undefined` past the cap. */
+function disjuncts(c: Condition): Condition[][] | undefined {
+  switch (c.kind) {
+    case 'or': {
+      const out: Condition[][] = [];
+      for (const o of c.operands) {
+        const d = disjuncts(o);
+        if (d === undefined || out.length + d.length > MAX_ALTERNATIVES) return undefined;
+        out.push(...d);
+      }
+      return out;
+    }
+    case 'and': {
+      let out: Condition[][] = [[]];
+      for (const o of c.operands) {
+        const d = disjuncts(o);
+        if (d === undefined || out.length * d.length > MAX_ALTERNATIVES) return undefined;
+        out = out.flatMap((left) => d.map((right) => [...left, ...right]));
+      }
+      return out;
+    }
+    default:
+      return [[c]];
+  }
 }

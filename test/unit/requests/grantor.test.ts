@@ -122,7 +122,7 @@ describe('subscribe', () => {
 });
 
 describe('approve', () => {
-  it('as the owner: a fresh token that keeps the old scope and adds the grant', async () => {
+  it('as the owner: a fresh token that keeps the old scope and adds the grant, within the restrictions it does not speak to', async () => {
     s = await setup();
     const { id } = await s.delegator.request({
       token: s.planner,
@@ -137,10 +137,13 @@ describe('approve', () => {
       decidedAt: s.clock.now(),
     });
     const token = await approvedToken(id);
-    expect(s.allows(token, 'planner', 'bank.list')).toBe(true);
+    // The grant speaks to `tool` only, so the planner's `args.path ~ "/repo/**"` still holds.
+    expect(s.allows(token, 'planner', 'bank.list', { path: '/repo/ledger' })).toBe(true);
+    expect(s.allows(token, 'planner', 'bank.list', { path: '/etc/ledger' })).toBe(false);
+    expect(s.allows(token, 'planner', 'bank.list')).toBe(false);
     expect(s.allows(token, 'planner', 'fs.read', { path: '/repo/a' })).toBe(true);
-    expect(s.allows(token, 'planner', 'bank.transfer')).toBe(false);
-    expect(s.allows(token, 'coder', 'bank.list')).toBe(false);
+    expect(s.allows(token, 'planner', 'bank.transfer', { path: '/repo/ledger' })).toBe(false);
+    expect(s.allows(token, 'coder', 'bank.list', { path: '/repo/ledger' })).toBe(false);
     const blocks = inspectToken(token).blocks;
     expect(blocks.map((b) => [b.grantor, b.grantee, b.conditions.length])).toEqual([
       ['owner', 'planner', 1],
@@ -161,10 +164,11 @@ describe('approve', () => {
       expiresIn: 3600,
     });
     const token = await approvedToken(id);
-    expect(s.allows(token, 'planner', 'bank.transfer', { amount: 100 })).toBe(true);
-    expect(s.allows(token, 'planner', 'bank.transfer', { amount: 500 })).toBe(false);
+    const path = '/repo/ledger';
+    expect(s.allows(token, 'planner', 'bank.transfer', { amount: 100, path })).toBe(true);
+    expect(s.allows(token, 'planner', 'bank.transfer', { amount: 500, path })).toBe(false);
     s.clock.advance(3600);
-    expect(s.allows(token, 'planner', 'bank.transfer', { amount: 100 })).toBe(false);
+    expect(s.allows(token, 'planner', 'bank.transfer', { amount: 100, path })).toBe(false);
     expect(s.allows(token, 'planner', 'fs.read', { path: '/repo/a' })).toBe(true);
   });
 
@@ -323,7 +327,7 @@ describe('who may decide', () => {
     });
     s.clock.advance(601);
     await expect(s.delegator.approve(id, { by: { token: s.planner } })).rejects.toMatchObject({
-      code: 'ERR_REQUEST_TOKEN_STALE',
+      code: 'ERR_REQUEST_TOKEN_EXPIRED',
     });
   });
 

@@ -179,13 +179,16 @@ describe('tokens a request is refused with', () => {
     });
   });
 
-  it('refuses a stale token: expired, or allowing nothing', async () => {
+  it('refuses an expired token, saying when and whom to ask, and a token allowing nothing', async () => {
     s = await setup({ expiresIn: 600 });
+    const end = new Date(s.clock.ms + 600_000).toISOString();
     s.clock.advance(601);
     await expect(
       s.delegator.request({ token: s.planner, principal: 'planner', scope: WRITE, reason: 'x' }),
     ).rejects.toMatchObject({
-      code: 'ERR_REQUEST_TOKEN_STALE',
+      code: 'ERR_REQUEST_TOKEN_EXPIRED',
+      problem: 'expired',
+      message: `the token expired at ${end}; ask "owner" for a new delegation`,
     });
     const empty = s.sub('coder', ['tool == "shell.exec"']);
     s.clock.advance(-601);

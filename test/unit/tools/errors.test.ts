@@ -30,6 +30,7 @@ describe('PermissionDenied', () => {
         suggestions: [],
         unexpressible: [],
         askFrom: 'planner',
+        grantableBy: 'planner',
       },
       keyId: 'k',
       delegationId: 'd',

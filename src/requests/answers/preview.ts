@@ -1,0 +1,70 @@
+/**
+ * What approving a request would do, worked out without deciding it: the verdict against the
+ * grantor's authority, the effect (what the requester gains, one alternative per line), when
+ * the grant would end, and whether a time box was cut to the grantor's own expiry.
+ */
+import type { Condition } from '../../scope/index.js';
+import { scopeOf, type Actor } from '../decisions/authority.js';
+import { grantEffect } from '../decisions/grant.js';
+import type { Lifecycle } from '../decisions/lifecycle.js';
+import { notPending } from '../decisions/records.js';
+import type { ApprovalTerms } from '../input.js';
+import type { RequestRecord } from '../store/model.js';
+import type { ApprovalPreview } from './views.js';
+
+/**
+ * The preview of approving `record` as `actor`, with `granted` (default: as asked) until
+ * `timeBox` (ms, or `null`). A requester whose token no longer verifies gains nothing, and the
+ * verdict is `'unknown'`.
+ *
+ * @example
+ * ```ts
+ * const { verdict, effect } = approvalPreview(lifecycle, record, OWNER);
+ * ```
+ */
+export function approvalPreview(
+  lifecycle: Lifecycle,
+  record: RequestRecord,
+  actor: Actor,
+  granted?: readonly Condition[],
+  timeBox: number | null = null,
+): ApprovalPreview {
+  const requester = lifecycle.requesterIfValid(record);
+  if (requester === undefined) {
+    return {
+      verdict: { contained: 'unknown', reason: "the requester's token no longer verifies" },
+      effect: { alternatives: [], complete: true },
+      grantEnds: null,
+      timeBoxCut: false,
+    };
+  }
+  const { plan, verdict } = lifecycle.preview(record, actor, granted, timeBox);
+  const approver = actor.kind === 'owner' ? undefined : actor.delegation;
+  return {
+    verdict,
+    effect: grantEffect(plan, requester, approver),
+    grantEnds: plan.ends === null ? null : new Date(plan.ends),
+    timeBoxCut: plan.cut,
+  };
+}
+
+/**
+ * The preview `delegator.preview` gives: only the addressed grantor, only of a pending
+ * request, with the approval's checked terms.
+ *
+ * @example
+ * ```ts
+ * const preview = previewDecision(lifecycle, record, OWNER, { timeBox: null });
+ * ```
+ */
+export function previewDecision(
+  lifecycle: Lifecycle,
+  record: RequestRecord,
+  actor: Actor,
+  terms: ApprovalTerms,
+): ApprovalPreview {
+  lifecycle.checkDecider(record, actor);
+  if (record.status !== 'pending') throw notPending(record);
+  const granted = terms.scope === undefined ? undefined : scopeOf(terms.scope);
+  return approvalPreview(lifecycle, record, actor, granted, terms.timeBox);
+}

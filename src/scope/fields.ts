@@ -1,0 +1,116 @@
+/**
+ * Which fields of the request a condition reads, and the restrictions of a scope that a
+ * granted scope does not speak to: what an approval keeps. A *field* is `tool`, `time` or an
+ * `args` path; two `args` paths overlap when one is a prefix of the other (`args.a` speaks to
+ * `args.a.b`, which lives inside it). A scope's *restrictions* are its conditions split at every
+ * top-level `and` after negations are pushed down to the comparisons (Kleene logic keeps all
+ * three truth values through both steps), so `not (tool == "a" or args.n > 3)` is the two
+ * restrictions `tool != "a"` and `args.n <= 3`.
+ */
+import type { Condition, Path } from './ast.js';
+import { nnf } from './build.js';
+
+/**
+ * The fields `condition` reads, each once, in order of first appearance.
+ *
+ * @example
+ * ```ts
+ * fieldsRead(parseCondition('tool == "a" and (args.n > 1 or args.m.k == 2)'));
+ * // [{ root: 'tool' }, { root: 'args', keys: ['n'] }, { root: 'args', keys: ['m', 'k'] }]
+ * ```
+ */
+export function fieldsRead(condition: Condition): Path[] {
+  const seen = new Map<string, Path>();
+  const walk = (c: Condition): void => {
+    switch (c.kind) {
+      case 'constant':
+        return;
+      case 'not':
+        return walk(c.operand);
+      case 'and':
+      case 'or':
+        return c.operands.forEach(walk);
+      case 'compare':
+      case 'member': {
+        const key = c.path.root === 'args' ? JSON.stringify(c.path.keys) : c.path.root;
+        if (!seen.has(key)) seen.set(key, c.path);
+      }
+    }
+  };
+  walk(condition);
+  return [...seen.values()];
+}
+
+/**
+ * Whether two fields overlap: the same root, and for `args` one path a prefix of the other.
+ *
+ * @example
+ * ```ts
+ * fieldsOverlap({ root: 'args', keys: ['a'] }, { root: 'args', keys: ['a', 'b'] }); // true
+ * ```
+ */
+export function fieldsOverlap(a: Path, b: Path): boolean {
+  if (a.root !== b.root) return false;
+  if (a.root !== 'args' || b.root !== 'args') return true;
+  const n = Math.min(a.keys.length, b.keys.length);
+  for (let i = 0; i < n; i++) if (a.keys[i] !== b.keys[i]) return false;
+  return true;
+}
+
+/**
+ * The restrictions of `scope` (a conjunction), split as described above, without the constant
+ * `true`.
+ *
+ * @example
+ * ```ts
+ * restrictionsOf([parseCondition('not (tool == "a" or args.n > 3)')]).map(printCaveat);
+ * // ['tool != "a"', 'args.n <= 3']
+ * ```
+ */
+export function restrictionsOf(scope: readonly Condition[]): Condition[] {
+  return scope
+    .map((c) => nnf(c))
+    .flatMap((c) => (c.kind === 'and' ? c.operands : [c]))
+    .filter((c) => !(c.kind === 'constant' && c.value));
+}
+
+/**
+ * The restrictions of `scope` that read none of `fields` (in the overlap sense above): what a
+ * grant reading `fields` leaves standing.
+ *
+ * @example
+ * ```ts
+ * const scope = ['tool in ["bank.get_balance"]', 'args.account == "checking"'].map(parseCondition);
+ * restrictionsBeside(scope, [{ root: 'tool' }, { root: 'args', keys: ['amount'] }]).map(printCaveat);
+ * // ['args.account == "checking"']
+ * ```
+ */
+export function restrictionsBeside(
+  scope: readonly Condition[],
+  fields: readonly Path[],
+): Condition[] {
+  return restrictionsOf(scope).filter((r) =>
+    fieldsRead(r).every((f) => !fields.some((g) => fieldsOverlap(f, g))),
+  );
+}
+
+/**
+ * The instant from which a scope allows nothing, read from its restrictions on `time` alone
+ * (`time < t` ends at `t`, `time <= t` one millisecond after), or `null` when it has none.
+ *
+ * @example
+ * ```ts
+ * expiryOf([parseCondition('tool == "a"'), parseCondition('time < 2027-01-01T00:00:00Z')]);
+ * // Date.UTC(2027, 0, 1)
+ * ```
+ */
+export function expiryOf(scope: readonly Condition[]): number | null {
+  let end: number | null = null;
+  for (const r of restrictionsOf(scope)) {
+    if (r.kind !== 'compare' || r.quantifier !== null || r.path.root !== 'time') continue;
+    if (r.value.type !== 'instant') continue;
+    const at = r.op === '<' ? r.value.ms : r.op === '<=' ? r.value.ms + 1 : null;
+    if (at !== null && (end === null || at < end)) end = at;
+  }
+  return end;
+}
