@@ -44,6 +44,7 @@ export class Context {
   #home: Home | undefined;
   #keys: KeyFile | undefined;
   #delegator: Promise<Delegator> | undefined;
+  #heldAt: Date | undefined;
 
   constructor(io: CliIo, options: GlobalOptions) {
     this.io = io;
@@ -63,7 +64,15 @@ export class Context {
   }
 
   now(): Date {
-    return this.io.now();
+    return this.#heldAt ?? this.io.now();
+  }
+
+  /**
+   * Stops the clock for the rest of the command, so that two library calls (`approve`'s preview
+   * and the approval itself) see the same instant and agree to the millisecond.
+   */
+  holdClock(): void {
+    this.#heldAt ??= this.io.now();
   }
 
   /** The home directory (not necessarily initialized). */

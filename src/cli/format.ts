@@ -1,15 +1,17 @@
 /**
  * How the CLI shows the library's values to a person: a token's blocks (who granted what to
- * whom, and until when), an authorization decision (every failed caveat with its block, author
- * and reason, then the needed scope and whom to ask), a permission request, and a witness
- * request from the algebra. Short lines, aligned labels, colour only through `Output.style`.
- * JSON mode never comes here: commands print the library's own objects there.
+ * whom, and until when), a scope one alternative per line, an authorization decision (every
+ * failed caveat with its block, author and reason, then the needed scope and whom to ask), a
+ * permission request, and a witness request from the algebra. Short lines, aligned labels,
+ * colour only through `Output.style`, agent-written text through `inert`. JSON mode never comes
+ * here: commands print the library's own objects there.
  */
 import type { AuthorizationDecision, TokenBlock } from '../delegation/index.js';
 import type { PermissionRequestView } from '../requests/index.js';
 import {
   and,
   DEFAULT_SCOPE_LIMITS,
+  type Alternatives,
   parseCaveat,
   parseCondition,
   printCaveat,
@@ -17,7 +19,7 @@ import {
   type ScopeRequest,
 } from '../scope/index.js';
 import { formatDuration } from './duration.js';
-import type { Output } from './output.js';
+import { inert, type Output } from './output.js';
 
 /**
  * The instant after which the conditions allow nothing, read from their `time < …` and
@@ -98,6 +100,20 @@ const DISPLAY_LIMITS = {
 };
 
 /**
+ * `text` as one word of a shell command line a person may copy: bare when plainly safe, else in
+ * single quotes (a `'` inside becomes `'\''`).
+ *
+ * @example
+ * ```ts
+ * shellWord('bank.transfer');          // 'bank.transfer'
+ * shellWord('{"account":"checking"}'); // `'{"account":"checking"}'`
+ * ```
+ */
+export function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
  * "in 29d23h" / "3m ago" for an instant relative to now.
  *
  * @example
@@ -153,13 +169,57 @@ export function printBlocks(
     );
     if (block.conditions.length === 0 && block.unknownCaveats.length === 0)
       out.line(`${indent}    ${s.dim('(no conditions: all of the grantor’s authority)')}`);
-    for (const condition of block.conditions) out.line(`${indent}    ${condition}`);
+    for (const condition of block.conditions)
+      for (const line of conditionLines(condition)) out.line(`${indent}    ${inert(line)}`);
     for (const unknown of block.unknownCaveats) {
       out.line(
-        `${indent}    ${s.red(`✗ ${unknown.caveat}`)} ${s.dim(`(${unknown.reason}; denies every request)`)}`,
+        `${indent}    ${s.red(`✗ ${inert(unknown.caveat)}`)} ${s.dim(`(${inert(unknown.reason)}; denies every request)`)}`,
       );
     }
   }
+}
+
+/**
+ * A condition as lines: one line, or for a disjunction (an approval's `(previous) or (granted)`)
+ * one line per alternative as written, `either …` / `or …`, rather than one flat
+ * `A and B or C and D` line. Text that does not parse is one line, as given.
+ *
+ * @example
+ * ```ts
+ * conditionLines('tool == "a" and args.n <= 1 or tool == "b"');
+ * // ['either tool == "a" and args.n <= 1', 'or     tool == "b"']
+ * ```
+ */
+export function conditionLines(text: string): string[] {
+  let ast;
+  try {
+    ast = parseCondition(text);
+  } catch {
+    return [text];
+  }
+  if (ast.kind !== 'or') return [text];
+  return ast.operands.map(
+    (operand, i) =>
+      `${i === 0 ? 'either' : 'or    '} ${printCaveat(operand, { limits: DISPLAY_LIMITS })}`,
+  );
+}
+
+/**
+ * Prints a scope read as alternatives (`alternatives` from the algebra), one per line, made
+ * inert, with a note when an algebra limit stopped the simplification. Prints nothing more for
+ * an empty list: what "nothing" means is the caller's to say.
+ *
+ * @example
+ * ```ts
+ * printAlternatives(out, alternatives(delegation.scope), '  ');
+ * ```
+ */
+export function printAlternatives(out: Output, scope: Alternatives, indent = '  '): void {
+  for (const alternative of scope.alternatives) out.line(`${indent}${inert(alternative)}`);
+  if (!scope.complete)
+    out.line(
+      `${indent}${out.style.dim('(not fully simplified: an algebra limit was reached; the meaning is exact)')}`,
+    );
 }
 
 /**
@@ -248,12 +308,12 @@ export function printRequest(
 ): void {
   const s = out.style;
   out.line(
-    `${indent}${s.bold(view.id)}  ${statusText(out, view.status)}  ${s.bold(view.requester)} → ${s.bold(view.grantor)}`,
+    `${indent}${s.bold(view.id)}  ${statusText(out, view.status)}  ${s.bold(inert(view.requester))} → ${s.bold(inert(view.grantor))}`,
   );
   out.fields(
     [
-      ['reason', view.reason],
-      ['asks for', conjunctionText(view.scope)],
+      ['reason', inert(view.reason)],
+      ['asks for', inert(conjunctionText(view.scope))],
       ['expires', `${view.expiresAt.toISOString()} (${relative(view.expiresAt, now)})`],
       ...(view.escalatedTo === null ? [] : [['escalated to', view.escalatedTo] as const]),
       ...(view.escalationOf === null ? [] : [['escalates', view.escalationOf] as const]),
@@ -262,7 +322,7 @@ export function printRequest(
         : [
             [
               'decided by',
-              `${view.decidedBy}${view.policyId === null ? '' : ` (policy ${view.policyId})`}`,
+              `${inert(view.decidedBy)}${view.policyId === null ? '' : ` (policy ${view.policyId})`}`,
             ] as const,
           ]),
       ...outcomeRows(view),
@@ -276,13 +336,13 @@ function outcomeRows(view: PermissionRequestView): (readonly [string, string])[]
   if (outcome === null) return [];
   if (outcome.status === 'approved') {
     return [
-      ['granted', conjunctionText(outcome.scope)],
+      ['granted', inert(conjunctionText(outcome.scope))],
       ...(outcome.expiresAt === undefined
         ? []
         : [['grant ends', outcome.expiresAt.toISOString()] as const]),
     ];
   }
-  if (outcome.status === 'denied') return [['denied', outcome.reason]];
+  if (outcome.status === 'denied') return [['denied', inert(outcome.reason)]];
   return [];
 }
 

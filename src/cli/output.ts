@@ -94,6 +94,26 @@ export function abbreviateToken(token: string, keep = 14): string {
   return token.length <= keep ? '…' : `${token.slice(0, keep)}…(${token.length} chars)`;
 }
 
+/**
+ * Text an agent wrote (a reason, a principal name, tool arguments, a string literal inside a
+ * scope) made inert for a terminal: every C0 control character (ESC, newline and tab
+ * included), DEL and every C1 control character is shown as a `\xNN` escape, so that it can
+ * neither move the cursor, recolour the screen nor start a new line that looks like the CLI's
+ * own. Everything else is printed as is.
+ *
+ * @example
+ * ```ts
+ * inert('pay rent\u001b[2J'); // 'pay rent\\x1b[2J'
+ * ```
+ */
+export function inert(text: string): string {
+  return text.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
 /** Options of an `Output`. */
 export interface OutputOptions {
   readonly json: boolean;

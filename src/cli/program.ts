@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerAuthorizeCommands } from './commands/authorize.js';
+import { registerGrantorCommands } from './commands/grantor.js';
 import { registerKeyCommands } from './commands/keys.js';
 import { registerPolicyCommands } from './commands/policy.js';
 import { registerRequestCommands } from './commands/requests.js';
@@ -94,6 +95,7 @@ const REGISTRARS: readonly Registrar[] = [
   registerTokenCommands,
   registerAuthorizeCommands,
   registerRequestCommands,
+  registerGrantorCommands,
   registerPolicyCommands,
   registerAuditCommand,
   registerRunCommand,

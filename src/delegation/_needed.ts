@@ -18,6 +18,7 @@ import {
   contains,
   fieldsRead,
   neededScope,
+  pinnedTool,
   restrictionsBeside,
   timeAt,
   compileCaveat,
@@ -64,7 +65,7 @@ function grantableNow(
   const now = timeAt(ms);
   return (proposal) => {
     const granted = proposal.map((text) => compileCaveat(text).condition);
-    const kept = restrictionsBeside(scope, granted.flatMap(fieldsRead));
+    const kept = restrictionsBeside(scope, granted.flatMap(fieldsRead), pinnedTool(granted));
     return contains([...grantorScope], [...granted, ...kept, now]).contained;
   };
 }

@@ -141,7 +141,7 @@ export interface AuthorizationAllowed {
  * @example
  * ```ts
  * const d = authorize(token, request, { rootKeys: ring });
- * if (!d.allowed) throw new PermissionDenied(request.tool, d);
+ * if (!d.allowed) throw new PermissionDenied(request.tool, d, request.args);
  * ```
  */
 export interface AuthorizationDenied {

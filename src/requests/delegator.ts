@@ -159,8 +159,7 @@ export class Delegator implements PermissionBroker {
       now: new Date(arrival.at),
       claimed: arrival.principal,
     });
-    const { scope, reason, at, expiresAt } = arrival;
-    return ticketView(await this.#lifecycle.file(holder, scope, reason, at, expiresAt));
+    return ticketView(await this.#lifecycle.file(holder, arrival));
   }
 
   /**

@@ -53,6 +53,7 @@ export {
   DEFAULT_POLL_INTERVAL,
   SLOW_DOWN_STEP,
   MAX_POLL_INTERVAL,
+  type RequestCall,
 } from './input.js';
 
 export {

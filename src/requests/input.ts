@@ -1,15 +1,18 @@
 /**
  * Checking what arrives from requesters and deciders, and the limits that bound it. Requests
  * come from agents, which are not trusted to be well behaved, so every text has a length limit,
- * a scope has a bounded number of conditions, and lifetimes are bounded. Scopes are parsed and
- * stored in canonical printed form, so the same condition always has the same text (one
- * idempotency key, one way to read it in the inbox). Wrong types are caller misuse
+ * a scope has a bounded number of conditions, a denied call carried along is bounded JSON, and
+ * lifetimes are bounded. Scopes are parsed and stored in canonical printed form, so the same
+ * condition always has the same text (one idempotency key, one way to read it in the inbox);
+ * a call is stored as canonical JSON for the same reason. Wrong types are caller misuse
  * (`TypeError`/`RangeError` naming the argument); unusable content is a `RequestInvalidError`.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { assertObject, describe } from '../_assert.js';
+import { canonicalJson, parseFrozenJson, type Json } from '../_json.js';
 import { normalizeConditions } from '../delegation/index.js';
+import { snapshotArguments } from '../tools/arguments.js';
 import { RequestInvalidError } from './errors.js';
 
 /**
@@ -31,6 +34,12 @@ export const REQUEST_LIMITS = Object.freeze({
   defaultRequestLifetime: 3600,
   /** Longest lifetime a request may ask for, in seconds (7 days). */
   maxRequestLifetime: 7 * 24 * 3600,
+  /** Longest tool name in a request's call, in characters (as the registry's tool names). */
+  maxCallToolLength: 128,
+  /** Largest call a request may carry: bytes of its canonical JSON (UTF-8), tool included. */
+  maxCallBytes: 16_384,
+  /** Deepest nesting of objects and arrays in a call's arguments (the arguments object is 1). */
+  maxCallDepth: 16,
 });
 
 /** Latest instant the DSL can write (its instants have four-digit years). */
@@ -115,11 +124,96 @@ export function checkLifetime(
   return value;
 }
 
-/** A permission request as checked on arrival: who claims to ask, for what, why, until when. */
+/**
+ * The denied call a request remembers, as checked: the tool and its arguments, frozen canonical
+ * JSON (keys sorted at every level).
+ */
+export type RequestCall = {
+  readonly tool: string;
+  readonly args: { readonly [key: string]: Json };
+};
+
+/**
+ * Checks the call a request carries (`input.call`), if any: a tool name within
+ * `maxCallToolLength` and a plain JSON object of arguments, nested at most `maxCallDepth` deep
+ * and at most `maxCallBytes` as canonical JSON. Anything JSON cannot carry (a function, NaN, a
+ * bigint, a `Date`, a `Map`, `undefined`, a cycle, a throwing getter) is refused, never
+ * converted. Returns the canonical form, or `null` when there is no call.
+ *
+ * @example
+ * ```ts
+ * checkCall({ tool: 'fs.write', args: { path: '/repo/a.md', content: 'x' } });
+ * // { tool: 'fs.write', args: { content: 'x', path: '/repo/a.md' } } (frozen)
+ * checkCall({ tool: 'fs.write', args: { when: new Date() } }); // RequestInvalidError: call args/when is not JSON: …
+ * ```
+ */
+export function checkCall(call: unknown): RequestCall | null {
+  if (call === undefined) return null;
+  assertObject(call, 'input.call');
+  const { tool, args } = call;
+  if (typeof tool !== 'string')
+    throw new TypeError(`input.call.tool must be a string, got ${describe(tool)}`);
+  if (tool.length === 0 || tool.length > REQUEST_LIMITS.maxCallToolLength) {
+    throw new RequestInvalidError(
+      'call',
+      `tool must be 1 to ${REQUEST_LIMITS.maxCallToolLength} characters`,
+    );
+  }
+  assertObject(args, 'input.call.args');
+  // The byte limit bounds the text and the count of values too (each takes a byte at least),
+  // so the snapshot stops early on a huge or deep input instead of copying it all.
+  const snapshot = snapshotArguments(args, {
+    maxDepth: REQUEST_LIMITS.maxCallDepth,
+    maxValues: REQUEST_LIMITS.maxCallBytes,
+    maxTextLength: REQUEST_LIMITS.maxCallBytes,
+  });
+  if (!snapshot.ok) {
+    const { instancePath, message } = snapshot.problem;
+    throw new RequestInvalidError('call', `args${instancePath} ${message}`);
+  }
+  const text = callToJson({ tool, args: snapshot.value as RequestCall['args'] });
+  if (utf8ToBytes(text).length > REQUEST_LIMITS.maxCallBytes) {
+    throw new RequestInvalidError(
+      'call',
+      `is larger than ${REQUEST_LIMITS.maxCallBytes} bytes of JSON`,
+    );
+  }
+  return callFromJson(text);
+}
+
+/**
+ * A request's call as stored text: canonical JSON.
+ *
+ * @example
+ * ```ts
+ * callToJson({ tool: 'fs.write', args: { path: '/repo/a' } }); // '{"args":{"path":"/repo/a"},"tool":"fs.write"}'
+ * ```
+ */
+export function callToJson(call: RequestCall): string {
+  return canonicalJson(call);
+}
+
+/**
+ * A request's call back from its stored text (`callToJson`'s), frozen.
+ *
+ * @example
+ * ```ts
+ * const call = row.call === null ? null : callFromJson(row.call);
+ * ```
+ */
+export function callFromJson(text: string): RequestCall {
+  return parseFrozenJson<RequestCall>(text);
+}
+
+/**
+ * A permission request as checked on arrival: who claims to ask, for what, why, until when,
+ * and the denied call it came from, if it says.
+ */
 export interface RequestArrival {
   readonly principal: string;
-  readonly scope: string[];
+  readonly scope: readonly string[];
   readonly reason: string;
+  readonly call: RequestCall | null;
   /** When it was filed and when it expires, in ms. */
   readonly at: number;
   readonly expiresAt: number;
@@ -136,11 +230,12 @@ export interface RequestArrival {
  */
 export function checkRequestInput(input: unknown, at: number): RequestArrival {
   assertObject(input, 'input');
-  const { principal, scope, reason, expiresIn } = input;
+  const { principal, scope, reason, expiresIn, call } = input;
   if (typeof principal !== 'string')
     throw new TypeError(`input.principal must be a string, got ${describe(principal)}`);
   const checkedScope = normalizeScope(scope, 'scope');
   const checkedReason = checkReason(reason, 'reason');
+  const checkedCall = checkCall(call);
   const lifetime = checkLifetime(
     expiresIn,
     'expiresIn',
@@ -152,6 +247,7 @@ export function checkRequestInput(input: unknown, at: number): RequestArrival {
     principal,
     scope: checkedScope,
     reason: checkedReason,
+    call: checkedCall,
     at,
     expiresAt: at + Math.round(lifetime * 1000),
   };

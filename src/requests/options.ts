@@ -64,6 +64,12 @@ export interface AddPolicyOptions {
   readonly scope: string | readonly string[];
   /** Lifetime of the policy in seconds (default: until removed). */
   readonly expiresIn?: number;
+  /**
+   * For an `approve` policy only: the time box of each grant it makes, in seconds from the
+   * approval (cut to the grantor's own expiry, as for a manual approval). Default: none, and a
+   * grant ends when the requester's token would have ended.
+   */
+  readonly grantExpiresIn?: number;
 }
 
 export type { AuditQuery } from './answers/views.js';

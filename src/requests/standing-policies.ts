@@ -3,7 +3,9 @@
  * the grantor's waiting requests, so a rule written now also answers what is already queued),
  * listing those in force, and removing one. Only the grantor itself can add or remove its own
  * policies; an agent grantor's policy remembers the token it was added with, which is the
- * authority it approves with (see `policies.ts` for how a policy decides).
+ * authority it approves with (see `policies.ts` for how a policy decides). An approve policy
+ * may set a time box for the grants it makes (`grantExpiresIn`); without one, a grant ends when
+ * the requester's token would have ended.
  */
 import { RequestNotFoundError, RequestTokenError } from './errors.js';
 import { NO_LIMIT, checkLifetime, newId, normalizeScope } from './input.js';
@@ -43,6 +45,7 @@ export async function addStandingPolicy(
   const scope = normalizeScope(options.scope, 'scope');
   const now = context.now().getTime();
   const lifetime = checkLifetime(options.expiresIn, 'options.expiresIn', 0, NO_LIMIT, now);
+  const grantLifetime = checkGrantLifetime(options, now);
   const policy: PolicyRecord = {
     id: newId('pol'),
     grantor: actor.name,
@@ -51,6 +54,7 @@ export async function addStandingPolicy(
     token: actor.kind === 'agent' ? actor.delegation.token : null,
     createdAt: now,
     expiresAt: options.expiresIn === undefined ? null : now + Math.round(lifetime * 1000),
+    grantLifetime,
   };
   await context.store.addPolicy(policy, {
     at: now,
@@ -63,6 +67,7 @@ export async function addStandingPolicy(
       effect: policy.effect,
       scope: [...scope],
       expiresAt: policy.expiresAt === null ? null : new Date(policy.expiresAt).toISOString(),
+      grantExpiresIn: grantLifetime,
     },
   });
   await context.notify();
@@ -73,6 +78,20 @@ export async function addStandingPolicy(
     await context.lifecycle.applyPolicies(await context.lifecycle.refresh(record));
   }
   return policyView(policy);
+}
+
+/**
+ * `options.grantExpiresIn` checked at `now` (ms): a lifetime in seconds, for an approve policy
+ * only (a deny policy grants nothing to time-box); `null` when it is not given.
+ */
+function checkGrantLifetime(options: AddPolicyOptions, now: number): number | null {
+  if (options.grantExpiresIn === undefined) return null;
+  if (options.effect !== 'approve') {
+    throw new TypeError(
+      'options.grantExpiresIn applies to approve policies only: a deny policy grants nothing',
+    );
+  }
+  return checkLifetime(options.grantExpiresIn, 'options.grantExpiresIn', 0, NO_LIMIT, now);
 }
 
 /**

@@ -8,6 +8,7 @@
  * restrictions `tool != "a"` and `args.n <= 3`.
  */
 import type { Condition, Path } from './ast.js';
+import { withTool } from './algebra/residual.js';
 import { nnf } from './build.js';
 
 /**
@@ -76,7 +77,11 @@ export function restrictionsOf(scope: readonly Condition[]): Condition[] {
 
 /**
  * The restrictions of `scope` that read none of `fields` (in the overlap sense above): what a
- * grant reading `fields` leaves standing.
+ * grant reading `fields` leaves standing. When the grant admits one tool only (`tool`, see
+ * `pinnedTool`), a restriction that reads `tool` is first read for that tool (`withTool`): one
+ * that tool always meets is left out, one it never meets is what the grant speaks to (left out),
+ * and the rest (`tool != "bank.transfer" or args.amount <= 100` becomes `args.amount <= 100`) is
+ * judged by the fields it still reads.
  *
  * @example
  * ```ts
@@ -88,10 +93,51 @@ export function restrictionsOf(scope: readonly Condition[]): Condition[] {
 export function restrictionsBeside(
   scope: readonly Condition[],
   fields: readonly Path[],
+  tool?: string,
 ): Condition[] {
-  return restrictionsOf(scope).filter((r) =>
-    fieldsRead(r).every((f) => !fields.some((g) => fieldsOverlap(f, g))),
-  );
+  const readsNone = (c: Condition) =>
+    fieldsRead(c).every((f) => !fields.some((g) => fieldsOverlap(f, g)));
+  const kept: Condition[] = [];
+  for (const r of restrictionsOf(scope)) {
+    if (tool !== undefined && fieldsRead(r).some((f) => f.root === 'tool')) {
+      const rest = withTool(r, tool);
+      if (rest.kind !== 'constant') kept.push(...restrictionsOf([rest]).filter(readsNone));
+    } else if (readsNone(r)) kept.push(r);
+  }
+  return kept;
+}
+
+/**
+ * The one tool a scope admits, when its restrictions pin `tool` to a single name (`tool ==
+ * "x"`, or `tool in [...]` lists whose common names are one); `undefined` otherwise.
+ *
+ * @example
+ * ```ts
+ * pinnedTool([parseCondition('tool == "bank.transfer"'), parseCondition('args.amount == 500')]); // 'bank.transfer'
+ * ```
+ */
+export function pinnedTool(scope: readonly Condition[]): string | undefined {
+  let names: Set<string> | undefined;
+  for (const r of restrictionsOf(scope)) {
+    if (
+      r.kind === 'compare' &&
+      r.path.root === 'tool' &&
+      r.op === '==' &&
+      r.value.type === 'string'
+    ) {
+      names = intersect(names, [r.value.value]);
+    } else if (r.kind === 'member' && r.path.root === 'tool' && !r.negated) {
+      names = intersect(
+        names,
+        r.values.flatMap((v) => (v.type === 'string' ? [v.value] : [])),
+      );
+    }
+  }
+  return names?.size === 1 ? [...names][0] : undefined;
+}
+
+function intersect(names: Set<string> | undefined, next: readonly string[]): Set<string> {
+  return new Set(names === undefined ? next : next.filter((n) => names.has(n)));
 }
 
 /**

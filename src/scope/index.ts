@@ -9,6 +9,7 @@ export {
   fieldsOverlap,
   restrictionsOf,
   restrictionsBeside,
+  pinnedTool,
   expiryOf,
 } from './fields.js';
 export { evaluateCaveat } from './evaluate.js';

@@ -78,12 +78,27 @@ export type PollAnswer =
     };
 
 /**
+ * A denied call a request may carry, so the grantor sees what was tried and whether the
+ * approval would allow it: the tool and its arguments (plain JSON).
+ *
+ * @example
+ * ```ts
+ * const call: PermissionCall = { tool: err.tool, args: err.args }; // from a PermissionDenied
+ * ```
+ */
+export interface PermissionCall {
+  readonly tool: string;
+  readonly args: Readonly<Record<string, unknown>>;
+}
+
+/**
  * What a session sends when it asks for more authority.
  *
  * @example
  * ```ts
  * const input: PermissionRequestInput = {
  *   token: session.token, principal: 'coder', scope: ['tool == "fs.write"'], reason: 'save the fix',
+ *   call: { tool: 'fs.write', args: { path: '/repo/out/summary.md' } },
  * };
  * ```
  */
@@ -96,6 +111,8 @@ export interface PermissionRequestInput {
   readonly reason: string;
   /** Lifetime of the request in seconds. */
   readonly expiresIn?: number;
+  /** The denied call the request comes from, if any (bounded: see `REQUEST_LIMITS`). */
+  readonly call?: PermissionCall;
 }
 
 /**

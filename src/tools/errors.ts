@@ -66,7 +66,10 @@ export class InvalidArgumentsError extends MandateError {
 /**
  * The delegation does not allow the call. The handler did not run. `decision` holds every
  * failed caveat (block, index, caveat, author, reason, term) and, when asking could help, the
- * needed scope and whom to ask.
+ * needed scope and whom to ask; `tool` and `args` are the denied call, to hand to
+ * `session.requestPermission({ call })` so the grantor sees what was tried. The arguments stay
+ * on the object only: the message and `toJSON()` never carry them (they may be large, up to the
+ * runner's argument limits, and they are the caller's own data).
  *
  * @example
  * ```ts
@@ -76,17 +79,26 @@ export class InvalidArgumentsError extends MandateError {
  *     console.log(JSON.stringify(err));
  *     // { code: 'ERR_PERMISSION_DENIED', error: 'insufficient_scope', error_description: '…',
  *     //   scope: 'tool == "bank.transfer" and args.amount == 500 …', failures: [ … ], … }
+ *     const scope = err.decision.needed?.scope;
+ *     if (scope) await session.requestPermission({ scope, call: { tool: err.tool, args: err.args }, reason: 'pay bob' });
  *   }
  * }
  * ```
  */
 export class PermissionDenied extends MandateError {
   readonly tool: string;
+  /** The denied call's arguments, as the runner authorized them (a frozen snapshot). */
+  readonly args: Readonly<Record<string, unknown>>;
   readonly decision: AuthorizationDenied;
 
-  constructor(tool: string, decision: AuthorizationDenied) {
+  constructor(
+    tool: string,
+    decision: AuthorizationDenied,
+    args: Readonly<Record<string, unknown>>,
+  ) {
     super('ERR_PERMISSION_DENIED', describeDenial(tool, decision));
     this.tool = tool;
+    this.args = args;
     this.decision = decision;
   }
 

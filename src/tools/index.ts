@@ -36,5 +36,6 @@ export type {
   PermissionOutcome,
   PollAnswer,
   PermissionRequestInput,
+  PermissionCall,
 } from './broker.js';
 export type { ToolErrorCode } from '../errors.js';

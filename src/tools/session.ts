@@ -26,6 +26,7 @@ import {
 import { snapshotArguments, type ArgumentLimits } from './arguments.js';
 import type {
   PermissionBroker,
+  PermissionCall,
   PermissionOutcome,
   PermissionTicket,
   PollAnswer,
@@ -119,6 +120,11 @@ export interface PermissionRequestOptions {
   readonly reason: string;
   /** Lifetime of the request in seconds. */
   readonly expiresIn?: number;
+  /**
+   * The denied call the request comes from (`{ tool: err.tool, args: err.args }` of a
+   * `PermissionDenied`): the grantor sees it and whether the approval would allow it.
+   */
+  readonly call?: PermissionCall;
 }
 
 /**
@@ -215,7 +221,7 @@ export class AgentSession {
       { tool, args: snapshot.value, principal: this.principal },
       { rootKeys, now: now() },
     );
-    if (!decision.allowed) throw new PermissionDenied(tool, decision);
+    if (!decision.allowed) throw new PermissionDenied(tool, decision, snapshot.value);
     return await registered.handler(snapshot.value as never, {
       tool,
       principal: this.principal,
@@ -280,11 +286,16 @@ export class AgentSession {
 
   /**
    * Asks the grantor for more authority, asynchronously; returns the ticket at once. The
-   * scope's conditions are checked to parse before anything is sent.
+   * scope's conditions are checked to parse before anything is sent; a `call`'s shape is
+   * checked here and its content (JSON, size) by the broker.
    *
    * @example
    * ```ts
-   * const ticket = await session.requestPermission({ scope: denial.decision.needed.scope, reason: 'pay the invoice' });
+   * const ticket = await session.requestPermission({
+   *   scope: denial.decision.needed.scope,
+   *   call: { tool: denial.tool, args: denial.args },
+   *   reason: 'pay the invoice',
+   * });
    * const outcome = await session.awaitResponse(ticket.id);
    * ```
    */
@@ -306,6 +317,12 @@ export class AgentSession {
     ) {
       throw new RangeError('options.expiresIn must be a positive number of seconds');
     }
+    const { call } = options;
+    if (call !== undefined) {
+      assertObject(call, 'options.call');
+      assertString(call.tool, 'options.call.tool');
+      assertObject(call.args, 'options.call.args');
+    }
     const broker = this.#broker();
     return broker.request({
       token: this.#delegation,
@@ -313,6 +330,7 @@ export class AgentSession {
       scope,
       reason: options.reason,
       ...(expiresIn === undefined ? {} : { expiresIn }),
+      ...(call === undefined ? {} : { call: { tool: call.tool, args: call.args } }),
     });
   }
 

@@ -99,6 +99,35 @@ describe('time, injected', () => {
     );
   });
 
+  it('an expired token is told when it expired and whom to ask, by authorize and by request --tool', async () => {
+    const h = harness();
+    const { token } = await agentWithRequest(h);
+    h.advance(3601);
+    const denied = await h.run(['authorize', token, '--tool', 'write']);
+    expect(denied.code).toBe(3);
+    expect(denied.stdout).toContain(
+      'the token expired at 2026-03-01T13:00:00.000Z; ask owner for a new delegation',
+    );
+    const asked = await h.run(['request', '-', '--tool', 'write', '--reason', 'save'], token);
+    expect(asked).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr:
+        'error: the token expired at 2026-03-01T13:00:00.000Z; ask "owner" for a new delegation (ERR_REQUEST_TOKEN_EXPIRED)\n',
+    });
+  });
+
+  it('approve --dry-run and the inbox say when the grant would end, on the approver’s clock', async () => {
+    const h = harness();
+    const { id } = await agentWithRequest(h);
+    expect((await h.run(['inbox'])).stdout).toContain(
+      '    the grant would end: 2026-03-01T13:00:00.000Z (in 1h)\n',
+    );
+    expect((await h.run(['approve', id, '--expires', '15m', '--dry-run'])).stdout).toContain(
+      'the grant would end: 2026-03-01T12:15:00.000Z (in 15m)\n',
+    );
+  });
+
   it('approve --expires time-boxes the grant from the approver’s clock', async () => {
     const h = harness();
     const { id } = await agentWithRequest(h);

@@ -200,13 +200,13 @@ describe.concurrent('request → inbox → approve → status', () => {
     }
   });
 
-  it('a request needs a reason, a condition, and a token that verifies', async () => {
+  it('a request needs a reason, a call or a condition, and a token that verifies', async () => {
     const { home, agentFile } = await owner();
     expect(
       (await cli(['request', `@${agentFile}`, '--allow', 'tool == "x"'], { home })).stderr,
     ).toContain("required option '--reason <text>' not specified");
     expect((await cli(['request', `@${agentFile}`, '--reason', 'x'], { home })).stderr).toContain(
-      'at least one --allow <condition>',
+      'say what you ask for: the denied call (--tool and --args), or --allow <condition>',
     );
     const syntax = await cli(
       ['request', `@${agentFile}`, '--allow', 'tool = "x"', '--reason', 'x'],
@@ -260,7 +260,7 @@ describe.concurrent('escalation across processes', () => {
     ).stdout.trim();
     const parentInbox = await cli(['inbox', '--as', `@${agentFile}`], { home });
     expect(parentInbox.stdout).toContain(`${id}  pending  reporter → budget-agent`);
-    expect(parentInbox.stdout).toContain('✗ exceeds your authority');
+    expect(parentInbox.stdout).toContain('✗ beyond your authority: escalate');
     const ownerInbox = await cli(['inbox'], { home });
     expect(ownerInbox.stdout).toBe('no open requests for owner\n');
 

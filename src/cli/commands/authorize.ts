@@ -10,9 +10,9 @@ import type { Command } from 'commander';
 import { authorize, inspectToken } from '../../delegation/index.js';
 import { contains } from '../../scope/index.js';
 import type { Context } from '../context.js';
-import { printDecision, witnessText } from '../format.js';
+import { printDecision, shellWord, witnessText } from '../format.js';
 import { checkConditions, readJsonObject, readToken } from '../input.js';
-import { EXIT, type ExitCode } from '../output.js';
+import { EXIT, inert, type ExitCode } from '../output.js';
 import { withExamples, type ActionFactory } from '../command.js';
 
 interface AuthorizeOptions {
@@ -80,11 +80,20 @@ function decide(ctx: Context, spec: string | undefined, opts: AuthorizeOptions):
   out.data({ tool: opts.tool, principal: principal ?? null, ...decision });
   printDecision(out, decision, opts.tool, principal);
   if (!decision.allowed && decision.needed !== undefined) {
+    // The same call, so that the request carries it and its grantor sees what was tried.
+    const from = spec?.startsWith('@') === true ? spec : '<token>';
+    const call =
+      opts.args === '{}'
+        ? ''
+        : ` --args ${shellWord(opts.args === '-' ? JSON.stringify(args) : opts.args)}`;
     out.line();
-    const allow = decision.needed.scope
-      .map((c) => ` --allow '${c.replace(/'/g, `'\\''`)}'`)
-      .join('');
-    out.line(out.style.dim(`ask with: mandate request <token>${allow} --reason '…'`));
+    out.line(
+      out.style.dim(
+        inert(
+          `ask with: mandate request ${from} --tool ${shellWord(opts.tool)}${call} --reason '…'`,
+        ),
+      ),
+    );
   }
   return decision.allowed ? EXIT.ok : EXIT.denied;
 }

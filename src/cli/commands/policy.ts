@@ -9,16 +9,17 @@ import type { Command } from 'commander';
 import type { PolicyView } from '../../requests/index.js';
 import { CliError } from '../cli-error.js';
 import type { Context } from '../context.js';
-import { parseDuration } from '../duration.js';
+import { formatDuration, parseDuration } from '../duration.js';
 import { conjunctionText } from '../format.js';
 import { checkConditions, collect } from '../input.js';
 import { EXIT, type ExitCode } from '../output.js';
 import { withExamples, type ActionFactory } from '../command.js';
-import { grantorOf } from './requests.js';
+import { grantorOf } from './grantor.js';
 
 interface AddOptions {
   readonly scope: readonly string[];
   readonly expires?: string;
+  readonly grantExpires?: string;
   readonly as?: string;
 }
 
@@ -53,11 +54,16 @@ export function registerPolicyCommands(program: Command, action: ActionFactory):
         [],
       )
       .option('--expires <duration>', 'the policy lapses after this long (default: until removed)')
+      .option(
+        '--grant-expires <duration>',
+        'approve policies: each grant ends after this long (default: with the requester’s token)',
+      )
       .option('--as <token>', AS_TOKEN),
     [
       `mandate policy add approve --scope 'tool == "bank.get_balance"'`,
       `mandate policy add deny --scope 'tool == "bank.transfer" and args.amount > 1000'`,
       `mandate policy add approve --scope 'tool == "bank.list_transactions"' --as @budget-agent.token --expires 7d`,
+      `mandate policy add approve --scope 'tool == "bank.get_balance"' --grant-expires 10m`,
     ],
   ).action(action<AddOptions>((ctx, args, opts) => add(ctx, String(args[0]), opts)));
   withExamples(
@@ -89,6 +95,9 @@ async function add(ctx: Context, effect: string, opts: AddOptions): Promise<Exit
     effect,
     scope: checkConditions(opts.scope, '--scope'),
     ...(opts.expires === undefined ? {} : { expiresIn: parseDuration(opts.expires) }),
+    ...(opts.grantExpires === undefined
+      ? {}
+      : { grantExpiresIn: parseDuration(opts.grantExpires, '--grant-expires') }),
   });
   const out = ctx.out;
   out.data(view);
@@ -106,13 +115,14 @@ async function list(ctx: Context, as: string | undefined): Promise<ExitCode> {
     return EXIT.ok;
   }
   out.table(
-    ['ID', 'GRANTOR', 'EFFECT', 'SCOPE', 'UNTIL'],
+    ['ID', 'GRANTOR', 'EFFECT', 'SCOPE', 'UNTIL', 'GRANTS LAST'],
     policies.map((p) => [
       p.id,
       p.grantor,
       p.effect === 'approve' ? out.style.green('approve') : out.style.red('deny'),
       conjunctionText(p.scope),
       p.expiresAt === null ? '-' : p.expiresAt.toISOString(),
+      p.grantExpiresIn === null ? '-' : formatDuration(p.grantExpiresIn),
     ]),
   );
   return EXIT.ok;
@@ -132,5 +142,9 @@ function describe(view: PolicyView): string {
     view.effect === 'approve'
       ? `requests inside ${scope} are approved for ${view.grantor}`
       : `requests overlapping ${scope} are denied for ${view.grantor}`;
-  return view.expiresAt === null ? what : `${what}, until ${view.expiresAt.toISOString()}`;
+  const lasting =
+    view.grantExpiresIn === null
+      ? what
+      : `${what}, each grant for ${formatDuration(view.grantExpiresIn)}`;
+  return view.expiresAt === null ? lasting : `${lasting}, until ${view.expiresAt.toISOString()}`;
 }

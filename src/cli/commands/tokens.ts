@@ -1,10 +1,11 @@
 /**
- * `mandate mint`, `mandate delegate` and `mandate inspect`: making and reading delegations.
- * `mint` needs the home (it signs with the newest root key and records the mint in the audit
- * log); `delegate` is offline attenuation and needs nothing but the token; `inspect` reads a
- * token's blocks and says plainly whether that view was verified (a home with the key is
- * available) or not. A command whose result is a token prints only the token on stdout, so
- * `T=$(mandate mint …)` works, and describes it on stderr.
+ * `mandate mint`, `mandate delegate`, `mandate inspect` and `mandate scope`: making and reading
+ * delegations. `mint` needs the home (it signs with the newest root key and records the mint in
+ * the audit log); `delegate` is offline attenuation and needs nothing but the token; `inspect`
+ * reads a token's blocks and says plainly whether that view was verified (a home with the key
+ * is available) or not; `scope` shows what the token allows as a whole, simplified, one
+ * alternative per line (so does the end of `inspect`). A command whose result is a token prints
+ * only the token on stdout, so `T=$(mandate mint …)` works, and describes it on stderr.
  */
 import type { Command } from 'commander';
 import {
@@ -12,13 +13,15 @@ import {
   inspectToken,
   TokenInvalidError,
   verifyDelegation,
+  type Delegation,
   type TokenView,
 } from '../../delegation/index.js';
+import { alternatives, type Alternatives } from '../../scope/index.js';
 import type { Context } from '../context.js';
 import { parseDuration } from '../duration.js';
-import { expiryOf, expiryText, printBlocks } from '../format.js';
+import { expiryOf, expiryText, printAlternatives, printBlocks } from '../format.js';
 import { checkConditions, collect, readToken } from '../input.js';
-import { abbreviateToken, EXIT, type ExitCode } from '../output.js';
+import { abbreviateToken, EXIT, inert, type ExitCode } from '../output.js';
 import { withExamples, type ActionFactory } from '../command.js';
 
 interface GrantOptions {
@@ -28,7 +31,7 @@ interface GrantOptions {
 }
 
 /**
- * Registers `mint`, `delegate` and `inspect`.
+ * Registers `mint`, `delegate`, `inspect` and `scope`.
  *
  * @example
  * ```ts
@@ -96,6 +99,20 @@ export function registerTokenCommands(program: Command, action: ActionFactory): 
       'mandate inspect "$TOKEN" --json',
     ],
   ).action(action((ctx, args) => inspect(ctx, args[0] as string | undefined)));
+
+  withExamples(
+    program
+      .command('scope')
+      .description(
+        'what a token allows, simplified, one alternative per line; verified only when this home holds the key',
+      )
+      .argument('[token]', 'the token, or - (stdin) or @file (default: $MANDATE_TOKEN)'),
+    [
+      'mandate scope @agent.token',
+      'mandate scope - < agent.token',
+      'mandate scope @agent.token --json',
+    ],
+  ).action(action((ctx, args) => scopeOf(ctx, args[0] as string | undefined)));
 }
 
 async function mint(ctx: Context, opts: GrantOptions): Promise<ExitCode> {
@@ -161,46 +178,129 @@ function printToken(
   return EXIT.ok;
 }
 
-function inspect(ctx: Context, spec: string | undefined): ExitCode {
+/** A token read for display: verified when the home's keys verify it, else as it claims. */
+interface ReadToken {
+  readonly token: string;
+  readonly view: TokenView;
+  /** The verified value, when the home's keys verify the token. */
+  readonly delegation?: Delegation;
+  /** Why the home's keys refuse it, when there is a home and they do. */
+  readonly problem?: string;
+}
+
+function readForDisplay(ctx: Context, spec: string | undefined): ReadToken {
   const token = readToken(spec, ctx.env, 'token', ctx.io.stdin);
   const unverified = inspectToken(token);
-  let view: TokenView = unverified;
-  let problem: string | undefined;
-  if (ctx.hasHome()) {
-    try {
-      view = verifyDelegation(token, { rootKeys: ctx.keys().keyring }).toJSON();
-    } catch (err) {
-      if (!(err instanceof TokenInvalidError)) throw err;
-      problem = `does not verify under the keys in ${ctx.home.path} (wrong owner, retired key or altered token)`;
-    }
+  if (!ctx.hasHome()) return { token, view: unverified };
+  try {
+    const delegation = verifyDelegation(token, { rootKeys: ctx.keys().keyring });
+    return { token, view: delegation.toJSON(), delegation };
+  } catch (err) {
+    if (!(err instanceof TokenInvalidError)) throw err;
+    return {
+      token,
+      view: unverified,
+      problem: `does not verify under the keys in ${ctx.home.path} (wrong owner, retired key or altered token)`,
+    };
   }
+}
+
+/** `valid` in JSON: `true` verified, `false` refused by the home's keys, `null` not checked. */
+function validity(read: ReadToken): boolean | null {
+  return read.problem !== undefined ? false : read.view.verified ? true : null;
+}
+
+function printVerification(ctx: Context, read: ReadToken, what: string): void {
+  const s = ctx.out.style;
+  ctx.out.line(
+    read.view.verified
+      ? s.green(`✓ verified under root key ${read.view.keyId} in ${ctx.home.path}`)
+      : read.problem !== undefined
+        ? s.red(`✗ INVALID: ${read.problem}`)
+        : s.yellow(
+            `⚠ UNVERIFIED: no home with root keys here, so anyone could have written this ${what}`,
+          ),
+  );
+}
+
+/**
+ * The token's whole scope simplified, one alternative per line: from the verified delegation,
+ * or from the conditions the token claims. A caveat that cannot be evaluated allows nothing.
+ */
+function effectiveScope(read: ReadToken): Alternatives {
+  const unknown = read.view.blocks.some((b) => b.unknownCaveats.length > 0);
+  if (unknown) return { alternatives: [], complete: true };
+  return alternatives(read.delegation?.scope ?? read.view.blocks.flatMap((b) => b.conditions));
+}
+
+function printScope(ctx: Context, read: ReadToken, scope: Alternatives, indent: string): void {
+  const out = ctx.out;
+  const s = out.style;
+  const holder = s.bold(inert(read.view.principal ?? 'any holder (bearer token)'));
+  const claimed = read.view.verified ? '' : s.yellow(' (as the token claims)');
+  if (scope.alternatives.length === 0) {
+    const unknown = read.view.blocks.some((b) => b.unknownCaveats.length > 0);
+    out.line(
+      `${indent}${holder} may do ${s.red('nothing')}${claimed}: ${
+        unknown
+          ? 'a caveat this verifier cannot evaluate denies every request'
+          : 'no request meets every condition'
+      }`,
+    );
+  } else if (scope.alternatives[0] === 'true') {
+    out.line(
+      `${indent}${holder} may do ${s.yellow('anything')}${claimed}: the token has no conditions`,
+    );
+  } else {
+    out.line(`${indent}${holder} may do${claimed}, one alternative per line:`);
+    printAlternatives(out, scope, `${indent}  `);
+  }
+}
+
+function inspect(ctx: Context, spec: string | undefined): ExitCode {
+  const read = readForDisplay(ctx, spec);
+  const { token, view } = read;
   const now = ctx.now();
   const expiresAt = expiryOf(view.blocks.flatMap((b) => b.conditions));
+  const scope = effectiveScope(read);
   const out = ctx.out;
   out.data({
     ...view,
-    valid: problem === undefined ? (view.verified ? true : null) : false,
+    valid: validity(read),
     expiresAt: expiresAt ?? null,
+    scope,
     token: abbreviateToken(token),
   });
-  const s = out.style;
-  const status = view.verified
-    ? s.green(`✓ verified under root key ${view.keyId} in ${ctx.home.path}`)
-    : problem !== undefined
-      ? s.red(`✗ INVALID: ${problem}`)
-      : s.yellow(
-          '⚠ UNVERIFIED: no home with root keys here, so anyone could have written this view',
-        );
-  out.line(status);
+  printVerification(ctx, read, 'view');
   out.fields([
     ['token', abbreviateToken(token)],
     ['key id', view.keyId],
     ['delegation', view.delegationId],
-    ['holder', view.principal ?? 'any holder (bearer token)'],
-    ['asks', `${view.askFrom} (grantor of the last block)`],
+    ['holder', inert(view.principal ?? 'any holder (bearer token)')],
+    ['asks', `${inert(view.askFrom)} (grantor of the last block)`],
     ['expires', expiryText(out, expiresAt, now)],
   ]);
   out.line();
   printBlocks(out, view.blocks, now);
-  return problem === undefined ? EXIT.ok : EXIT.error;
+  out.line();
+  printScope(ctx, read, scope, '  ');
+  return read.problem === undefined ? EXIT.ok : EXIT.error;
+}
+
+function scopeOf(ctx: Context, spec: string | undefined): ExitCode {
+  const read = readForDisplay(ctx, spec);
+  const scope = effectiveScope(read);
+  const out = ctx.out;
+  out.data({
+    verified: read.view.verified,
+    valid: validity(read),
+    keyId: read.view.keyId,
+    delegationId: read.view.delegationId,
+    principal: read.view.principal,
+    askFrom: read.view.askFrom,
+    ...scope,
+  });
+  printVerification(ctx, read, 'scope');
+  printScope(ctx, read, scope, '');
+  return read.problem === undefined ? EXIT.ok : EXIT.error;
 }

@@ -10,6 +10,7 @@ import { basename } from 'node:path';
 import type { CliIo } from '../context.js';
 import { readStdin } from '../input.js';
 import { colorEnabled, createStyle, Output, type Sink, type Style } from '../output.js';
+import { shellWord } from '../format.js';
 import { runCli } from '../program.js';
 
 /** Where the narrator writes, and how. */
@@ -95,9 +96,7 @@ export class Narrator {
     args: readonly string[],
     options: { readonly capture?: boolean } = {},
   ): Promise<CommandResult> {
-    const shown = args.map((a) =>
-      a.startsWith('@') ? `@${basename(a.slice(1))}` : /[\s"'[\]*?<>|&;$]/.test(a) ? `'${a}'` : a,
-    );
+    const shown = args.map((a) => (a.startsWith('@') ? `@${basename(a.slice(1))}` : shellWord(a)));
     this.#write(
       `${this.s.magenta(who)} ${this.s.dim('$')} ${this.s.bold('mandate')} ${shown.join(' ')}\n`,
     );

@@ -9,10 +9,11 @@
  * 1. the owner delegates read access on checking, for 30 days, to `budget-agent`;
  * 2. the agent discovers the tools (allowed / conditional / denied);
  * 3. it reads transactions; 4. a transfer is denied at once, with caveat, author and needed scope;
- * 5. it asks, with a reason, and keeps working; 6. the owner approves narrower (≤ 100, one hour);
- * 7. the retried transfer succeeds; 8. the agent delegates to `reporter`; 9. the reporter asks
- * beyond its parent, the parent escalates; 10. the owner approves; the reporter's retry succeeds;
- * 11. the audit log.
+ * 5. it asks, with a reason and the denied call, and keeps working; 6. the owner sees what
+ * approving would allow and approves narrower (≤ 100, one hour); 7. the retried transfer
+ * succeeds, and one from savings is still denied (the grant kept the agent's checking-only
+ * restriction); 8. the agent delegates to `reporter`; 9. the reporter asks beyond its parent,
+ * the parent escalates; 10. the owner approves; the reporter's retry succeeds; 11. the audit log.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -122,10 +123,14 @@ export async function runScenario(ctx: ScenarioContext): Promise<void> {
   // 5 ─────────────────────────────────────────────────────────────────────────────────────
   say.step('The agent asks the owner for it, with a reason, and keeps working');
   const asks = [...needed.scope];
-  say.agent('budget-agent', `requestPermission({ scope: ${JSON.stringify(asks)}, reason: … })`);
+  say.agent(
+    'budget-agent',
+    `requestPermission({ scope: ${JSON.stringify(asks)}, reason: …, call: { tool, args } })`,
+  );
   const ticket = await agent.requestPermission({
     scope: asks,
     reason: 'Move $80 to savings to cover the electricity bill',
+    call: { tool: denial.tool, args: denial.args },
   });
   say.detail(
     `${s.yellow(ticket.status)}  ${ticket.id}  ${s.dim(`(poll every ${ticket.interval}s, or await)`)}`,
@@ -138,7 +143,8 @@ export async function runScenario(ctx: ScenarioContext): Promise<void> {
   // 6 ─────────────────────────────────────────────────────────────────────────────────────
   say.step('The owner approves it, narrower: amount ≤ 100, for one hour');
   await say.mandate('owner', ['inbox']);
-  const narrower = [...asks, 'args.account == "checking" and args.amount <= 100'];
+  // Only the amount: the grant keeps the agent's own `args.account == "checking"` by itself.
+  const narrower = [...asks, 'args.amount <= 100'];
   const approveTransfer = await say.confirm(
     `Approve ${ticket.id} for transfers from checking of at most $100, for one hour?`,
   );
@@ -173,6 +179,13 @@ export async function runScenario(ctx: ScenarioContext): Promise<void> {
       `${receipt.id}: ${money(receipt.amount)} checking → savings; checking now ${money(receipt.balance)}`,
     );
     await callDenied(say, agent, 'bank.transfer', { ...TRANSFER, amount: 500 }, true);
+    await callDenied(
+      say,
+      agent,
+      'bank.transfer',
+      { ...TRANSFER, account: 'savings', to: 'checking' },
+      true,
+    );
   } else {
     expect(outcome.status === 'denied', `unexpected outcome ${outcome.status}`);
     say.detail(
@@ -209,25 +222,30 @@ export async function runScenario(ctx: ScenarioContext): Promise<void> {
     'the subagent was not told to ask its parent',
   );
   const reporterAsks = [...reporterNeeded.scope];
-  say.agent('reporter', `requestPermission({ scope: ${JSON.stringify(reporterAsks)}, reason: … })`);
+  say.agent(
+    'reporter',
+    `requestPermission({ scope: ${JSON.stringify(reporterAsks)}, reason: …, call: { tool, args } })`,
+  );
   const reporterTicket = await reporter.requestPermission({
     scope: reporterAsks,
     reason: 'The monthly report needs the savings balance',
+    call: { tool: reporterDenial.tool, args: reporterDenial.args },
   });
   say.detail(
     `${s.yellow(reporterTicket.status)}  ${reporterTicket.id}  ${s.dim('(addressed to budget-agent)')}`,
   );
   await say.mandate('budget-agent', ['inbox', '--as', `@${agentFileOf(ctx, agent)}`]);
-  const escalated = await say.mandate('budget-agent', [
-    'escalate',
-    reporterTicket.id,
-    '--as',
-    `@${agentFileOf(ctx, agent)}`,
-    '--auto-approve',
-  ]);
+  const escalated = await say.mandate(
+    'budget-agent',
+    ['escalate', reporterTicket.id, '--as', `@${agentFileOf(ctx, agent)}`, '--auto-approve'],
+    { capture: true },
+  );
   expect(escalated.code === 0, 'escalate failed');
-  const linkedId = (await delegator.get(reporterTicket.id)).escalatedTo;
-  expect(linkedId !== null, 'the escalation has no linked request');
+  const linkedId = escalated.stdout.trim();
+  expect(
+    (await delegator.get(reporterTicket.id)).escalatedTo === linkedId,
+    'the escalation has no linked request',
+  );
 
   // 10 ────────────────────────────────────────────────────────────────────────────────────
   say.step('The owner approves the escalation; the subagent’s retried call succeeds');

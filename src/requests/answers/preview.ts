@@ -1,14 +1,16 @@
 /**
  * What approving a request would do, worked out without deciding it: the verdict against the
  * grantor's authority, the effect (what the requester gains, one alternative per line), when
- * the grant would end, and whether a time box was cut to the grantor's own expiry.
+ * the grant would end, whether a time box was cut to the grantor's own expiry, and whether the
+ * denied call the request came from would then be allowed.
  */
-import type { Condition } from '../../scope/index.js';
+import type { Delegation } from '../../delegation/index.js';
+import { compileCaveat, type Condition } from '../../scope/index.js';
 import { scopeOf, type Actor } from '../decisions/authority.js';
-import { grantEffect } from '../decisions/grant.js';
+import { grantEffect, type GrantPlan } from '../decisions/grant.js';
 import type { Lifecycle } from '../decisions/lifecycle.js';
 import { notPending } from '../decisions/records.js';
-import type { ApprovalTerms } from '../input.js';
+import type { ApprovalTerms, RequestCall } from '../input.js';
 import type { RequestRecord } from '../store/model.js';
 import type { ApprovalPreview } from './views.js';
 
@@ -36,16 +38,40 @@ export function approvalPreview(
       effect: { alternatives: [], complete: true },
       grantEnds: null,
       timeBoxCut: false,
+      callAllowedAfter: record.call === null ? null : false,
     };
   }
-  const { plan, verdict } = lifecycle.preview(record, actor, granted, timeBox);
+  const { plan, verdict, at } = lifecycle.preview(record, actor, granted, timeBox);
   const approver = actor.kind === 'owner' ? undefined : actor.delegation;
   return {
     verdict,
     effect: grantEffect(plan, requester, approver),
     grantEnds: plan.ends === null ? null : new Date(plan.ends),
     timeBoxCut: plan.cut,
+    callAllowedAfter: record.call === null ? null : callAllowedBy(record.call, approver, plan, at),
   };
+}
+
+/**
+ * Whether `call` at `at` satisfies every condition of the token the approval would hand out:
+ * the approver's (none for the owner) and the new block's. It fails closed: a token with a
+ * caveat nobody here can evaluate allows nothing, and a condition that is unknown for the call,
+ * or too large to compile (the approval would fail too), counts as refusing it.
+ */
+function callAllowedBy(
+  call: RequestCall,
+  approver: Delegation | undefined,
+  plan: GrantPlan,
+  at: Date,
+): boolean {
+  if (approver?.hasUnknownCaveats === true) return false;
+  const conditions = [...(approver?.scope ?? []), ...(plan.condition ? [plan.condition] : [])];
+  const request = { tool: call.tool, args: call.args, time: at };
+  try {
+    return conditions.every((condition) => compileCaveat(condition)(request));
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -9,6 +9,7 @@ import { isValidDate } from '../../_assert.js';
 import type { Delegation, TokenBlock } from '../../delegation/index.js';
 import type { Alternatives, Containment } from '../../scope/index.js';
 import type { PermissionOutcome, PermissionTicket } from '../../tools/broker.js';
+import type { RequestCall } from '../input.js';
 import type {
   AuditEntry,
   AuditFilter,
@@ -42,6 +43,12 @@ export interface PermissionRequestView {
   readonly reason: string;
   /** The conditions asked for (canonical texts), a conjunction. */
   readonly scope: readonly string[];
+  /**
+   * The denied call the request came from (tool and arguments, canonical JSON), when the
+   * requester said; for a linked request, the call of the request it escalates. Written by the
+   * requester: show it as data, never as markup. `null` when there is none.
+   */
+  readonly call: RequestCall | null;
   /** The requester's delegation chain, block by block (read from the token it asked with). */
   readonly chain: readonly TokenBlock[];
   readonly createdAt: Date;
@@ -77,6 +84,12 @@ export interface ApprovalPreview {
   readonly grantEnds: Date | null;
   /** Whether the time box asked for reached past the grantor's own expiry and was cut to it. */
   readonly timeBoxCut: boolean;
+  /**
+   * Whether the request's `call` would be allowed, now, by the token this approval would hand
+   * out (the grantor's conditions and the new block's); `null` when the request has no call.
+   * `false` when the requester's token no longer verifies.
+   */
+  readonly callAllowedAfter: boolean | null;
 }
 
 /** A request in a grantor's inbox, with what approving it as asked would do. */
@@ -90,6 +103,8 @@ export interface PolicyView {
   readonly scope: readonly string[];
   readonly createdAt: Date;
   readonly expiresAt: Date | null;
+  /** For an approve policy: the time box of each grant it makes, in seconds (`null`: none). */
+  readonly grantExpiresIn: number | null;
 }
 
 /** One audit entry. */
@@ -191,6 +206,7 @@ export function requestView(
     grantor: record.grantor,
     reason: record.reason,
     scope: record.scope,
+    call: record.call,
     chain,
     createdAt: new Date(record.createdAt),
     expiresAt: new Date(record.expiresAt),
@@ -219,6 +235,7 @@ export function policyView(policy: PolicyRecord): PolicyView {
     scope: policy.scope,
     createdAt: new Date(policy.createdAt),
     expiresAt: policy.expiresAt === null ? null : new Date(policy.expiresAt),
+    grantExpiresIn: policy.grantLifetime,
   };
 }
 

@@ -63,7 +63,8 @@ export class Escalations {
         0,
         REQUEST_LIMITS.maxReasonLength,
       );
-    const linked = newRecord(agent, record.scope, reason, now, record.expiresAt, record.id);
+    const { scope, call, expiresAt } = record;
+    const linked = newRecord(agent, { scope, reason, call, at: now, expiresAt }, record.id);
     const result = await this.#ctx.store.escalate({
       id: record.id,
       version: record.version,

@@ -10,7 +10,8 @@
  *   carries) keeps what the requester could already do.
  * - `kept` are the restrictions of the requester's token that the granted scope does not speak
  *   to: those that read none of the fields (`tool`, `time`, `args` paths) the granted scope
- *   reads. So an agent held to `args.account == "checking"` and granted `tool ==
+ *   reads; when the granted scope admits one tool only, restrictions on `tool` are first read
+ *   for that tool (`tool != "bank.transfer" or args.amount <= 100` keeps `args.amount <= 100`). So an agent held to `args.account == "checking"` and granted `tool ==
  *   "bank.transfer" and args.amount <= 100` may transfer up to 100 from checking only, and the
  *   requester's own expiry (`time < …`) stays on the grant unless the grantor sets a time box.
  * - The time box, when there is one, speaks to `time`: it replaces the requester's expiry on
@@ -29,6 +30,7 @@ import {
   expiryOf,
   fieldsRead,
   or,
+  pinnedTool,
   printCaveat,
   restrictionsBeside,
   timeBefore,
@@ -84,11 +86,15 @@ export function planGrant(
     (_, i) => !implied.has(requester.conditions[i] as string),
   );
   const boxed = box === null ? [] : [timeBefore(box)];
-  const reach = [...granted, ...restrictionsBeside(requester.scope, fields), ...boxed];
+  const tool = pinnedTool(granted);
+  const reach = [...granted, ...restrictionsBeside(requester.scope, fields, tool), ...boxed];
   const condition =
     previous.length === 0
       ? undefined
-      : or([and(previous), and([...granted, ...restrictionsBeside(previous, fields), ...boxed])]);
+      : or([
+          and(previous),
+          and([...granted, ...restrictionsBeside(previous, fields, tool), ...boxed]),
+        ]);
   const ends = [box ?? expiryOf(reach), expiry].filter((t): t is number => t !== null);
   return { reach, condition, ends: ends.length === 0 ? null : Math.min(...ends), cut };
 }

@@ -34,7 +34,7 @@ import { deriveToken, planGrant, type GrantPlan } from './grant.js';
 import { fingerprint } from '../input.js';
 import type { AuditInput, RequestRecord, RequestStatus, StoredOutcome } from '../store/model.js';
 import { activePolicies, approvingPolicies, denyingPolicy } from './policies.js';
-import { isAddressedGrantor, newRecord, notPending, requestAudit } from './records.js';
+import { isAddressedGrantor, newRecord, notPending, requestAudit, type Filing } from './records.js';
 import { isOpen } from '../store/state.js';
 
 /** How many times a decision re-reads and retries when the request changed under it. */
@@ -112,16 +112,16 @@ export class Lifecycle implements Decisions {
 
   /**
    * What approving `record` as `actor` would hand out (`granted`, default the requested scope,
-   * until `timeBox`): the plan, and whether its reach lies within `actor`'s authority now.
-   * Throws `RequestScopeNotRequestedError` when `granted` allows something not asked for, and
-   * `RequestTokenError` when the requester's token no longer verifies.
+   * until `timeBox`): the plan, and whether its reach lies within `actor`'s authority `at` the
+   * current time. Throws `RequestScopeNotRequestedError` when `granted` allows something not
+   * asked for, and `RequestTokenError` when the requester's token no longer verifies.
    */
   preview(
     record: RequestRecord,
     actor: Actor,
     granted?: readonly Condition[],
     timeBox: number | null = null,
-  ): { readonly plan: GrantPlan; readonly verdict: Containment } {
+  ): { readonly plan: GrantPlan; readonly verdict: Containment; readonly at: Date } {
     const asked = scopeOf(record.scope);
     if (granted !== undefined) {
       const inside = contains(asked, [...granted]);
@@ -134,7 +134,8 @@ export class Lifecycle implements Decisions {
     }
     const approver = actor.kind === 'owner' ? undefined : actor.delegation;
     const plan = planGrant(this.requester(record), approver, granted ?? asked, timeBox);
-    return { plan, verdict: authorityContains(actor, plan.reach, this.#ctx.now()) };
+    const at = this.#ctx.now();
+    return { plan, verdict: authorityContains(actor, plan.reach, at), at };
   }
 
   /** Whether `actor` may act as the grantor of `record` (see `isAddressedGrantor`). */
@@ -288,16 +289,10 @@ export class Lifecycle implements Decisions {
    * Files a new request from `agent` (or returns the open one with the same token and scope),
    * then lets the addressed grantor's standing policies decide it if they can.
    */
-  async file(
-    agent: AgentActor,
-    scope: readonly string[],
-    reason: string,
-    at: number,
-    expiresAt: number,
-  ): Promise<RequestRecord> {
-    const record = newRecord(agent, scope, reason, at, expiresAt, null);
+  async file(agent: AgentActor, filing: Filing): Promise<RequestRecord> {
+    const record = newRecord(agent, filing, null);
     const { created, record: stored } = await this.#ctx.store.createRequest(record, (r) => [
-      requestAudit(r, agent, at),
+      requestAudit(r, agent, filing.at),
     ]);
     if (!created) return this.refresh(stored);
     await this.#ctx.notify();
@@ -342,8 +337,10 @@ export class Lifecycle implements Decisions {
         const actor = policy.grantor === OWNER.name ? OWNER : this.#policyAuthor(policy.token, now);
         if (actor === undefined || actor.name !== policy.grantor) continue;
         try {
+          // Without a time box of its own, the grant ends with the requester's token.
+          const box = policy.grantLifetime;
           return await this.approve(record, actor, {
-            timeBox: null,
+            timeBox: box === null ? null : now.getTime() + Math.round(box * 1000),
             policyId: policy.id,
             via: 'policy',
           });

@@ -1,31 +1,34 @@
 /**
  * Building request records and the errors and audit entries that describe them: a new pending
  * request from an authenticated agent (addressed to the grantor of its token's last block,
- * with its idempotency key), the `request` audit entry that records it, the rule for who may
- * act as a request's grantor, and the error for a request that can no longer be decided.
+ * with its idempotency key and the denied call it came from, if any), the `request` audit
+ * entry that records it, the rule for who may act as a request's grantor, and the error for a
+ * request that can no longer be decided.
  */
 import { isGrantorOf, type Delegation } from '../../delegation/index.js';
 import type { Actor, AgentActor } from './authority.js';
 import { RequestExpiredError, RequestNotPendingError } from '../errors.js';
-import { DEFAULT_POLL_INTERVAL, idempotencyKey, newId } from '../input.js';
+import { DEFAULT_POLL_INTERVAL, idempotencyKey, newId, type RequestArrival } from '../input.js';
 import type { AuditInput, RequestRecord } from '../store/model.js';
+
+/** What a new request says, as checked on arrival (or carried up by an escalation). */
+export type Filing = Omit<RequestArrival, 'principal'>;
 
 /**
  * A new pending request from `agent`, addressed to the grantor of its last block.
  *
  * @example
  * ```ts
- * const record = newRecord(agent, ['tool == "fs.write"'], 'save the fix', now, now + 3_600_000, null);
+ * const filing = { scope: ['tool == "fs.write"'], reason: 'save the fix', call: null, at: now, expiresAt: now + 3_600_000 };
+ * const record = newRecord(agent, filing, null);
  * ```
  */
 export function newRecord(
   agent: AgentActor,
-  scope: readonly string[],
-  reason: string,
-  createdAt: number,
-  expiresAt: number,
+  filing: Filing,
   escalationOf: string | null,
 ): RequestRecord {
+  const { scope, reason, call, at, expiresAt } = filing;
   return {
     id: newId('req'),
     version: 1,
@@ -35,8 +38,9 @@ export function newRecord(
     token: agent.delegation.token,
     scope,
     reason,
+    call,
     idempotencyKey: idempotencyKey(agent.delegation.token, scope),
-    createdAt,
+    createdAt: at,
     expiresAt,
     interval: DEFAULT_POLL_INTERVAL,
     lastPolledAt: null,
@@ -67,6 +71,7 @@ export function requestAudit(record: RequestRecord, agent: AgentActor, at: numbe
     details: {
       scope: [...record.scope],
       reason: record.reason,
+      ...(record.call === null ? {} : { call: { tool: record.call.tool, args: record.call.args } }),
       expiresAt: new Date(record.expiresAt).toISOString(),
       token: agent.fingerprint,
       delegationId: agent.delegation.delegationId,

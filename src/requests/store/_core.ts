@@ -14,6 +14,7 @@
  * every authentication) and hashing for them would be wasted.
  */
 import type { ExportedRootKey } from '../../delegation/index.js';
+import { callFromJson, callToJson } from '../input.js';
 import { GENESIS_HASH, chainEntries } from './audit.js';
 import type { AuditEntry, AuditInput, PolicyRecord, RequestRecord } from './model.js';
 import { assertTransition } from './state.js';
@@ -97,7 +98,8 @@ export async function runAsync<T>(step: Step<T>): Promise<T> {
 }
 
 /**
- * A request as the stores hand it out: frozen, with a frozen scope.
+ * A request as the stores hand it out: frozen, with a frozen scope and a frozen copy of its
+ * call (read back from its stored text, as SQLite reads it).
  *
  * @example
  * ```ts
@@ -105,7 +107,11 @@ export async function runAsync<T>(step: Step<T>): Promise<T> {
  * ```
  */
 export function freezeRecord(record: RequestRecord): RequestRecord {
-  return Object.freeze({ ...record, scope: Object.freeze([...record.scope]) });
+  return Object.freeze({
+    ...record,
+    scope: Object.freeze([...record.scope]),
+    call: record.call === null ? null : callFromJson(callToJson(record.call)),
+  });
 }
 
 /**

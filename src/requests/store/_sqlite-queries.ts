@@ -32,8 +32,9 @@ export const STATEMENTS = {
   insertAudit: `INSERT INTO audit (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   findSeen: 'SELECT 1 AS seen FROM seen_tokens WHERE fingerprint = ?',
   insertSeen: 'INSERT OR IGNORE INTO seen_tokens (fingerprint, first_seen) VALUES (?, ?)',
-  insertPolicy:
-    'INSERT INTO policies (id, grantor, effect, scope, token, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  insertPolicy: `INSERT INTO policies (${POLICY_COLUMNS}) VALUES (${POLICY_COLUMNS.split(',')
+    .map(() => '?')
+    .join(',')})`,
   deletePolicy: 'DELETE FROM policies WHERE id = ? AND grantor = ?',
   listPolicies: `SELECT ${POLICY_COLUMNS} FROM policies ORDER BY created_at, rowid`,
   listPoliciesOf: `SELECT ${POLICY_COLUMNS} FROM policies WHERE grantor = ? ORDER BY created_at, rowid`,

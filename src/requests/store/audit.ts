@@ -8,33 +8,12 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import type { AuditEntry, AuditInput, Json } from './model.js';
+import { canonicalJson, freezeJson } from '../../_json.js';
+import type { AuditEntry, AuditInput } from './model.js';
 import type { RequestStore } from './store.js';
 
 /** The `prevHash` of the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
-
-/**
- * JSON with object keys sorted at every level and no whitespace: the bytes that are hashed.
- *
- * @example
- * ```ts
- * canonicalJson({ b: 1, a: [true, null] }); // '{"a":[true,null],"b":1}'
- * ```
- */
-export function canonicalJson(value: Json | undefined): string {
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value))
-      throw new RangeError('audit details must hold finite numbers only');
-    return JSON.stringify(value);
-  }
-  if (typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map((v: Json) => canonicalJson(v)).join(',')}]`;
-  const object = value as { readonly [key: string]: Json };
-  const keys = Object.keys(object).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(object[k])}`).join(',')}}`;
-}
 
 /**
  * The hash of an entry numbered `seq` that follows an entry hashed `prevHash`.
@@ -114,14 +93,6 @@ export function verifyAuditChain(entries: Iterable<AuditEntry>): AuditVerificati
     expectedSeq += 1;
   }
   return { ok: true, count: expectedSeq - 1, head: prevHash };
-}
-
-function freezeJson<T extends Json>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value)) freezeJson(v);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 /**

@@ -4,7 +4,9 @@
  * Unix epoch, scopes are arrays of canonical DSL texts). The Delegator turns them into the
  * public views; stores only ever see these.
  */
+import type { Json } from '../../_json.js';
 import type { PermissionStatus } from '../../tools/broker.js';
+import type { RequestCall } from '../input.js';
 
 /** Where a request is in its life. `pending` and `escalated` are open; the rest are final. */
 export type RequestStatus = PermissionStatus;
@@ -49,6 +51,8 @@ export interface RequestRecord {
   /** The conditions asked for (canonical texts): a conjunction. */
   readonly scope: readonly string[];
   readonly reason: string;
+  /** The denied call the request came from (canonical JSON), when the requester said. */
+  readonly call: RequestCall | null;
   /** Digest of (token, scope): at most one open request per key. */
   readonly idempotencyKey: string;
   readonly createdAt: number;
@@ -68,9 +72,8 @@ export interface RequestRecord {
   readonly policyId: string | null;
 }
 
-/** A JSON value, for audit details. */
-export type Json =
-  null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
+/** A JSON value, for audit details and a request's call. */
+export type { Json };
 
 /** What an audit entry records. */
 export type AuditKind =
@@ -136,6 +139,8 @@ export interface PolicyRecord {
   readonly token: string | null;
   readonly createdAt: number;
   readonly expiresAt: number | null;
+  /** For an approve policy: the time box of each grant it makes, in seconds (`null`: none). */
+  readonly grantLifetime: number | null;
 }
 
 /** Which requests to list. */

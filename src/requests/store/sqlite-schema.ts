@@ -4,10 +4,11 @@
  * so a file is migrated forward on open, in one transaction, however old it is. A file whose
  * version is newer than the library's, or that carries another application's
  * `PRAGMA application_id` (or tables of its own), is refused rather than misread. Rows are plain
- * columns with JSON for the few structured fields (scope, outcome, audit details).
+ * columns with JSON for the few structured fields (scope, outcome, call, audit details).
  */
 import type Database from 'better-sqlite3';
 import { RequestStoreError } from '../errors.js';
+import { callFromJson, callToJson } from '../input.js';
 import type {
   AuditEntry,
   EscalationLink,
@@ -92,6 +93,12 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX requests_open_grantor ON requests (grantor, created_at) WHERE status IN ('pending','escalated');
   CREATE INDEX audit_kind ON audit (kind);
   `,
+  // 2 → 3: a request remembers the denied call it came from (canonical JSON, NULL for none),
+  // and an approve policy may time-box the grants it makes (seconds, NULL for none).
+  `
+  ALTER TABLE requests ADD COLUMN call TEXT;
+  ALTER TABLE policies ADD COLUMN grant_lifetime REAL;
+  `,
 ];
 
 /**
@@ -153,6 +160,7 @@ export interface RequestRow {
   decided_by: string | null;
   decided_at: number | null;
   policy_id: string | null;
+  call: string | null;
 }
 
 /** An `audit` row. */
@@ -177,15 +185,17 @@ export interface PolicyRow {
   token: string | null;
   created_at: number;
   expires_at: number | null;
+  grant_lifetime: number | null;
 }
 
 /** The `requests` columns, in the order `recordToRow` writes them. */
 export const REQUEST_COLUMNS =
   'id, version, status, requester, grantor, token, scope, reason, idem_key, created_at, expires_at, interval_s, ' +
-  'last_polled_at, escalation_of, linked_id, auto_approve, outcome, decided_by, decided_at, policy_id';
+  'last_polled_at, escalation_of, linked_id, auto_approve, outcome, decided_by, decided_at, policy_id, call';
 
-/** The `policies` columns `rowToPolicy` reads. */
-export const POLICY_COLUMNS = 'id, grantor, effect, scope, token, created_at, expires_at';
+/** The `policies` columns, in the order `rowToPolicy` reads them and `policyToRow` writes them. */
+export const POLICY_COLUMNS =
+  'id, grantor, effect, scope, token, created_at, expires_at, grant_lifetime';
 
 /** The `audit` columns, in the order `rowToAudit` reads them. */
 export const AUDIT_COLUMNS = 'seq, at, kind, actor, subject, request_id, details, prev_hash, hash';
@@ -220,6 +230,7 @@ export function recordToRow(r: RequestRecord): unknown[] {
     r.decidedBy,
     r.decidedAt,
     r.policyId,
+    r.call === null ? null : callToJson(r.call),
   ];
 }
 
@@ -256,6 +267,7 @@ export function rowToRecord(row: RequestRow): RequestRecord {
     decidedBy: row.decided_by,
     decidedAt: row.decided_at,
     policyId: row.policy_id,
+    call: row.call === null ? null : callFromJson(row.call),
   });
 }
 
@@ -298,5 +310,27 @@ export function rowToPolicy(row: PolicyRow): PolicyRecord {
     token: row.token,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
+    grantLifetime: row.grant_lifetime,
   });
+}
+
+/**
+ * A policy as the values of `POLICY_COLUMNS`, for an INSERT.
+ *
+ * @example
+ * ```ts
+ * db.prepare(`INSERT INTO policies (${POLICY_COLUMNS}) VALUES (…)`).run(...policyToRow(policy));
+ * ```
+ */
+export function policyToRow(p: PolicyRecord): unknown[] {
+  return [
+    p.id,
+    p.grantor,
+    p.effect,
+    JSON.stringify(p.scope),
+    p.token,
+    p.createdAt,
+    p.expiresAt,
+    p.grantLifetime,
+  ];
 }

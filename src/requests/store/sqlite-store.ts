@@ -38,6 +38,7 @@ import type {
 } from './model.js';
 import {
   migrate,
+  policyToRow,
   recordToRow,
   rowToAudit,
   rowToPolicy,
@@ -298,16 +299,8 @@ function sqliteTables(stmt: (sql: string) => Database.Statement): SyncRequestTab
     insertSeen(fingerprint, at) {
       return stmt(STATEMENTS.insertSeen).run(fingerprint, at).changes > 0;
     },
-    insertPolicy(p) {
-      stmt(STATEMENTS.insertPolicy).run(
-        p.id,
-        p.grantor,
-        p.effect,
-        JSON.stringify(p.scope),
-        p.token,
-        p.createdAt,
-        p.expiresAt,
-      );
+    insertPolicy(policy) {
+      stmt(STATEMENTS.insertPolicy).run(...policyToRow(policy));
     },
     deletePolicy(id, grantor) {
       return stmt(STATEMENTS.deletePolicy).run(id, grantor).changes > 0;

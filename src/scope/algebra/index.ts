@@ -3,7 +3,7 @@ export { contains, equivalent, satisfiable } from './contains.js';
 export type { Containment, Equivalence, Satisfiability } from './contains.js';
 export { simplify, intersect, union, alternatives } from './simplify.js';
 export type { ScopeResult, Alternatives } from './simplify.js';
-export { residual } from './residual.js';
+export { residual, withTool } from './residual.js';
 export type { Residual, ResidualContext } from './residual.js';
 export { neededScope } from './needed.js';
 export type { NeededScope, NeededScopeOptions, Suggestion } from './needed.js';

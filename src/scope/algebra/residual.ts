@@ -69,6 +69,23 @@ export function residual(
 }
 
 /**
+ * One condition with `tool` fixed, simplified: `TRUE` when every request for that tool meets
+ * it, `FALSE` when none does, else what it still asks of `args` and `time`. The AST form of
+ * `residual` for one condition, without a clock.
+ *
+ * @example
+ * ```ts
+ * printCaveat(withTool(parseCondition('tool != "bank.transfer" or args.amount <= 100'), 'bank.transfer'));
+ * // 'args.amount <= 100'
+ * ```
+ */
+export function withTool(condition: Condition, tool: string, options?: AlgebraOptions): Condition {
+  const fixed = fix(nnf(condition), tool, undefined);
+  if (fixed.kind === 'constant') return fixed;
+  return new Simplifier(budgetFor(options)).run(fixed);
+}
+
+/**
  * Decides the comparisons on `tool` (and `time`) in a negation-normal condition and folds the
  * constants. In negation normal form every comparison is in a monotone position, so a
  * comparison that is false or undefined there can be replaced by `false`.

@@ -18,6 +18,7 @@ export function pendingRecord(overrides: Partial<RequestRecord> = {}): RequestRe
     token: `token-${counter}`,
     scope: ['tool == "fs.write"'],
     reason: 'save the fix',
+    call: null,
     idempotencyKey: `key-${counter}`,
     createdAt: 1_000 + counter,
     expiresAt: 3_600_000,

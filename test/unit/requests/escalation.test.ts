@@ -88,8 +88,12 @@ describe('escalate', () => {
     });
     await s.delegator.approve(id, { by: { token: newPlanner } });
     const coderToken = approvedToken((await s.delegator.get(id)).outcome);
-    expect(s.allows(coderToken, 'coder', 'shell.exec', { path: '/repo/test/run', cmd: 'make test' })).toBe(true);
-    expect(s.allows(coderToken, 'coder', 'shell.exec', { path: '/repo/test/run', cmd: 'rm -rf /' })).toBe(false);
+    expect(
+      s.allows(coderToken, 'coder', 'shell.exec', { path: '/repo/test/run', cmd: 'make test' }),
+    ).toBe(true);
+    expect(
+      s.allows(coderToken, 'coder', 'shell.exec', { path: '/repo/test/run', cmd: 'rm -rf /' }),
+    ).toBe(false);
     expect((await s.delegator.audit({ requestId: id })).map((e) => e.kind)).toEqual([
       'request',
       'escalate',
@@ -117,10 +121,16 @@ describe('escalate', () => {
       expiresAt: new Date(s.clock.ms + 600_000),
     });
     const token = approvedToken(outcome);
-    expect(s.allows(token, 'coder', 'shell.exec', { path: '/repo/test/run', cmd: 'make test' })).toBe(true);
-    expect(s.allows(token, 'coder', 'shell.exec', { path: '/repo/test/run', cmd: 'make deploy' })).toBe(false);
+    expect(
+      s.allows(token, 'coder', 'shell.exec', { path: '/repo/test/run', cmd: 'make test' }),
+    ).toBe(true);
+    expect(
+      s.allows(token, 'coder', 'shell.exec', { path: '/repo/test/run', cmd: 'make deploy' }),
+    ).toBe(false);
     s.clock.advance(600);
-    expect(s.allows(token, 'coder', 'shell.exec', { path: '/repo/test/run', cmd: 'make test' })).toBe(false);
+    expect(
+      s.allows(token, 'coder', 'shell.exec', { path: '/repo/test/run', cmd: 'make test' }),
+    ).toBe(false);
     const approval = (await s.delegator.audit({ requestId: id, kind: 'approve' }))[0];
     expect(approval).toMatchObject({ actor: 'planner', details: { via: 'escalation' } });
   });
@@ -155,7 +165,9 @@ describe('escalate', () => {
     expect(up2).toMatchObject({ requester: 'planner', grantor: 'owner' });
     await s.delegator.approve(up2.id, { by: 'owner' });
     const token = approvedToken(await testerWaits);
-    expect(s.allows(token, 'tester', 'shell.exec', { path: '/repo/test/run', cmd: 'make test' })).toBe(true);
+    expect(
+      s.allows(token, 'tester', 'shell.exec', { path: '/repo/test/run', cmd: 'make test' }),
+    ).toBe(true);
     expect(s.allows(token, 'tester', 'fs.read', { path: '/repo/test/a' })).toBe(true);
     expect(s.allows(token, 'tester', 'fs.read', { path: '/repo/src/a' })).toBe(false);
     expect((await s.delegator.get(up1.id)).status).toBe('approved');
@@ -295,7 +307,11 @@ describe('escalate', () => {
     expect(await delegator.get(id)).toMatchObject({ status: 'approved', decidedBy: 'planner' });
     const answer = await delegator.poll(id);
     if (!('status' in answer)) throw new Error('expected the approval');
-    const call = { tool: 'shell.exec', args: { path: '/repo/test/run', cmd: 'make test' }, principal: 'coder' };
+    const call = {
+      tool: 'shell.exec',
+      args: { path: '/repo/test/run', cmd: 'make test' },
+      principal: 'coder',
+    };
     expect(
       authorize(answer.token, call, { rootKeys: delegator.rootKeys, now: clock.now() }).allowed,
     ).toBe(true);

@@ -1,8 +1,9 @@
 /**
  * Standing policies: auto-approve inside an approve scope (and inside the grantor's authority),
  * auto-deny on any intersection with a deny scope, deny wins, otherwise ask; expiry and
- * removal; policies applied to waiting requests when added; and decisions by policy audited
- * like any other.
+ * removal; policies applied to waiting requests when added; decisions by policy audited like
+ * any other; and the time box an approve policy may set on its grants (else they end with the
+ * requester's token), checked with an injected clock.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { setup, type Setup } from './_setup.js';
@@ -14,6 +15,13 @@ afterEach(async () => {
 
 async function ask(token: string, principal: string, scope: string[]): Promise<string> {
   return (await s.delegator.request({ token, principal, scope, reason: 'because' })).status;
+}
+
+/** The approved outcome of request `id`: the new token and when the grant ends. */
+async function grantOf(id: string): Promise<{ token: string; expiresAt: Date | undefined }> {
+  const { outcome } = await s.delegator.get(id);
+  if (outcome?.status !== 'approved') throw new Error(`not approved: ${String(outcome?.status)}`);
+  return { token: outcome.token, expiresAt: outcome.expiresAt };
 }
 
 describe('standing policies', () => {
@@ -127,6 +135,61 @@ describe('standing policies', () => {
     });
   });
 
+  it('time-boxes the grants of an approve policy that says so, and only those grants', async () => {
+    s = await setup({ expiresIn: 8 * 3600 });
+    const policy = await s.delegator.addPolicy({
+      grantor: 'owner',
+      effect: 'approve',
+      scope: 'tool == "fs.delete"',
+      grantExpiresIn: 600,
+    });
+    expect(policy).toMatchObject({ effect: 'approve', grantExpiresIn: 600 });
+    expect((await s.delegator.policies('owner'))[0]?.grantExpiresIn).toBe(600);
+    expect((await s.delegator.audit({ kind: 'policy-add' }))[0]?.details).toMatchObject({
+      policy: policy.id,
+      grantExpiresIn: 600,
+    });
+    const start = s.clock.ms;
+    const { id, status } = await s.delegator.request({
+      token: s.planner,
+      principal: 'planner',
+      scope: ['tool == "fs.delete"'],
+      reason: 'clean up',
+    });
+    expect(status).toBe('approved');
+    const { token, expiresAt } = await grantOf(id);
+    expect(expiresAt).toEqual(new Date(start + 600_000));
+    const allows = (tool: string) => s.allows(token, 'planner', tool, { path: '/repo/tmp' });
+    s.clock.advance(599);
+    expect([allows('fs.delete'), allows('fs.read')]).toEqual([true, true]);
+    s.clock.advance(2);
+    expect([allows('fs.delete'), allows('fs.read')]).toEqual([false, true]);
+  });
+
+  it("ends a policy's grant with the requester's token when it sets no time box", async () => {
+    s = await setup({ expiresIn: 3600 });
+    const policy = await s.delegator.addPolicy({
+      grantor: 'owner',
+      effect: 'approve',
+      scope: 'tool == "fs.delete"',
+    });
+    expect(policy.grantExpiresIn).toBeNull();
+    const start = s.clock.ms;
+    const { id } = await s.delegator.request({
+      token: s.planner,
+      principal: 'planner',
+      scope: ['tool == "fs.delete"'],
+      reason: 'clean up',
+    });
+    const { token, expiresAt } = await grantOf(id);
+    expect(expiresAt).toEqual(new Date(start + 3_600_000));
+    const allows = () => s.allows(token, 'planner', 'fs.delete', { path: '/repo/tmp' });
+    s.clock.advance(3599);
+    expect(allows()).toBe(true);
+    s.clock.advance(2);
+    expect(allows()).toBe(false);
+  });
+
   it('never approves a requester its own request', async () => {
     s = await setup();
     await s.delegator.addPolicy({
@@ -153,5 +216,19 @@ describe('standing policies', () => {
     ).rejects.toMatchObject({
       code: 'ERR_REQUEST_TOKEN_INVALID',
     });
+    const withBox = (effect: 'approve' | 'deny', grantExpiresIn: unknown) =>
+      s.delegator.addPolicy({
+        grantor: 'owner',
+        effect,
+        scope: 'tool == "a.b"',
+        grantExpiresIn: grantExpiresIn as number,
+      });
+    await expect(withBox('deny', 600)).rejects.toThrow(
+      /grantExpiresIn applies to approve policies only/,
+    );
+    await expect(withBox('approve', '600')).rejects.toThrow(TypeError);
+    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, 1e15])
+      await expect(withBox('approve', bad)).rejects.toThrow(RangeError);
+    expect(await s.delegator.policies('owner')).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
  * schema versioning, refusing other applications' files, an audit table that SQLite itself
  * will not let anyone update or delete, tamper detection for those who go around it, and
  * several connections sharing one file without breaking the chain or the compare-and-set,
- * migrating a file written by an older schema, and an index under every statement it runs (so
+ * migrating files written by older schemas (versions 1 and 2), and an index under every statement it runs (so
  * the cost of a decision does not grow with the store).
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -18,11 +18,8 @@ import {
   auditQuery,
   requestQuery,
 } from '../../../src/requests/store/_sqlite-queries.js';
-import {
-  MIGRATIONS,
-  recordToRow,
-  REQUEST_COLUMNS,
-} from '../../../src/requests/store/sqlite-schema.js';
+import type { PolicyRecord, RequestRecord } from '../../../src/requests/store/model.js';
+import { MIGRATIONS, policyToRow, recordToRow } from '../../../src/requests/store/sqlite-schema.js';
 import { openSqliteStore } from '../../../src/requests/store/sqlite-store.js';
 import type { RequestStore } from '../../../src/requests/store/store.js';
 import { auditInput, pendingRecord } from './_records.js';
@@ -47,6 +44,38 @@ function store(options?: Parameters<typeof openSqliteStore>[1]): RequestStore {
   return s;
 }
 
+/** The `requests` and `policies` columns of schema versions 1 and 2, as older releases wrote them. */
+const OLD_REQUEST_COLUMNS =
+  'id, version, status, requester, grantor, token, scope, reason, idem_key, created_at, expires_at, interval_s, ' +
+  'last_polled_at, escalation_of, linked_id, auto_approve, outcome, decided_by, decided_at, policy_id';
+const OLD_POLICY_COLUMNS = 'id, grantor, effect, scope, token, created_at, expires_at';
+
+/** Writes a file at schema `version` holding `record` (and `policy`), as an older release did. */
+function writeOldFile(version: 1 | 2, record: RequestRecord, policy?: PolicyRecord): void {
+  const raw = new Database(path);
+  try {
+    for (const migration of MIGRATIONS.slice(0, version)) raw.exec(migration);
+    raw.pragma('application_id = 0x6d6e6474');
+    raw.pragma(`user_version = ${version}`);
+    const row = recordToRow(record).slice(0, 20);
+    raw
+      .prepare(
+        `INSERT INTO requests (${OLD_REQUEST_COLUMNS}) VALUES (${row.map(() => '?').join(',')})`,
+      )
+      .run(...row);
+    if (policy !== undefined) {
+      const values = policyToRow(policy).slice(0, 7);
+      raw
+        .prepare(
+          `INSERT INTO policies (${OLD_POLICY_COLUMNS}) VALUES (${values.map(() => '?').join(',')})`,
+        )
+        .run(...values);
+    }
+  } finally {
+    raw.close();
+  }
+}
+
 describe('openSqliteStore', () => {
   it('creates a private file in WAL mode with the current schema', () => {
     store();
@@ -64,7 +93,10 @@ describe('openSqliteStore', () => {
   it('keeps everything across closing and reopening', async () => {
     const first = store();
     const { record } = await first.createRequest(
-      pendingRecord({ scope: ['tool == "x"', 'args.n <= 3'] }),
+      pendingRecord({
+        scope: ['tool == "x"', 'args.n <= 3'],
+        call: { tool: 'x', args: { n: 4, opts: { dry: false, tags: ['a', null] } } },
+      }),
       (r) => [auditInput('request', { requestId: r.id })],
     );
     await first.transition({
@@ -86,6 +118,20 @@ describe('openSqliteStore', () => {
         token: null,
         createdAt: 1,
         expiresAt: 9,
+        grantLifetime: null,
+      },
+      auditInput('policy-add'),
+    );
+    await first.addPolicy(
+      {
+        id: 'pol_y',
+        grantor: 'owner',
+        effect: 'approve',
+        scope: ['tool == "x"'],
+        token: null,
+        createdAt: 2,
+        expiresAt: null,
+        grantLifetime: 600,
       },
       auditInput('policy-add'),
     );
@@ -105,11 +151,20 @@ describe('openSqliteStore', () => {
       decidedAt: 50,
       policyId: 'pol_x',
     });
-    expect((await again.listPolicies()).map((p) => [p.id, p.effect, p.scope, p.expiresAt])).toEqual(
-      [['pol_x', 'deny', ['tool ~ "shell.*"'], 9]],
-    );
+    expect(
+      (await again.listPolicies()).map((p) => [
+        p.id,
+        p.effect,
+        p.scope,
+        p.expiresAt,
+        p.grantLifetime,
+      ]),
+    ).toEqual([
+      ['pol_x', 'deny', ['tool ~ "shell.*"'], 9, null],
+      ['pol_y', 'approve', ['tool == "x"'], null, 600],
+    ]);
     expect((await again.loadRootKeys()).map((k) => k.id)).toEqual(['k']);
-    expect(verifyAuditChain(await again.queryAudit({}))).toMatchObject({ ok: true, count: 4 });
+    expect(verifyAuditChain(await again.queryAudit({}))).toMatchObject({ ok: true, count: 5 });
   });
 
   it('refuses a schema newer than it understands', () => {
@@ -200,18 +255,8 @@ describe('openSqliteStore', () => {
   });
 
   it('migrates a file written by the first schema, keeping its requests and its chain', async () => {
-    const raw = new Database(path);
     const old = pendingRecord({ grantor: 'planner', idempotencyKey: 'old' });
-    try {
-      raw.exec(MIGRATIONS[0] as string);
-      raw.pragma('application_id = 0x6d6e6474');
-      raw.pragma('user_version = 1');
-      raw
-        .prepare(`INSERT INTO requests (${REQUEST_COLUMNS}) VALUES (${'?,'.repeat(19)}?)`)
-        .run(...recordToRow(old));
-    } finally {
-      raw.close();
-    }
+    writeOldFile(1, old);
     const s = store();
     expect(await s.listRequests({ grantor: 'planner', status: ['pending', 'escalated'] })).toEqual([
       old,
@@ -229,6 +274,35 @@ describe('openSqliteStore', () => {
         .all()
         .map((r) => (r as { name: string }).name);
       expect(indexes).toEqual(expect.arrayContaining(['requests_open_grantor', 'audit_kind']));
+    } finally {
+      check.close();
+    }
+  });
+
+  it('migrates a version-2 file: its requests carry no call, its policies no grant time box', async () => {
+    const old = pendingRecord({ grantor: 'owner', idempotencyKey: 'v2' });
+    const policy: PolicyRecord = {
+      id: 'pol_v2',
+      grantor: 'owner',
+      effect: 'approve',
+      scope: ['tool == "fs.read"'],
+      token: null,
+      createdAt: 1,
+      expiresAt: null,
+      grantLifetime: 600,
+    };
+    writeOldFile(2, old, policy);
+    const s = store();
+    expect(await s.getRequest(old.id)).toEqual({ ...old, call: null });
+    expect(await s.listPolicies()).toEqual([{ ...policy, grantLifetime: null }]);
+    const call = { tool: 'fs.write', args: { path: '/repo/out/summary.md' } };
+    const { record } = await s.createRequest(pendingRecord({ call }), () => []);
+    await s.close();
+    const again = store();
+    expect((await again.getRequest(record.id))?.call).toEqual(call);
+    const check = new Database(path, { readonly: true });
+    try {
+      expect(check.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     } finally {
       check.close();
     }

@@ -45,6 +45,10 @@ describe('memory and SQLite stores', () => {
         idempotencyKey: `k${random(40)}`,
         createdAt: random(50),
         expiresAt: random(1000),
+        call:
+          random(2) === 0
+            ? null
+            : { tool: 'fs.write', args: { path: `/repo/${random(9)}`, n: [random(5), null] } },
       });
       const linked = pendingRecord({ idempotencyKey: `k${random(40)}`, createdAt: random(50) });
       const to = statuses[random(4)] as RequestStatus;

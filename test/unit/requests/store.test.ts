@@ -41,6 +41,35 @@ describe.each([
     expect(third.record.id).not.toBe(first.record.id);
   });
 
+  it("keeps a request's call as frozen canonical JSON, copied, through every change", async () => {
+    const store = make();
+    const args: Record<string, unknown> = { z: 1, a: { y: [true, null, 'é'], b: -0.5 } };
+    Object.defineProperty(args, '__proto__', { value: 'own', enumerable: true });
+    const { record } = await store.createRequest(
+      pendingRecord({ call: { tool: 'fs.write', args: args as never } }),
+      () => [],
+    );
+    args['z'] = 2;
+    const expected = { tool: 'fs.write', args: { a: { b: -0.5, y: [true, null, 'é'] }, z: 1 } };
+    Object.defineProperty(expected.args, '__proto__', { value: 'own', enumerable: true });
+    for (const read of [record, await store.getRequest(record.id)]) {
+      expect(read?.call).toEqual(expected);
+      expect(Object.keys(read?.call?.args ?? {})).toEqual(['__proto__', 'a', 'z']);
+      expect(Object.isFrozen(read?.call) && Object.isFrozen(read?.call?.args['a'])).toBe(true);
+    }
+    const up = await store.escalate({
+      id: record.id,
+      version: 1,
+      linked: pendingRecord({ idempotencyKey: 'call-up', call: null }),
+      autoApprove: false,
+      audit: () => [],
+    });
+    expect(up?.record.call).toEqual(expected);
+    expect(up?.linked.call).toBeNull();
+    await store.transition({ id: record.id, version: 2, to: 'cancelled', audit: [] });
+    expect((await store.listRequests({ status: ['cancelled'] }))[0]?.call).toEqual(expected);
+  });
+
   it('keeps an escalated request open for idempotency', async () => {
     const store = make();
     const { record } = await store.createRequest(pendingRecord({ idempotencyKey: 'k2' }), () => []);
@@ -229,16 +258,20 @@ describe.each([
       scope: ['tool == "a"'],
       createdAt: 1,
       expiresAt: null,
+      grantLifetime: null,
     };
     await store.addPolicy(
       { ...base, id: 'pol_1', grantor: 'owner', token: null },
       auditInput('policy-add'),
     );
     await store.addPolicy(
-      { ...base, id: 'pol_2', grantor: 'planner', token: 'old', createdAt: 2 },
+      { ...base, id: 'pol_2', grantor: 'planner', token: 'old', createdAt: 2, grantLifetime: 1.5 },
       auditInput('policy-add'),
     );
-    expect((await store.listPolicies()).map((p) => p.id)).toEqual(['pol_1', 'pol_2']);
+    expect((await store.listPolicies()).map((p) => [p.id, p.grantLifetime])).toEqual([
+      ['pol_1', null],
+      ['pol_2', 1.5],
+    ]);
     expect((await store.listPolicies('planner')).map((p) => p.id)).toEqual(['pol_2']);
     await store.replacePolicyToken('planner', 'old', 'new');
     expect((await store.listPolicies('planner'))[0]?.token).toBe('new');

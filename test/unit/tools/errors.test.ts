@@ -35,7 +35,7 @@ describe('PermissionDenied', () => {
       keyId: 'k',
       delegationId: 'd',
     };
-    const err = new PermissionDenied('bank.transfer', decision);
+    const err = new PermissionDenied('bank.transfer', decision, { to: 'bob', amount: 500 });
     expect(err.message).toBe(
       '"bank.transfer" is not permitted by this delegation: caveat 4 (block 1, by planner) "args.amount <= 100": ' +
         'args.amount is 500, not <= 100; ask "planner" for more',
@@ -53,16 +53,38 @@ describe('PermissionDenied', () => {
   });
 
   it('omits scope when asking cannot help', () => {
-    const err = new PermissionDenied('fs.read', {
-      allowed: false,
-      failures: [{ ...failure, kind: 'principal' }],
-      keyId: 'k',
-      delegationId: 'd',
-    });
+    const err = new PermissionDenied(
+      'fs.read',
+      {
+        allowed: false,
+        failures: [{ ...failure, kind: 'principal' }],
+        keyId: 'k',
+        delegationId: 'd',
+      },
+      {},
+    );
     const json = err.toJSON();
     expect(json['error']).toBe('insufficient_scope');
     expect('scope' in json).toBe(false);
     expect('needed' in json).toBe(false);
+  });
+});
+
+describe('PermissionDenied and the denied call', () => {
+  it('keeps the arguments on the object, out of its message and JSON, however large', () => {
+    const decision: AuthorizationDenied = {
+      allowed: false,
+      failures: [failure],
+      keyId: 'k',
+      delegationId: 'd',
+    };
+    const small = new PermissionDenied('fs.write', decision, { path: '/repo/a' });
+    const args = { path: '/repo/a', content: 'x'.repeat(100_000) };
+    const large = new PermissionDenied('fs.write', decision, args);
+    expect(large.args).toBe(args);
+    expect(large.message).toBe(small.message);
+    expect(JSON.stringify(large)).toBe(JSON.stringify(small));
+    expect(JSON.stringify(large)).not.toContain('/repo/a');
   });
 });
 

@@ -99,6 +99,8 @@ describe('invoke', () => {
     expect(err).toBeInstanceOf(PermissionDenied);
     const denied = err as PermissionDenied;
     expect(denied.code).toBe('ERR_PERMISSION_DENIED');
+    expect([denied.tool, denied.args]).toEqual(['fs.write', { path: '/etc/passwd', content: 'x' }]);
+    expect(Object.isFrozen(denied.args)).toBe(true);
     expect(denied.decision.failures).toEqual([
       expect.objectContaining({
         block: 0,
@@ -301,6 +303,7 @@ describe('asking for more through the broker', () => {
     const scope = denial.decision.needed?.scope ?? [];
     const ticket = await coder.requestPermission({
       scope,
+      call: { tool: denial.tool, args: denial.args },
       reason: 'pay the invoice',
       expiresIn: 600,
     });
@@ -312,6 +315,7 @@ describe('asking for more through the broker', () => {
         scope,
         reason: 'pay the invoice',
         expiresIn: 600,
+        call: { tool: 'bank.transfer', args: { amount: 5 } },
       },
     ]);
     await expect(coder.poll(ticket.id)).resolves.toEqual({
@@ -387,6 +391,11 @@ describe('asking for more through the broker', () => {
       planner.requestPermission({ scope: 'tool == "a"', reason: 'r', expiresIn: -1 }),
     ).rejects.toThrow(RangeError);
     await expect(planner.requestPermission(null as never)).rejects.toThrow(TypeError);
+    for (const call of ['x', { tool: 5, args: {} }, { tool: 't' }, { tool: 't', args: [] }]) {
+      await expect(
+        planner.requestPermission({ scope: 'tool == "a"', reason: 'r', call: call as never }),
+      ).rejects.toThrow(TypeError);
+    }
     await expect(planner.awaitResponse(5 as never)).rejects.toThrow(TypeError);
     await expect(planner.poll(5 as never)).rejects.toThrow(TypeError);
     expect(broker.requests).toEqual([]);

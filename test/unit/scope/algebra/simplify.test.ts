@@ -1,7 +1,7 @@
 // simplify, intersect and union: concrete rewrites a user would read, the shape of the result
 // (an AST that prints and parses back to itself), and what happens past a limit.
 import { describe, expect, it } from 'vitest';
-import { intersect, simplify, union } from '../../../../src/scope/algebra/index.js';
+import { alternatives, intersect, simplify, union } from '../../../../src/scope/algebra/index.js';
 import { evaluateCaveat, parseCaveat } from '../../../../src/scope/index.js';
 
 describe('simplify', () => {
@@ -120,5 +120,38 @@ describe('union', () => {
       'args.a < 0 and args.b !~ "/repo/**" and (tool == "fs.read" or args.b != "")',
     );
     expect(simplify(once.condition).text).toBe(once.text);
+  });
+});
+
+describe('alternatives', () => {
+  it('reads a scope one alternative per line, dropping empty and covered ones', () => {
+    expect(alternatives(['tool in ["a", "b"]', 'tool == "a" or args.n > 1']).alternatives).toEqual([
+      'tool == "a"',
+      'tool in ["a", "b"] and args.n > 1',
+    ]);
+    expect(
+      alternatives(
+        'tool == "a" and args.n > 5 or tool == "a" and args.n > 1 or args.n > 9 and args.n < 3',
+      ).alternatives,
+    ).toEqual(['tool == "a" and args.n > 1']);
+  });
+
+  it('says true for everything and nothing for a contradiction', () => {
+    expect(alternatives('tool == "a" or tool != "a"')).toEqual({
+      alternatives: ['true'],
+      complete: true,
+    });
+    expect(alternatives(['args.n > 5', 'args.n < 3'])).toEqual({
+      alternatives: [],
+      complete: true,
+    });
+  });
+
+  it('gives the simplified scope whole, marked incomplete, past 32 alternatives', () => {
+    const wide = Array.from({ length: 6 }, (_, i) => `args.a${i} == 1 or args.b${i} == 2`);
+    const result = alternatives(wide);
+    expect(result.complete).toBe(false);
+    expect(result.alternatives).toHaveLength(1);
+    expect(result.alternatives[0]).toContain(' or ');
   });
 });
