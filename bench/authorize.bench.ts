@@ -7,6 +7,8 @@
  * all), and `@biscuit-auth/biscuit-wasm` parsing, verifying and authorizing an equivalent biscuit
  * (an authority block plus two attenuation blocks of checks, and an authorizer with the request
  * as facts). Each contender's best of five interleaved rounds is reported. Targets: cold ≥ 1.5× macaroons.js, warm ≥ 20× macaroons.js, warm ≥ 50× biscuit.
+ * Then the worst cases an agent can build (bench/_adversarial.ts): target ≤ 10 ms for any
+ * authorize or invoke.
  *
  * Biscuit's wasm is instantiated by hand: its ES module imports the `.wasm` file directly, which
  * Node 20 loads only behind `--experimental-wasm-modules`.
@@ -16,6 +18,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { adversarialCases } from './_adversarial.js';
 import { measure, ratio, report, type Measurement } from './_harness.js';
 import {
   RootKeyring,
@@ -206,6 +209,8 @@ for (const total of [5, 20]) {
       `warm ≥ 50× biscuit: ${ratio(warm, bis)}; ${medianRatio(warm, bis)}`,
   );
 }
+
+await adversarialCases();
 
 /** How many times faster `a` is than `b` by median time per operation (robust to stalls). */
 function medianRatio(a: Measurement, b: Measurement): string {

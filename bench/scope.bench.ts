@@ -1,13 +1,22 @@
 /**
  * Benchmarks of the scope DSL: parsing, compiling (cache miss and hit) and evaluating typical
  * caveats of 1, 3 and 10 comparisons, a path glob and an `in` list of 100; the explaining
- * evaluator on a denial; and pathological globs against a 10 KB value. There is no peer library
- * for this DSL, so each row shows its target from the issue instead of a ratio.
+ * evaluator on a denial; pathological globs against a 10 KB value; and the adversarial caveat of
+ * issue 12 (29 long non-matching globs ORed, against a 1 MB argument), whose cost the glob work
+ * budget bounds. There is no peer library for this DSL, so each row shows its target from the
+ * issue instead of a ratio.
  * Run: `npx tsx bench/scope.bench.ts` (or `npm run bench -- scope`).
  */
 import { measure, report } from './_harness.js';
 import type { Measurement } from './_harness.js';
-import { compileCaveat, evaluateCaveat, matchGlob, parseCaveat } from '../src/scope/index.js';
+import {
+  DEFAULT_SCOPE_LIMITS,
+  compileCaveat,
+  evaluateCaveat,
+  globWork,
+  matchGlob,
+  parseCaveat,
+} from '../src/scope/index.js';
 import type { ScopeRequest } from '../src/scope/index.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -125,11 +134,24 @@ report('scope: evaluate', rows.splice(0), extra);
 
 const TEN_KB = 'a'.repeat(10_240);
 const TEN_KB_PATH = `${'aaaaaaa/'.repeat(1_280)}`;
+// A value that lacks one of the pattern's literals is refused by `indexOf` before the automaton
+// runs; the "(literals present)" rows end the value with them behind a `/` that `*` cannot
+// cross, so the automaton reads the whole 10 KB.
 const PATHOLOGICAL: [string, string, string][] = [
   ['*a*a*a*a*a*a*a*a*a*a*a (match)', '*a*a*a*a*a*a*a*a*a*a*a', TEN_KB],
   ['*a*a*a*a*a*a*a*a*a*a*?c* (no match)', '*a*a*a*a*a*a*a*a*a*a*?c*', TEN_KB],
+  [
+    '*a*a*a*a*a*a*a*a*a*a*?c* (no match, literals present)',
+    '*a*a*a*a*a*a*a*a*a*a*?c*',
+    `${TEN_KB}/bc`,
+  ],
   ['**a**a**a**a**a**a**c** (no match, 10 KB path)', '**a**a**a**a**a**a**c**', TEN_KB_PATH],
   ['(*a)×127*c* : 256-char pattern (no match)', `${'*a'.repeat(127)}*c*`, TEN_KB],
+  [
+    '(*a)×127*c* : 256-char pattern (no match, literals present)',
+    `${'*a'.repeat(127)}*c*`,
+    `${TEN_KB}/c`,
+  ],
 ];
 for (const [name, pattern, value] of PATHOLOGICAL) {
   row(
@@ -139,3 +161,77 @@ for (const [name, pattern, value] of PATHOLOGICAL) {
   );
 }
 report('scope: pathological globs', rows.splice(0), extra);
+
+// Issue 12: one caveat ORs 29 long globs that do not match, against a 1 MB argument. Each
+// pattern is distinct, so no prefix or suffix peeling helps.
+const ADVERSARIAL = Array.from(
+  { length: 29 },
+  (_, i) => `args.x ~ ${JSON.stringify(`${'*a'.repeat(120)}*c${i}*`)}`,
+).join(' or ');
+const ONE_MB: ScopeRequest = { tool: 't', args: { x: 'a'.repeat(1 << 20) }, time: NOW };
+{
+  const allows = compileCaveat(ADVERSARIAL);
+  row(
+    measure('29 globs × 1 MB argument, compiled', () => allows(ONE_MB), { timeMs: 2000 }),
+    '< 10 ms',
+    10_000_000,
+  );
+  row(
+    measure(
+      '29 globs × 1 MB argument, evaluateCaveat (denied, with reason)',
+      () => evaluateCaveat(ADVERSARIAL, ONE_MB),
+      { timeMs: 2000 },
+    ),
+    '< 10 ms',
+    10_000_000,
+  );
+}
+// The worst this evaluator lets a request cost: caveats priced just under maxGlobWork (the
+// long-pattern OR above, one short pattern, 128 short patterns), against a value that holds every
+// literal of every pattern behind a `/` that their `*` cannot cross, so each automaton reads the
+// value to that `/` and the `indexOf` prefilter cannot help.
+const BUDGET = DEFAULT_SCOPE_LIMITS.maxGlobWork;
+const WITHIN: [string, string, number, string][] = [
+  [
+    '29 globs of 244 characters',
+    ADVERSARIAL,
+    29 * 8,
+    Array.from({ length: 29 }, (_, i) => `c${i}`).join(''),
+  ],
+  ['one glob "*PRIVATE KEY*"', 'args.x !~ "*PRIVATE KEY*"', 1, 'PRIVATE KEY'],
+  [
+    '128 short globs',
+    Array.from({ length: 128 }, (_, i) => `args.x ~ ${JSON.stringify(`*a*c${i}*`)}`).join(' or '),
+    128,
+    Array.from({ length: 128 }, (_, i) => `c${i}`).join(''),
+  ],
+];
+for (const [name, text, weight, literals] of WITHIN) {
+  const allows = compileCaveat(text);
+  const tail = `/${literals}`;
+  const request: ScopeRequest = {
+    tool: 't',
+    args: { x: 'a'.repeat(Math.floor(BUDGET / weight) - 1 - tail.length) + tail },
+    time: NOW,
+  };
+  if (globWork(allows.condition, request) > BUDGET) throw new Error(`${name} is over budget`);
+  if (allows.truth(request) === undefined) throw new Error(`${name} was not matched`);
+  row(
+    measure(`${name}, just within maxGlobWork`, () => allows(request), { timeMs: 1000 }),
+    '< 10 ms',
+    10_000_000,
+  );
+  // A denial matches twice: the verdict, then the walk that finds the reason.
+  row(
+    measure(
+      `${name}, just within maxGlobWork, evaluateCaveat`,
+      () => evaluateCaveat(text, request),
+      {
+        timeMs: 1000,
+      },
+    ),
+    '< 10 ms',
+    10_000_000,
+  );
+}
+report('scope: adversarial caveat', rows.splice(0), extra);

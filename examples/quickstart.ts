@@ -1,10 +1,11 @@
 /**
  * The README's library tour as one program: mint, delegate, authorize, run tools, discover,
  * be denied, ask, approve, retry, and reason about scopes. `npx tsx examples/quickstart.ts`
- * runs it against an in-memory Delegator and files in a temporary directory; the test suite runs
- * it too, so the README cannot drift from the code. (Inside this repository it imports the
+ * runs it against an in-memory Delegator and files in a temporary directory (removed when it
+ * ends); the test suite runs it too, so the README cannot drift from the code. (Inside this repository it imports the
  * sources; an application imports the same names from 'mandate'.)
  */
+import { rmSync } from 'node:fs';
 import { mkdtemp, readFile, realpath, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,7 @@ import {
 } from '../src/index.js';
 
 const repo = await realpath(await mkdtemp(join(tmpdir(), 'mandate-quickstart-')));
+process.on('exit', () => rmSync(repo, { recursive: true, force: true }));
 await writeFile(join(repo, 'README.md'), 'helo, world\n');
 
 /** Files only inside the repository: the tools' own guard, beneath the policy. */

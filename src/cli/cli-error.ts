@@ -34,8 +34,9 @@ export class CliError extends MandateError {
 }
 
 /**
- * A library error with the command-line context in front of its message (`--allow #2: …`),
- * keeping its code, fields and caret excerpt, and the original as `cause`.
+ * A library error told in the command line's terms: its message replaced (`--allow #2: …` in
+ * front, or `--expires` where the library said `options.expiresIn`), keeping its code, fields
+ * and caret excerpt, and the original as `cause`. `fields` adds to the original's (the option).
  *
  * @example
  * ```ts
@@ -44,17 +45,19 @@ export class CliError extends MandateError {
  */
 export class ContextualError extends MandateError {
   readonly original: MandateError;
+  readonly #fields: Readonly<Record<string, unknown>>;
 
-  constructor(original: MandateError, context: string) {
-    super(original.code, `${context}: ${original.message}`, { cause: original });
+  constructor(original: MandateError, message: string, fields: Record<string, unknown> = {}) {
+    super(original.code, message, { cause: original });
     this.original = original;
+    this.#fields = fields;
   }
 
   protected override details(): Record<string, unknown> {
     const fields = this.original.toJSON();
     delete fields['code'];
     delete fields['message'];
-    return fields;
+    return { ...fields, ...this.#fields };
   }
 }
 
@@ -67,5 +70,5 @@ export class ContextualError extends MandateError {
  * ```
  */
 export function inContext(err: unknown, context: string): unknown {
-  return err instanceof MandateError ? new ContextualError(err, context) : err;
+  return err instanceof MandateError ? new ContextualError(err, `${context}: ${err.message}`) : err;
 }

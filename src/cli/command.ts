@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import type { Context } from './context.js';
+import type { FlagNames } from './flag-terms.js';
 
 /**
  * What a command's action does: everything but printing errors and exiting. It returns one of
@@ -17,9 +18,13 @@ export type ActionBody<O> = (
   options: O,
 ) => Promise<number> | number;
 
-/** Wraps an action body into a commander action that records the exit code. */
+/**
+ * Wraps an action body into a commander action that records the exit code. `flags` says which
+ * flag sets which library parameter, so that a failure names the flag (see `flag-terms.ts`).
+ */
 export type ActionFactory = <O>(
   body: ActionBody<O>,
+  flags?: FlagNames,
 ) => (...commanderArgs: unknown[]) => Promise<void>;
 
 /** A command group's registration function. */

@@ -2,12 +2,13 @@
  * What every command's action receives: the output layer (built from `--json` and the streams),
  * the environment, the clock, stdin, and the home directory with its keys, resolved from
  * `--home` / `$MANDATE_HOME` / `~/.mandate` only when a command needs it, so that offline commands
- * (`delegate`, `contains`, `inspect` without a home) never touch the disk.
+ * (`delegate`, `contains`, `inspect` without a home) never touch the disk. The store's files are
+ * checked (and tightened to 0600) each time a command opens it.
  */
 import type { Command } from 'commander';
 import { Delegator } from '../requests/index.js';
 import { Home, resolveHome } from './home.js';
-import type { StdinSource } from './input.js';
+import { stdinOnce, type StdinReader, type StdinSource } from './input.js';
 import { loadKeyFile, type KeyFile } from './keyfile.js';
 import { Output, type Sink } from './output.js';
 
@@ -40,6 +41,8 @@ export class Context {
   readonly out: Output;
   readonly io: CliIo;
   readonly env: NodeJS.ProcessEnv;
+  /** Stdin for the one value of this command that may come from it (`-`). */
+  readonly stdin: StdinReader;
   readonly #homeOption: string | undefined;
   #home: Home | undefined;
   #keys: KeyFile | undefined;
@@ -49,6 +52,7 @@ export class Context {
   constructor(io: CliIo, options: GlobalOptions) {
     this.io = io;
     this.env = io.env;
+    this.stdin = stdinOnce(io.stdin);
     this.out = new Output({
       json: options.json === true,
       stdout: io.stdout,
@@ -99,16 +103,26 @@ export class Context {
 
   /**
    * The Delegator on the home's SQLite store, with the home's keys (which it never copies into
-   * the store). Opened once per command and closed by `close()`.
+   * the store). Opened once per command and closed by `close()`. The store's files are checked
+   * first (a loose one is tightened, with a warning) and again after opening, since SQLite
+   * creates them with the process's umask.
    */
   delegator(): Promise<Delegator> {
     this.#delegator ??= (async () => {
       const { keyring } = this.keys();
-      return Delegator.open({
+      for (const file of this.home.secureStore()) {
+        const s = this.out.errStyle;
+        this.out.note(
+          `${s.yellow('warning:')} ${file.path} was open to group or others (mode ${file.mode}); it is now 0600. It holds issued tokens: if others read them, rotate the root key (mandate keys rotate, then mandate keys retire <old id>)`,
+        );
+      }
+      const delegator = await Delegator.open({
         path: this.home.storeFile,
         rootKeys: keyring,
         now: () => this.now(),
       });
+      this.home.secureStore();
+      return delegator;
     })();
     return this.#delegator;
   }

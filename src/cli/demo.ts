@@ -42,10 +42,10 @@ async function main(argv: readonly string[]): Promise<number> {
   });
   let delegator: Delegator | undefined;
   try {
-    say.title(
-      'mandate — constrained delegation for AI agents',
-      `An owner, a budget agent and its subagent, a fake bank with real tools.${interactive ? ' You decide for the owner.' : ''}\nA fresh home for this run: ${home.path}`,
-    );
+    say.title('mandate — constrained delegation for AI agents', [
+      `An owner, a budget agent and its subagent, a fake bank with real tools.${interactive ? ' You decide for the owner.' : ''}`,
+      `A fresh home for this run: ${home.path}`,
+    ]);
     say.say('');
     const init = await say.mandate('owner', ['init', '--id', 'demo-key']);
     if (init.code !== 0) throw new Error('demo: mandate init failed');

@@ -3,7 +3,7 @@
  * whom, and until when), a scope one alternative per line, an authorization decision (every
  * failed caveat with its block, author and reason, then the needed scope and whom to ask), a
  * permission request, and a witness request from the algebra. Short lines, aligned labels,
- * colour only through `Output.style`, agent-written text through `inert`. JSON mode never comes
+ * colour only through `Output.style` (which renders every line inert). JSON mode never comes
  * here: commands print the library's own objects there.
  */
 import type { AuthorizationDecision, TokenBlock } from '../delegation/index.js';
@@ -19,7 +19,7 @@ import {
   type ScopeRequest,
 } from '../scope/index.js';
 import { formatDuration } from './duration.js';
-import { inert, type Output } from './output.js';
+import type { Output } from './output.js';
 
 /**
  * The instant after which the conditions allow nothing, read from their `time < …` and
@@ -170,10 +170,10 @@ export function printBlocks(
     if (block.conditions.length === 0 && block.unknownCaveats.length === 0)
       out.line(`${indent}    ${s.dim('(no conditions: all of the grantor’s authority)')}`);
     for (const condition of block.conditions)
-      for (const line of conditionLines(condition)) out.line(`${indent}    ${inert(line)}`);
+      for (const line of conditionLines(condition)) out.line(`${indent}    ${line}`);
     for (const unknown of block.unknownCaveats) {
       out.line(
-        `${indent}    ${s.red(`✗ ${inert(unknown.caveat)}`)} ${s.dim(`(${inert(unknown.reason)}; denies every request)`)}`,
+        `${indent}    ${s.red(`✗ ${unknown.caveat}`)} ${s.dim(`(${unknown.reason}; denies every request)`)}`,
       );
     }
   }
@@ -215,7 +215,7 @@ export function conditionLines(text: string): string[] {
  * ```
  */
 export function printAlternatives(out: Output, scope: Alternatives, indent = '  '): void {
-  for (const alternative of scope.alternatives) out.line(`${indent}${inert(alternative)}`);
+  for (const alternative of scope.alternatives) out.line(`${indent}${alternative}`);
   if (!scope.complete)
     out.line(
       `${indent}${out.style.dim('(not fully simplified: an algebra limit was reached; the meaning is exact)')}`,
@@ -308,12 +308,12 @@ export function printRequest(
 ): void {
   const s = out.style;
   out.line(
-    `${indent}${s.bold(view.id)}  ${statusText(out, view.status)}  ${s.bold(inert(view.requester))} → ${s.bold(inert(view.grantor))}`,
+    `${indent}${s.bold(view.id)}  ${statusText(out, view.status)}  ${s.bold(view.requester)} → ${s.bold(view.grantor)}`,
   );
   out.fields(
     [
-      ['reason', inert(view.reason)],
-      ['asks for', inert(conjunctionText(view.scope))],
+      ['reason', view.reason],
+      ['asks for', conjunctionText(view.scope)],
       ['expires', `${view.expiresAt.toISOString()} (${relative(view.expiresAt, now)})`],
       ...(view.escalatedTo === null ? [] : [['escalated to', view.escalatedTo] as const]),
       ...(view.escalationOf === null ? [] : [['escalates', view.escalationOf] as const]),
@@ -322,7 +322,7 @@ export function printRequest(
         : [
             [
               'decided by',
-              `${inert(view.decidedBy)}${view.policyId === null ? '' : ` (policy ${view.policyId})`}`,
+              `${view.decidedBy}${view.policyId === null ? '' : ` (policy ${view.policyId})`}`,
             ] as const,
           ]),
       ...outcomeRows(view),
@@ -336,13 +336,13 @@ function outcomeRows(view: PermissionRequestView): (readonly [string, string])[]
   if (outcome === null) return [];
   if (outcome.status === 'approved') {
     return [
-      ['granted', inert(conjunctionText(outcome.scope))],
+      ['granted', conjunctionText(outcome.scope)],
       ...(outcome.expiresAt === undefined
         ? []
         : [['grant ends', outcome.expiresAt.toISOString()] as const]),
     ];
   }
-  if (outcome.status === 'denied') return [['denied', inert(outcome.reason)]];
+  if (outcome.status === 'denied') return [['denied', outcome.reason]];
   return [];
 }
 

@@ -9,25 +9,29 @@
  *
  * The key file is treated like an SSH private key: created with mode 0600 by an atomic
  * write-and-rename, and refused when it is a symlink, belongs to another user, or is accessible
- * by group or others (then the message says how to fix it). A home that others can write to is
- * refused too, since they could swap the key file.
+ * by group or others (then the message says how to fix it). A home that belongs to another user
+ * or that others can write to is refused too, since they could swap the key file. The store's
+ * files hold issued tokens (bearer credentials): one that belongs to someone else or is a
+ * symlink is refused, one that group or others can read is tightened to 0600 with a warning.
+ * `init` makes a new directory, or takes an empty one of the user's own; it never changes the
+ * permissions of a directory that holds anything, or of someone else's (`/tmp` stays 1777).
  */
 import {
   closeSync,
   constants,
   fstatSync,
+  lstatSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
-  renameSync,
   statSync,
-  writeSync,
-  fsyncSync,
-  unlinkSync,
   chmodSync,
+  type Stats,
 } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { writeFileAtomically } from './atomic-file.js';
 import { CliError } from './cli-error.js';
 
 /** File names inside a home. */
@@ -37,7 +41,17 @@ export const STORE_FILE = 'mandate.db';
 /** A key file larger than this is not ours. */
 const MAX_KEY_FILE_BYTES = 1024 * 1024;
 
+/** SQLite's companions of the store in WAL mode. */
+const STORE_COMPANIONS = ['-wal', '-shm'] as const;
+
 const POSIX = process.platform !== 'win32';
+
+/** A store file whose mode `secureStore` tightened. */
+export interface TightenedFile {
+  readonly path: string;
+  /** The mode it had, as four octal digits (`0644`). */
+  readonly mode: string;
+}
 
 /**
  * The home directory to use: `--home`, else `$MANDATE_HOME`, else `~/.mandate`, made absolute.
@@ -87,14 +101,21 @@ export class Home {
   }
 
   /**
-   * Creates the directory with mode 0700 (or tightens a directory that already exists and is
-   * empty of keys).
+   * Creates the directory with mode 0700, or takes an existing one that is empty, a directory
+   * of the current user's own and not a shared one (sticky bit, like `/tmp`), and makes it 0700.
+   *
+   * @throws CliError `ERR_CLI_HOME_EXISTS` for a directory that holds anything;
+   *   `ERR_CLI_UNSAFE_PERMISSIONS` for another user's or a shared one; `ERR_CLI_NO_HOME` when
+   *   it cannot be made.
    */
   create(): void {
     try {
+      const existing = statSync(this.path, { throwIfNoEntry: false });
+      if (existing !== undefined) this.#checkTakeable(existing);
       mkdirSync(this.path, { recursive: true, mode: 0o700 });
       if (POSIX) chmodSync(this.path, 0o700);
     } catch (err) {
+      if (err instanceof CliError) throw err;
       throw new CliError(
         'ERR_CLI_NO_HOME',
         `cannot create home ${this.path}: ${(err as Error).message}`,
@@ -102,6 +123,27 @@ export class Home {
         { cause: err },
       );
     }
+  }
+
+  /** Refuses an existing directory that `init` must not make a home of (or chmod). */
+  #checkTakeable(stat: Stats): void {
+    const refuse = (code: 'ERR_CLI_HOME_EXISTS' | 'ERR_CLI_UNSAFE_PERMISSIONS', why: string) =>
+      new CliError(
+        code,
+        `${this.path} ${why}; init makes a home only in a new or empty directory of your own`,
+        {
+          home: this.path,
+        },
+      );
+    if (!stat.isDirectory()) throw refuse('ERR_CLI_HOME_EXISTS', 'exists and is not a directory');
+    if (POSIX && stat.uid !== currentUid())
+      throw refuse('ERR_CLI_UNSAFE_PERMISSIONS', `belongs to another user (uid ${stat.uid})`);
+    if (POSIX && (stat.mode & 0o1000) !== 0)
+      throw refuse(
+        'ERR_CLI_UNSAFE_PERMISSIONS',
+        `is a shared directory (mode ${modeText(stat.mode)})`,
+      );
+    if (readdirSync(this.path).length > 0) throw refuse('ERR_CLI_HOME_EXISTS', 'is not empty');
   }
 
   /** Throws `ERR_CLI_NO_HOME` (with the command that fixes it) unless `mandate init` has run. */
@@ -153,14 +195,14 @@ export class Home {
         });
       if (POSIX) {
         if ((stat.mode & 0o077) !== 0) {
-          const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
+          const mode = modeText(stat.mode);
           throw new CliError(
             'ERR_CLI_UNSAFE_PERMISSIONS',
             `key file ${this.keyFile} is accessible by group or others (mode ${mode}); fix it with: chmod 600 ${this.keyFile}`,
             { path: this.keyFile, mode },
           );
         }
-        if (typeof process.getuid === 'function' && stat.uid !== process.getuid()) {
+        if (stat.uid !== currentUid()) {
           throw new CliError(
             'ERR_CLI_UNSAFE_PERMISSIONS',
             `key file ${this.keyFile} belongs to another user; refusing to use it`,
@@ -191,31 +233,59 @@ export class Home {
   }
 
   /**
-   * Replaces the key file atomically: the new content is written to a fresh 0600 file in the
-   * same directory, flushed, and renamed over the old one, so a crash leaves the old keys or the
-   * new ones, never half a file.
+   * Replaces the key file atomically (a fresh 0600 file, flushed and renamed over the old one),
+   * so a crash leaves the old keys or the new ones, never half a file.
    */
   writeKeyFile(value: unknown): void {
-    const temp = join(this.path, `.${KEY_FILE}.${process.pid}.tmp`);
-    const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-    try {
-      writeSync(fd, `${JSON.stringify(value, null, 2)}\n`);
-      fsyncSync(fd);
-    } catch (err) {
-      closeSync(fd);
-      unlinkSync(temp);
-      throw err;
-    }
-    closeSync(fd);
-    renameSync(temp, this.keyFile);
+    writeFileAtomically(this.keyFile, `${JSON.stringify(value, null, 2)}\n`);
   }
 
-  /** Refuses a home that group or others may write to: they could replace the key file. */
+  /**
+   * Checks the store's files (`mandate.db` and SQLite's `-wal` and `-shm`, those that exist):
+   * each must be a regular file of the current user's; any that group or others can access is
+   * made 0600 and returned, so that the caller can say so.
+   *
+   * @throws CliError `ERR_CLI_UNSAFE_PERMISSIONS` for a symlink, another user's file or one
+   *   that is not a regular file.
+   */
+  secureStore(): TightenedFile[] {
+    if (!POSIX) return [];
+    const tightened: TightenedFile[] = [];
+    for (const path of [this.storeFile, ...STORE_COMPANIONS.map((end) => this.storeFile + end)]) {
+      const stat = lstatSync(path, { throwIfNoEntry: false });
+      if (stat === undefined) continue;
+      const refuse = (why: string) =>
+        new CliError(
+          'ERR_CLI_UNSAFE_PERMISSIONS',
+          `store file ${path} ${why}; refusing to use it`,
+          {
+            path,
+          },
+        );
+      if (stat.isSymbolicLink()) throw refuse('is a symbolic link');
+      if (!stat.isFile()) throw refuse('is not a regular file');
+      if (stat.uid !== currentUid()) throw refuse(`belongs to another user (uid ${stat.uid})`);
+      if ((stat.mode & 0o077) !== 0) {
+        chmodSync(path, 0o600);
+        tightened.push({ path, mode: modeText(stat.mode) });
+      }
+    }
+    return tightened;
+  }
+
+  /** Refuses a home that belongs to someone else, or that group or others may write to: they could replace the key file. */
   #checkDirectory(): void {
     if (!POSIX) return;
     const stat = statSync(this.path);
+    if (stat.uid !== currentUid()) {
+      throw new CliError(
+        'ERR_CLI_UNSAFE_PERMISSIONS',
+        `home ${this.path} belongs to another user (uid ${stat.uid}); refusing to use it`,
+        { path: this.path },
+      );
+    }
     if ((stat.mode & 0o022) !== 0) {
-      const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
+      const mode = modeText(stat.mode);
       throw new CliError(
         'ERR_CLI_UNSAFE_PERMISSIONS',
         `home ${this.path} is writable by group or others (mode ${mode}); fix it with: chmod 700 ${this.path}`,
@@ -223,4 +293,22 @@ export class Home {
       );
     }
   }
+}
+
+/**
+ * The user this process runs as: the effective uid, which file access is checked against;
+ * `undefined` where the platform has no uids.
+ *
+ * @example
+ * ```ts
+ * if (statSync(path).uid !== currentUid()) console.log('not yours');
+ * ```
+ */
+export function currentUid(): number | undefined {
+  return typeof process.geteuid === 'function' ? process.geteuid() : undefined;
+}
+
+/** Permission bits as four octal digits (`0644`, `1777`). */
+function modeText(mode: number): string {
+  return (mode & 0o7777).toString(8).padStart(4, '0');
 }

@@ -2,9 +2,11 @@
  * Reading values that should not have to appear on a command line. A token is a bearer
  * credential, so wherever the CLI takes one it also accepts `-` (read it from stdin) and
  * `@path` (read it from a file), keeping it out of shell history and `ps`; `--args` takes the
- * same forms for JSON. Sizes are capped: these are inputs from outside.
+ * same forms for JSON. Sizes are capped: these are inputs from outside. Stdin holds one value,
+ * so a command that would read two from it (`authorize - --args -`) stops with a usage error.
  */
 import { readFileSync } from 'node:fs';
+import { InvalidArgumentError } from 'commander';
 import { parseCondition } from '../scope/index.js';
 import { CliError, inContext } from './cli-error.js';
 
@@ -13,6 +15,9 @@ export const MAX_INPUT_BYTES = 1024 * 1024;
 
 /** Where `-` reads from; a test passes a string, the CLI reads file descriptor 0. */
 export type StdinSource = () => string;
+
+/** Reads stdin for the value named `what` (`token`, `--args`). */
+export type StdinReader = (what: string) => string;
 
 /**
  * Reads all of stdin synchronously (the CLI reads at most one value from it).
@@ -31,6 +36,32 @@ export const readStdin: StdinSource = () => {
 };
 
 /**
+ * A reader that lets one value of a command come from stdin, and refuses a second one with a
+ * usage error naming both, rather than reading an empty stream for it.
+ *
+ * @example
+ * ```ts
+ * const stdin = stdinOnce(readStdin);
+ * stdin('token');
+ * stdin('--args'); // CliError ERR_CLI_USAGE: token and --args cannot both come from stdin …
+ * ```
+ */
+export function stdinOnce(source: StdinSource): StdinReader {
+  let first: string | undefined;
+  return (what) => {
+    if (first !== undefined) {
+      throw new CliError(
+        'ERR_CLI_USAGE',
+        `${first} and ${what} cannot both come from stdin (-): pass one of them as @file`,
+        { option: what },
+      );
+    }
+    first = what;
+    return source();
+  };
+}
+
+/**
  * Resolves a value given literally, as `-` (stdin) or as `@path` (a file). `what` names it in
  * errors (`token`, `--args`).
  *
@@ -39,10 +70,14 @@ export const readStdin: StdinSource = () => {
  * readValue('@token.txt', 'token'); // the file's text, trimmed
  * ```
  */
-export function readValue(spec: string, what: string, stdin: StdinSource = readStdin): string {
+export function readValue(
+  spec: string,
+  what: string,
+  stdin: StdinReader = () => readStdin(),
+): string {
   let text: string;
   if (spec === '-') {
-    text = stdin();
+    text = stdin(what);
   } else if (spec.startsWith('@')) {
     const path = spec.slice(1);
     try {
@@ -79,7 +114,7 @@ export function readToken(
   spec: string | undefined,
   env: NodeJS.ProcessEnv,
   what = 'token',
-  stdin?: StdinSource,
+  stdin?: StdinReader,
 ): string {
   const source = spec ?? env['MANDATE_TOKEN'];
   if (source === undefined || source.trim() === '') {
@@ -104,7 +139,7 @@ export function readToken(
 export function readJsonObject(
   spec: string,
   what: string,
-  stdin?: StdinSource,
+  stdin?: StdinReader,
 ): Record<string, unknown> {
   const text = readValue(spec, what, stdin);
   let value: unknown;
@@ -126,6 +161,20 @@ export function readJsonObject(
     );
   }
   return value as Record<string, unknown>;
+}
+
+/**
+ * Commander's parser for an option that must say something (`--tool`, `--reason`): an empty or
+ * blank value is refused as a usage error, before anything reads or signs it.
+ *
+ * @example
+ * ```ts
+ * command.requiredOption('--tool <name>', 'the tool being called', nonBlank);
+ * ```
+ */
+export function nonBlank(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('It must not be empty');
+  return value;
 }
 
 /**

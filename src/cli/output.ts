@@ -4,8 +4,34 @@
  * colours only when the stream is a terminal and `NO_COLOR` is unset, errors as one clear line
  * (plus the caret excerpt of a DSL syntax error) and never a stack trace, and the documented exit
  * codes: 0 success or allowed, 1 error, 3 denied, 4 pending.
+ *
+ * Human text is made inert here, as it is written, rather than at each place that puts a value
+ * into a line: agent-written text (reasons, principal names, caveats, arguments) reaches every
+ * line some way or other, and one forgotten call would let `ESC[8m` hide the line a grantor
+ * relies on. So the styles below do not write ESC: they write an unforgeable per-process marker
+ * that `render` turns into ESC after escaping every control and format character in the text
+ * around it. Only the CLI's own styles can colour the screen; nothing else can move the cursor,
+ * start a line, reorder text (bidi) or hide it.
  */
+import { randomBytes } from 'node:crypto';
 import { MandateError } from '../errors.js';
+
+/**
+ * Stands for ESC in styled text until `render` writes it. Random per process, so text written
+ * by anyone else (an agent's reason, a caveat in a token) cannot contain it.
+ */
+const MARK = `\u0000${randomBytes(12).toString('hex')}\u0000`;
+
+/** A colour code as `createStyle` writes it. */
+const STYLE_CODE = new RegExp(`${MARK}\\[\\d+m`, 'g');
+
+/**
+ * What is never printed as is: control characters (C0, DEL, C1: ESC, newline and tab
+ * included), format characters (general category Cf: bidi embeddings, overrides and isolates,
+ * zero-width spaces and joiners, the soft hyphen, the byte order mark, tag characters) and the
+ * line and paragraph separators.
+ */
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
 
 /** The exit codes, documented in docs/cli.md. */
 export const EXIT = { ok: 0, error: 1, denied: 3, pending: 4 } as const;
@@ -46,7 +72,8 @@ export function colorEnabled(stream: Sink, env: NodeJS.ProcessEnv): boolean {
 }
 
 /**
- * ANSI styles, or identity functions when `enabled` is false.
+ * ANSI styles, or identity functions when `enabled` is false. A styled string carries markers,
+ * not ESC: write it through `Output` (or `render`), which turns them into colours.
  *
  * @example
  * ```ts
@@ -56,7 +83,7 @@ export function colorEnabled(stream: Sink, env: NodeJS.ProcessEnv): boolean {
  */
 export function createStyle(enabled: boolean): Style {
   const wrap = (open: number, close: number) =>
-    enabled ? (text: string) => `\u001b[${open}m${text}\u001b[${close}m` : (text: string) => text;
+    enabled ? (text: string) => `${MARK}[${open}m${text}${MARK}[${close}m` : (text: string) => text;
   return {
     bold: wrap(1, 22),
     dim: wrap(2, 22),
@@ -69,16 +96,16 @@ export function createStyle(enabled: boolean): Style {
 }
 
 /**
- * The visible width of a string, ignoring colour codes.
+ * The width a string takes once rendered: colours take none, an escaped character its escape.
  *
  * @example
  * ```ts
  * visibleLength(createStyle(true).red('denied')); // 6
+ * visibleLength('a\u202eb'); // 10: a\u{202e}b
  * ```
  */
 export function visibleLength(text: string): number {
-  // eslint-disable-next-line no-control-regex
-  return [...text.replace(/\u001b\[\d+m/g, '')].length;
+  return [...inert(text).replace(STYLE_CODE, '')].length;
 }
 
 /**
@@ -95,23 +122,42 @@ export function abbreviateToken(token: string, keep = 14): string {
 }
 
 /**
- * Text an agent wrote (a reason, a principal name, tool arguments, a string literal inside a
- * scope) made inert for a terminal: every C0 control character (ESC, newline and tab
- * included), DEL and every C1 control character is shown as a `\xNN` escape, so that it can
- * neither move the cursor, recolour the screen nor start a new line that looks like the CLI's
- * own. Everything else is printed as is.
+ * Text an agent wrote (a reason, a principal name, tool arguments, a caveat) made inert for a
+ * terminal: every control character is shown as a `\xNN` escape and every other format or
+ * separator character as `\u{…}`, so that it can neither move the cursor, recolour or hide
+ * text, start a line that looks like the CLI's own, nor reorder what a person reads (U+202E).
+ * Everything else is printed as is. `Output` applies it to every line it writes; the CLI's own
+ * colours (from `createStyle`) survive it.
  *
  * @example
  * ```ts
  * inert('pay rent\u001b[2J'); // 'pay rent\\x1b[2J'
+ * inert('evil\u202etxt.exe'); // 'evil\\u{202e}txt.exe'
  * ```
  */
 export function inert(text: string): string {
-  return text.replace(
-    // eslint-disable-next-line no-control-regex
-    /[\u0000-\u001f\u007f-\u009f]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
+  return text
+    .split(MARK)
+    .map((part) => part.replace(UNSAFE, escapeCharacter))
+    .join(MARK);
+}
+
+function escapeCharacter(c: string): string {
+  const code = c.codePointAt(0) ?? 0;
+  return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+}
+
+/**
+ * A line as it is written to a person's terminal: `inert`, then the CLI's own colour markers
+ * turned into ESC.
+ *
+ * @example
+ * ```ts
+ * stream.write(`${render(createStyle(true).red('denied: ') + reason)}\n`);
+ * ```
+ */
+export function render(text: string): string {
+  return inert(text).split(MARK).join('\u001b');
 }
 
 /** Options of an `Output`. */
@@ -151,9 +197,12 @@ export class Output {
     this.#debug = options.env['MANDATE_DEBUG'] === '1';
   }
 
-  /** A line of human output on stdout (nothing in JSON mode). */
+  /**
+   * A line of human output on stdout (nothing in JSON mode), rendered inert: a newline inside
+   * `text` is shown as `\x0a`, never started.
+   */
   line(text = ''): void {
-    if (!this.json) this.#stdout.write(`${text}\n`);
+    if (!this.json) this.#stdout.write(`${render(text)}\n`);
   }
 
   /** A section heading on stdout. */
@@ -173,23 +222,29 @@ export class Output {
     const widths = headers.map((h, i) =>
       Math.max(h.length, ...rows.map((r) => visibleLength(r[i] ?? ''))),
     );
-    const render = (cells: readonly string[]) =>
+    const row = (cells: readonly string[]) =>
       cells
         .map((cell, i) =>
           i === cells.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - visibleLength(cell)),
         )
         .join('  ')
         .trimEnd();
-    this.line(indent + this.style.dim(render(headers)));
-    for (const row of rows) this.line(indent + render(row));
+    this.line(indent + this.style.dim(row(headers)));
+    for (const cells of rows) this.line(indent + row(cells));
   }
 
-  /** A note for a person on stderr (nothing in JSON mode), so that stdout stays capturable. */
+  /**
+   * A line for a person on stderr (nothing in JSON mode), so that stdout stays capturable;
+   * rendered inert like `line`.
+   */
   note(text: string): void {
-    if (!this.json) this.#stderr.write(`${text}\n`);
+    if (!this.json) this.#stderr.write(`${render(text)}\n`);
   }
 
-  /** Raw text on stdout in both modes (a token printed for `$(…)` capture). */
+  /**
+   * Text on stdout in both modes, exactly as given: a token or an id printed for `$(…)` capture,
+   * which the CLI made itself (base64url, `req_<hex>`) and a script must get byte for byte.
+   */
   raw(text: string): void {
     this.#stdout.write(`${text}\n`);
   }
@@ -213,13 +268,13 @@ export class Output {
       const s = this.errStyle;
       const [first, ...rest] = String(body['message']).split('\n');
       this.#stderr.write(
-        `${s.red('error:')} ${first ?? ''} ${s.dim(`(${String(body['code'])})`)}\n`,
+        `${render(`${s.red('error:')} ${first ?? ''} ${s.dim(`(${String(body['code'])})`)}`)}\n`,
       );
-      const excerpt = rest.length > 0 ? rest.join('\n') : caretExcerpt(err);
-      if (excerpt !== undefined) this.#stderr.write(`${excerpt.replace(/^/gm, '    ')}\n`);
+      const excerpt = rest.length > 0 ? rest : caretExcerpt(err)?.split('\n');
+      for (const line of excerpt ?? []) this.#stderr.write(`    ${render(line)}\n`);
     }
     if (this.#debug && err instanceof Error && err.stack !== undefined)
-      this.#stderr.write(`${err.stack}\n`);
+      for (const line of err.stack.split('\n')) this.#stderr.write(`${render(line)}\n`);
     return EXIT.error;
   }
 }

@@ -8,7 +8,7 @@
 import type { ApprovalPreview, PermissionRequestView } from '../requests/index.js';
 import type { Containment } from '../scope/index.js';
 import { expiryText, printAlternatives, witnessText } from './format.js';
-import { inert, type Output } from './output.js';
+import type { Output } from './output.js';
 
 /**
  * The verdict in words: within your authority, beyond it (escalate, with a request that shows
@@ -23,7 +23,7 @@ export function verdictText(out: Output, verdict: Containment): string {
   const s = out.style;
   if (verdict.contained === true) return s.green('✓ within your authority');
   if (verdict.contained === false) {
-    return `${s.red('✗ beyond your authority: escalate')} ${s.dim(`(e.g. ${inert(witnessText(verdict.witness))})`)}`;
+    return `${s.red('✗ beyond your authority: escalate')} ${s.dim(`(e.g. ${witnessText(verdict.witness)})`)}`;
   }
   return `${s.yellow('? unknown: treat as beyond')} ${s.dim(`(${verdict.reason})`)}`;
 }
@@ -52,7 +52,7 @@ export function printEffect(
 ): void {
   printCall(out, view, preview.callAllowedAfter, tense, indent);
   const s = out.style;
-  const who = s.bold(inert(view.requester));
+  const who = s.bold(view.requester);
   const { effect, verdict } = preview;
   if (effect.alternatives.length === 0) {
     out.line(`${indent}${nothingGained(who, verdict, tense)}`);
@@ -101,11 +101,11 @@ function printCall(
 ): void {
   if (view.call === null) return;
   const s = out.style;
-  const call = inert(`${view.call.tool} ${JSON.stringify(view.call.args)}`);
+  const call = `${view.call.tool} ${JSON.stringify(view.call.args)}`;
   out.line(
     `${indent}${
       view.escalationOf === null
-        ? `${s.bold(inert(view.requester))} tried ${call}`
+        ? `${s.bold(view.requester)} tried ${call}`
         : `the call behind it (request ${view.escalationOf}): ${call}`
     }`,
   );

@@ -1,10 +1,11 @@
 /**
  * The `mandate` command tree: global options (`--json`, `--home`), one module per command
  * group registering its commands, and the one place that turns what an action returns or throws
- * into output and an exit code. Commander's own usage errors are routed through the same output
- * layer, so a mistyped option is one line (or a JSON error) with exit code 1 like any other
- * error. The program takes its streams, environment and clock as arguments so that it can run
- * inside a test as well as in `main.ts`.
+ * into output and an exit code (a library error that names one of its parameters is reworded
+ * to name the flag the user typed, see `flag-terms.ts`). Commander's own usage errors are routed
+ * through the same output layer, so a mistyped option is one line (or a JSON error) with exit
+ * code 1 like any other error. The program takes its streams, environment and clock as
+ * arguments so that it can run inside a test as well as in `main.ts`.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -19,7 +20,8 @@ import { registerRequestCommands } from './commands/requests.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerTokenCommands } from './commands/tokens.js';
 import { Context, type CliIo } from './context.js';
-import { colorEnabled, createStyle, EXIT } from './output.js';
+import { inFlagTerms, type FlagNames } from './flag-terms.js';
+import { colorEnabled, createStyle, EXIT, render } from './output.js';
 import type { ActionBody, ActionFactory, Registrar } from './command.js';
 
 /**
@@ -65,7 +67,7 @@ export function createProgram(
     );
 
   const action: ActionFactory =
-    <O>(body: ActionBody<O>) =>
+    <O>(body: ActionBody<O>, flags: FlagNames = {}) =>
     async (...commanderArgs: unknown[]) => {
       const command = commanderArgs[commanderArgs.length - 1] as Command;
       const options = commanderArgs[commanderArgs.length - 2] as O;
@@ -75,7 +77,7 @@ export function createProgram(
       try {
         code = await body(ctx, args, options);
       } catch (err) {
-        code = ctx.out.error(err);
+        code = ctx.out.error(inFlagTerms(err, flags));
       } finally {
         await ctx.close();
       }
@@ -144,7 +146,7 @@ function configureTree(command: Command, io: CliIo, json: boolean): void {
         write(`${JSON.stringify({ error: { code: 'ERR_CLI_USAGE', message: text } })}\n`);
       } else {
         write(
-          `${errStyle.red('error:')} ${text}; see "${path.join(' ')} --help" ${errStyle.dim('(ERR_CLI_USAGE)')}\n`,
+          `${render(`${errStyle.red('error:')} ${text}; see "${path.join(' ')} --help" ${errStyle.dim('(ERR_CLI_USAGE)')}`)}\n`,
         );
       }
     },

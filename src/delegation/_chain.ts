@@ -11,14 +11,16 @@
  * no discharges) become "unknown" caveats, which always deny.
  *
  * Verifying checks the HMAC chain with the macaroon layer's signature-only fast path and then
- * caches the read chain by the exact token text, remembering which `RootKey` object verified
- * it. A cached chain is used only when that same key is among the caller's live keys, and
- * retiring the key from a keyring drops its entries, so the cache never outlives a key.
+ * caches the read chain by the token's normalized text (a copy wrapped over lines is the same
+ * token), remembering which `RootKey` object verified it. A cached chain is used only when that
+ * same key is among the caller's live keys, and retiring the key from a keyring drops its
+ * entries, so the cache never outlives a key.
  */
 import {
   MACAROON_MAX_TOKEN_SIZE,
   MacaroonDischargeError,
   decodeMacaroon,
+  normalizeMacaroonText,
   verifyMacaroonSignature,
   type Macaroon,
 } from '../macaroon/index.js';
@@ -137,13 +139,22 @@ const verified = new BoundedCache<string, { readonly key: RootKey; readonly chai
 );
 onRootKeyRetired((key) => verified.deleteWhere((entry) => entry.key === key));
 
-/** Decodes token text; any failure is the one uninformative `TokenInvalidError`. */
+/**
+ * The text a token is known by: `normalizeMacaroonText`, so that a copy wrapped over several
+ * lines (or with spaces around it) is the same token, in the caches and in `Delegation.token`.
+ * The length limit counts the text as received.
+ */
+function tokenText(token: string): string {
+  if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw new TokenInvalidError();
+  return normalizeMacaroonText(token);
+}
+
+/** Decodes normalized token text; any failure is the one uninformative `TokenInvalidError`. */
 function decodeToken(token: string): {
   readonly macaroon: Macaroon;
   readonly keyId: string;
   readonly delegationId: string;
 } {
-  if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw new TokenInvalidError();
   let macaroon: Macaroon;
   try {
     macaroon = decodeMacaroon(token);
@@ -157,8 +168,9 @@ function decodeToken(token: string): {
 
 /** Reads a token without verifying it. */
 export function readChain(token: string): Chain {
-  const { macaroon, keyId, delegationId } = decodeToken(token);
-  return buildChain(token, macaroon, keyId, delegationId);
+  const text = tokenText(token);
+  const { macaroon, keyId, delegationId } = decodeToken(text);
+  return buildChain(text, macaroon, keyId, delegationId);
 }
 
 /**
@@ -171,11 +183,14 @@ export function verifyChain(
   rootKeys: RootKeys,
   useCache = true,
 ): { readonly key: RootKey; readonly chain: Chain } {
-  if (useCache) {
-    const hit = verified.get(token);
-    if (hit !== undefined && findRootKey(rootKeys, hit.chain.keyId) === hit.key) return hit;
-  }
-  const { macaroon, keyId, delegationId } = decodeToken(token);
+  // The text as received is tried first, so that the usual hit costs one lookup; a wrapped
+  // copy then finds the entry of its normalized text.
+  const hit = useCache ? cached(token, rootKeys) : undefined;
+  if (hit !== undefined) return hit;
+  const text = tokenText(token);
+  const again = useCache && text !== token ? cached(text, rootKeys) : undefined;
+  if (again !== undefined) return again;
+  const { macaroon, keyId, delegationId } = decodeToken(text);
   const key = findRootKey(rootKeys, keyId);
   if (key === undefined) throw new TokenInvalidError();
   try {
@@ -186,9 +201,17 @@ export function verifyChain(
     // unknown caveats, with a reason, instead of hiding behind the opaque error.
     if (!(err instanceof MacaroonDischargeError)) throw new TokenInvalidError();
   }
-  const entry = { key, chain: buildChain(token, macaroon, keyId, delegationId) };
-  if (useCache) verified.set(token, entry);
+  const entry = { key, chain: buildChain(text, macaroon, keyId, delegationId) };
+  if (useCache) verified.set(text, entry);
   return entry;
+}
+
+function cached(
+  text: string,
+  rootKeys: RootKeys,
+): { readonly key: RootKey; readonly chain: Chain } | undefined {
+  const hit = verified.get(text);
+  return hit !== undefined && findRootKey(rootKeys, hit.chain.keyId) === hit.key ? hit : undefined;
 }
 
 /**

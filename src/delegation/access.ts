@@ -1,14 +1,24 @@
 /**
- * `accessForTool`: what a token allows for one tool, before any arguments are known. This is
- * what tool discovery shows an agent: `allowed`, `denied` with the caveats that exclude the
- * tool, or `conditional` with the condition left on `args` once the tool and the time are fixed
- * (the algebra's partial evaluation). It never hides anything: a denied tool is reported as
- * denied, with reasons, so the agent knows what it could ask for.
+ * `accessForTool` and `accessForTools`: what a token allows for a tool, before any arguments are
+ * known. This is what tool discovery shows an agent: `allowed`, `denied` with the caveats that
+ * exclude the tool, or `conditional` with the condition left on `args` once the tool and the
+ * time are fixed (the algebra's partial evaluation). It never hides anything: a denied tool is
+ * reported as denied, with reasons, so the agent knows what it could ask for. One call shares one
+ * algebra budget over all its tools, since the token's holder writes the conditions the algebra
+ * works on.
  */
 import { assertObject, assertString, describe, isValidDate } from '../_assert.js';
-import { residual } from '../scope/algebra/index.js';
-import { evaluateCaveat, type ScopeRequest } from '../scope/index.js';
+import type { Budget } from '../scope/algebra/limits.js';
+import {
+  evaluateCaveat,
+  fieldsRead,
+  residual,
+  type Condition,
+  type Residual,
+  type ScopeRequest,
+} from '../scope/index.js';
 import type { ChainCaveat } from './_chain.js';
+import { DISCOVERY_ALGEBRA_LIMITS, delegationBudget, whileBudgetLasts } from './budgets.js';
 import { chainOf, type Delegation } from './delegation.js';
 import type { AuthorizationFailure } from './decision.js';
 import { assertRootKeys, type RootKeys } from './keys.js';
@@ -60,6 +70,29 @@ export function accessForTool(
   options: ToolAccessOptions,
 ): ToolAccess {
   assertString(tool, 'tool');
+  return accessForTools(token, [tool], options)[0] as ToolAccess;
+}
+
+/**
+ * `accessForTool` for each of `tools`, in order, with one verification and one algebra budget
+ * (`DISCOVERY_ALGEBRA_LIMITS`) for all of them together: this is what tool discovery runs. Past
+ * the budget, a tool's residual condition is exact but less simplified (so it may be shown as
+ * `conditional` where more work would have said `allowed` or `denied`).
+ *
+ * @example
+ * ```ts
+ * accessForTools(token, ['fs.read', 'bank.transfer'], { rootKeys: ring, principal: 'coder' });
+ * // [{ status: 'conditional', condition: 'args.path ~ "/repo/**"' }, { status: 'denied', failures: [ … ] }]
+ * ```
+ */
+export function accessForTools(
+  token: string | Delegation,
+  tools: readonly string[],
+  options: ToolAccessOptions,
+): ToolAccess[] {
+  const list: unknown = tools;
+  if (!Array.isArray(list)) throw new TypeError(`tools must be an array, got ${describe(list)}`);
+  tools.forEach((t, i) => assertString(t, `tools[${i}]`));
   assertObject(options, 'options');
   assertRootKeys(options.rootKeys, 'options.rootKeys');
   if (options.principal !== undefined) assertString(options.principal, 'options.principal');
@@ -90,10 +123,28 @@ export function accessForTool(
     else if (a.kind === 'marker')
       failures.push(failure(check, 'unknown-caveat', a.problem ?? 'unusable marker'));
   }
-  if (failures.length > 0) return { status: 'denied', failures };
+  if (failures.length > 0) return tools.map((): ToolAccess => ({ status: 'denied', failures }));
 
+  const budget = delegationBudget(DISCOVERY_ALGEBRA_LIMITS);
+  const alike = new Map<Condition, Residual['status']>();
+  return tools.map((tool) => access(chain.checks, chain.scope, tool, now, budget, alike));
+}
+
+/**
+ * One tool's access under a token free of unknown caveats and principal trouble. `alike` keeps,
+ * across the tools of one call, the verdicts of conditions that read neither `tool` nor `time`:
+ * theirs is the same for every tool.
+ */
+function access(
+  checks: readonly ChainCaveat[],
+  scope: readonly Condition[],
+  tool: string,
+  now: Date,
+  budget: Budget,
+  alike: Map<Condition, Residual['status']>,
+): ToolAccess {
   const fixed = { tool, time: now };
-  const overall = residual(chain.scope, fixed);
+  const overall = residual(scope, fixed, whileBudgetLasts(budget));
   if (overall.status === 'allowed') return { status: 'allowed' };
   if (overall.status === 'conditional')
     return { status: 'conditional', condition: overall.condition as string };
@@ -101,11 +152,16 @@ export function accessForTool(
   // Denied: name the conditions that exclude the tool on their own; when none does, the
   // conditions left conditional contradict each other, and together they are the reason.
   const request: ScopeRequest = { tool, args: {}, time: now };
-  const conditions = chain.checks.filter((c) => c.analysis.kind === 'condition');
-  const verdicts = conditions.map((c) => ({
-    check: c,
-    status: residual([astOf(c)], fixed).status,
-  }));
+  const conditions = checks.filter((c) => c.analysis.kind === 'condition');
+  const verdicts = conditions.map((c) => {
+    const ast = astOf(c);
+    let status = alike.get(ast);
+    if (status === undefined) {
+      status = residual([ast], fixed, whileBudgetLasts(budget)).status;
+      if (fieldsRead(ast).every((f) => f.root === 'args')) alike.set(ast, status);
+    }
+    return { check: c, status };
+  });
   const alone = verdicts.filter((v) => v.status === 'denied');
   if (alone.length > 0) {
     return {

@@ -98,6 +98,7 @@ export function authorize(
   const scopeRequest: ScopeRequest = { tool: request.tool, args: request.args, time: now };
 
   let failures: AuthorizationFailure[] | undefined;
+  let failing: string[] | undefined;
   let principalFailed = false;
   const marker = chain.lastMarker;
   if (
@@ -113,6 +114,7 @@ export function authorize(
     const analysis = check.analysis;
     if (analysis.kind === 'condition') {
       if (analysis.test(scopeRequest)) continue;
+      (failing ??= []).push(analysis.text);
       (failures ??= []).push(conditionFailure(check, scopeRequest));
     } else {
       unknown = true;
@@ -146,16 +148,22 @@ export function authorize(
     return { ...base, expired: { at: new Date(expiry).toISOString(), askFrom: chain.askFrom } };
   }
   const firstRefusing = failures.reduce((a, b) => (b.block < a.block ? b : a));
-  return {
-    ...base,
-    needed: neededPermission(
+  // A denial is a denial: nothing that goes wrong while working out what would help may turn it
+  // into an exception (a harness that handles denials would crash on it).
+  try {
+    const needed = neededPermission(
       chain.scope,
+      failing ?? [],
       grantorScope(chain),
       scopeRequest,
       chain.askFrom,
       firstRefusing.author,
-    ),
-  };
+    );
+    return needed === undefined ? base : { ...base, needed };
+  } catch (err) {
+    const why = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    return { ...base, neededUnavailable: `the needed permission could not be computed (${why})` };
+  }
 }
 
 function conditionFailure(check: ChainCaveat, request: ScopeRequest): AuthorizationFailure {

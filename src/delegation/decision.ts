@@ -98,6 +98,12 @@ export interface NeededPermission {
    * have to reach (`owner` at the top).
    */
   readonly grantableBy: string;
+  /**
+   * Present when the algebra budget of the call (`AUTHORIZE_ALGEBRA_LIMITS`) ran out: why, and
+   * what was cut (`grantable` answers past it are `'unknown'`; suggestions may be fewer). The
+   * minimal `scope` and `unexpressible` are always complete.
+   */
+  readonly incomplete?: string;
 }
 
 /**
@@ -135,8 +141,9 @@ export interface AuthorizationAllowed {
 /**
  * The call must not go ahead. `needed` is present when every failure is a condition that more
  * authority could satisfy; it is absent when the principal is wrong (asking cannot fix a stolen
- * token), a caveat is one this verifier cannot evaluate, or the token has expired (`expired`
- * says when, and whom to ask for a new delegation).
+ * token), a caveat is one this verifier cannot evaluate, the token has expired (`expired`
+ * says when, and whom to ask for a new delegation), or the tool's name is too long to be
+ * written in a condition (no permission can name the call).
  *
  * @example
  * ```ts
@@ -148,6 +155,13 @@ export interface AuthorizationDenied {
   readonly allowed: false;
   readonly failures: readonly AuthorizationFailure[];
   readonly needed?: NeededPermission;
+  /**
+   * Present, instead of `needed`, when asking could help but computing the needed permission
+   * failed: why. A denial stays a denial whatever goes wrong there; this should never appear
+   * (the tests assert so), and is reported rather than thrown so that a harness handling
+   * denials keeps working.
+   */
+  readonly neededUnavailable?: string;
   readonly expired?: TokenExpiry;
   readonly keyId: string;
   readonly delegationId: string;

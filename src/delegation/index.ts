@@ -44,7 +44,13 @@ export type {
   ScopeSuggestion,
   TokenExpiry,
 } from './decision.js';
-export { accessForTool, type ToolAccess, type ToolAccessOptions } from './access.js';
+export {
+  accessForTool,
+  accessForTools,
+  type ToolAccess,
+  type ToolAccessOptions,
+} from './access.js';
+export { AUTHORIZE_ALGEBRA_LIMITS, DISCOVERY_ALGEBRA_LIMITS } from './budgets.js';
 export { normalizeConditions, parseConditions, type ParsedCondition } from './conditions.js';
 export {
   principalProblem,

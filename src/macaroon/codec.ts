@@ -5,7 +5,7 @@
  * `MacaroonMalformedError` or `MacaroonLimitError` (or a `TypeError` for a wrong argument
  * type). Decoding says nothing about authenticity: verify before trusting.
  */
-import { assertObject } from '../_assert.js';
+import { assertObject, assertString } from '../_assert.js';
 import { base64DecodeCompat, base64urlEncode } from '../_base64url.js';
 import { utf8Decode } from '../_utf8.js';
 import { allocBytes, asciiText } from './_bytes.js';
@@ -103,8 +103,10 @@ export function encodeMacaroonBinary(macaroon: Macaroon): Uint8Array {
 /**
  * Decodes a macaroon from any supported form, detected from its first bytes: v2 binary (raw
  * bytes, or base64 in either alphabet, padded or not), v2 JSON (text or bytes), or v1
- * (base64). Surrounding ASCII whitespace is ignored. Throws `MacaroonMalformedError` or
- * `MacaroonLimitError` for anything else.
+ * (base64). ASCII whitespace around the text is ignored, and inside base64 too (wrapped lines,
+ * as `base64` and mail write them; see `normalizeMacaroonText`); `maxTokenSize` counts the input
+ * as given, whitespace included. Throws `MacaroonMalformedError` or `MacaroonLimitError` for
+ * anything else.
  *
  * @example
  * ```ts
@@ -156,13 +158,42 @@ function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 }
 
-function decodeText(input: string, limits: MacaroonLimits): Macaroon {
+/** ASCII whitespace (space, tab, CR, LF), as libmacaroons and pymacaroons skip it in base64. */
+const SPACES = /[ \t\r\n]+/g;
+
+/** Whether `text` holds ASCII whitespace: four native scans beat one regex pass tenfold. */
+function hasSpace(text: string): boolean {
+  return text.includes(' ') || text.includes('\n') || text.includes('\r') || text.includes('\t');
+}
+
+/**
+ * A token's text as one line: surrounding ASCII whitespace (space, tab, CR, LF) removed and,
+ * unless the text is JSON (where a space inside a string is content), the whitespace inside it
+ * too, so that a token wrapped by `base64 -w 76` or a mail client reads as the token itself.
+ * Two texts of one token that differ only in such whitespace give the same result: this is the
+ * text `decodeMacaroon` reads, and a key under which a decoded token can be cached. Anything
+ * else is left as it is (the decoder judges it).
+ *
+ * @example
+ * ```ts
+ * normalizeMacaroonText('AgEF\r\nbG9j\n'); // 'AgEFbG9j'
+ * normalizeMacaroonText(' {"i": "a b"} ');  // '{"i": "a b"}'
+ * ```
+ */
+export function normalizeMacaroonText(text: string): string {
+  assertString(text, 'text');
   let start = 0;
-  let end = input.length;
-  while (start < end && isSpace(input.charCodeAt(start))) start++;
-  while (end > start && isSpace(input.charCodeAt(end - 1))) end--;
-  if (start === end) throw new MacaroonMalformedError('empty input');
-  const text = start === 0 && end === input.length ? input : input.slice(start, end);
+  let end = text.length;
+  while (start < end && isSpace(text.charCodeAt(start))) start++;
+  while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+  const trimmed = start === 0 && end === text.length ? text : text.slice(start, end);
+  if (trimmed.charCodeAt(0) === 0x7b || !hasSpace(trimmed)) return trimmed;
+  return trimmed.replace(SPACES, '');
+}
+
+function decodeText(input: string, limits: MacaroonLimits): Macaroon {
+  const text = normalizeMacaroonText(input);
+  if (text === '') throw new MacaroonMalformedError('empty input');
   if (text.charCodeAt(0) === 0x7b) return decodeV2J(text, limits);
   const bytes = base64DecodeCompat(text, allocBytes);
   if (!(bytes instanceof Uint8Array)) {

@@ -12,7 +12,12 @@ export {
   createMacaroon,
 } from './create.js';
 export type { CreateMacaroonOptions, ThirdPartyCaveatOptions } from './create.js';
-export { decodeMacaroon, encodeMacaroon, encodeMacaroonBinary } from './codec.js';
+export {
+  decodeMacaroon,
+  encodeMacaroon,
+  encodeMacaroonBinary,
+  normalizeMacaroonText,
+} from './codec.js';
 export type { DecodeMacaroonOptions, EncodeMacaroonOptions, MacaroonFormat } from './codec.js';
 export { verifyMacaroon, verifyMacaroonSignature } from './verify.js';
 export type { VerifyMacaroonOptions, VerifyMacaroonSignatureOptions } from './verify.js';

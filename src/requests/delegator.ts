@@ -5,7 +5,7 @@
  * current token, verified every time. State lives in the store, so another Delegator on the
  * same SQLite file (in this process or another) sees every request, decision and token.
  */
-import type { RootKeyring } from '../delegation/index.js';
+import type { RootKey, RootKeyring } from '../delegation/index.js';
 import type {
   PermissionBroker,
   PermissionOutcome,
@@ -13,16 +13,14 @@ import type {
   PermissionTicket,
   PollAnswer,
 } from '../tools/broker.js';
-import { assertBoolean, assertObject, assertString } from '../_assert.js';
+import { assertObject, assertString } from '../_assert.js';
 import { listInbox, viewOf } from './answers/inbox.js';
-import type { AuditTail } from './answers/notify.js';
 import { pollStep } from './answers/polling.js';
 import { previewDecision } from './answers/preview.js';
 import { AttachedSessions } from './answers/sessions.js';
 import { subscribeInbox } from './answers/subscription.js';
 import {
-  auditFilter,
-  auditView,
+  auditRecords,
   ticketView,
   type ApprovalPreview,
   type AuditRecord,
@@ -34,7 +32,7 @@ import { awaitOutcome } from './answers/waiter.js';
 import { actorFrom, authenticate, type Actor } from './decisions/authority.js';
 import type { Lifecycle } from './decisions/lifecycle.js';
 import { RequestStoreError } from './errors.js';
-import { checkApprovalTerms, checkReason, checkRequestInput } from './input.js';
+import { checkApprovalTerms, checkEscalation, checkReason, checkRequestInput } from './input.js';
 import { inMemoryParts, openParts, wire } from './opening.js';
 import type { DelegatorContexts, DelegatorParts } from './opening.js';
 import type {
@@ -42,20 +40,25 @@ import type {
   ApproveRequestOptions,
   AttachableSession,
   AuditQuery,
+  CancelRequestOptions,
   DelegatorMintOptions,
   DelegatorOptions,
+  DenyRequestOptions,
+  EscalateRequestOptions,
   GrantorRef,
   OpenOptions,
+  RotateKeyOptions,
+  VerifyAuditOptions,
+  WaitOptions,
 } from './options.js';
-import { mintAudited } from './root-keys.js';
+import { mintAudited, retireRootKey, rotateRootKey } from './root-keys.js';
 import {
   addStandingPolicy,
   listStandingPolicies,
   removeStandingPolicy,
 } from './standing-policies.js';
-import { readWholeLog, verifyAuditChain, type AuditVerification } from './store/audit.js';
+import { checkAudit, type AuditCheck } from './store/audit-check.js';
 import type { RequestRecord } from './store/model.js';
-import type { RequestStore } from './store/store.js';
 
 /**
  * The owner's authorization server: the `PermissionBroker` agent sessions ask (`request`,
@@ -74,11 +77,7 @@ import type { RequestStore } from './store/store.js';
  * ```
  */
 export class Delegator implements PermissionBroker {
-  readonly #store: RequestStore;
-  readonly #ownsStore: boolean;
-  readonly #keys: RootKeyring;
-  readonly #now: () => Date;
-  readonly #tail: AuditTail;
+  readonly #parts: DelegatorParts;
   readonly #sessions = new AttachedSessions();
   readonly #closers = new Set<() => void>();
   readonly #lifecycle: Lifecycle;
@@ -86,8 +85,7 @@ export class Delegator implements PermissionBroker {
   #closed = false;
 
   private constructor(parts: DelegatorParts) {
-    ({ store: this.#store, ownsStore: this.#ownsStore, keys: this.#keys } = parts);
-    ({ now: this.#now, tail: this.#tail } = parts);
+    this.#parts = parts;
     this.#ctx = wire(parts, {
       deliver: (principal, from, to) => this.#sessions.deliver(principal, from, to),
       closers: this.#closers,
@@ -123,7 +121,35 @@ export class Delegator implements PermissionBroker {
 
   /** The live root keys, for `createToolRunner({ rootKeys })`. */
   get rootKeys(): RootKeyring {
-    return this.#keys;
+    return this.#parts.keys;
+  }
+
+  /**
+   * Adds a fresh root key that signs from now on (older ones verify until retired), audited as
+   * `key-add`; keys supplied change in the caller's ring, for it to persist. Returns the key.
+   *
+   * @example
+   * ```ts
+   * const key = await delegator.rotateKey({ id: '2026-06' });
+   * ```
+   */
+  async rotateKey(options: RotateKeyOptions = {}): Promise<RootKey> {
+    this.#check();
+    return rotateRootKey(this.#parts, options);
+  }
+
+  /**
+   * Retires a live root key, audited as `key-retire`: every token it signed stops verifying at
+   * once, and a request kept with such a token says so. Returns the retired key.
+   *
+   * @example
+   * ```ts
+   * await delegator.retireKey(previous.id);
+   * ```
+   */
+  async retireKey(id: string): Promise<RootKey> {
+    this.#check();
+    return retireRootKey(this.#parts, id);
   }
 
   /**
@@ -136,8 +162,8 @@ export class Delegator implements PermissionBroker {
    */
   async mint(options: DelegatorMintOptions): Promise<string> {
     this.#check();
-    const token = await mintAudited(this.#store, this.#keys, this.#now(), options);
-    await this.#tail.pump();
+    const token = await mintAudited(this.#parts, options);
+    await this.#parts.tail.pump();
     return token;
   }
 
@@ -153,9 +179,9 @@ export class Delegator implements PermissionBroker {
    */
   async request(input: PermissionRequestInput): Promise<PermissionTicket> {
     this.#check();
-    const arrival = checkRequestInput(input, this.#now().getTime());
-    const holder = await authenticate(this.#store, input.token, {
-      rootKeys: this.#keys,
+    const arrival = checkRequestInput(input, this.#parts.now().getTime());
+    const holder = await authenticate(this.#parts.store, input.token, {
+      rootKeys: this.#parts.keys,
       now: new Date(arrival.at),
       claimed: arrival.principal,
     });
@@ -171,10 +197,7 @@ export class Delegator implements PermissionBroker {
    * const outcome = await delegator.awaitResponse(ticket.id, { signal: AbortSignal.timeout(60_000) });
    * ```
    */
-  async awaitResponse(
-    id: string,
-    options: { readonly signal?: AbortSignal } = {},
-  ): Promise<PermissionOutcome> {
+  async awaitResponse(id: string, options: WaitOptions = {}): Promise<PermissionOutcome> {
     this.#check();
     assertString(id, 'id');
     return awaitOutcome(this.#ctx.waiter, id, options.signal);
@@ -191,10 +214,9 @@ export class Delegator implements PermissionBroker {
    * ```
    */
   async poll(id: string): Promise<PollAnswer> {
-    this.#check();
     const record = await this.#load(id);
-    const { answer, touch } = pollStep(record, this.#now().getTime());
-    if (touch !== undefined) await this.#store.touchPoll(id, touch.at, touch.interval);
+    const { answer, touch } = pollStep(record, this.#parts.now().getTime());
+    if (touch !== undefined) await this.#parts.store.touchPoll(id, touch.at, touch.interval);
     return answer;
   }
 
@@ -206,11 +228,7 @@ export class Delegator implements PermissionBroker {
    * await delegator.cancel(ticket.id, { by: { token: session.token } });
    * ```
    */
-  async cancel(
-    id: string,
-    options: { readonly by: { readonly token: string } },
-  ): Promise<PermissionRequestView> {
-    this.#check();
+  async cancel(id: string, options: CancelRequestOptions): Promise<PermissionRequestView> {
     assertObject(options, 'options');
     const actor = await this.#actor(options.by);
     const record = await this.#load(id);
@@ -230,24 +248,19 @@ export class Delegator implements PermissionBroker {
    * ```
    */
   async inbox(grantor: GrantorRef): Promise<InboxItem[]> {
-    this.#check();
     return listInbox(this.#ctx.inbox, await this.#actor(grantor, 'grantor'));
   }
 
   /**
-   * New requests addressed to a grantor as they arrive (and requests that come back to it when
-   * an escalation ends without deciding them), from this process or any other sharing the
-   * store. Ends when `signal` aborts or the loop breaks.
+   * New requests addressed to a grantor as they arrive (or come back when an escalation ends
+   * undecided), from any process sharing the store. Ends when `signal` aborts or the loop breaks.
    *
    * @example
    * ```ts
    * for await (const request of delegator.subscribe('owner', { signal })) console.log(request.requester, request.scope);
    * ```
    */
-  subscribe(
-    grantor: GrantorRef,
-    options: { readonly signal?: AbortSignal } = {},
-  ): AsyncIterableIterator<InboxItem> {
+  subscribe(grantor: GrantorRef, options: WaitOptions = {}): AsyncIterableIterator<InboxItem> {
     this.#check();
     return subscribeInbox(this.#ctx.subscriptions, this.#actor(grantor, 'grantor'), options.signal);
   }
@@ -257,12 +270,10 @@ export class Delegator implements PermissionBroker {
    *
    * @example
    * ```ts
-   * const view = await delegator.get(ticket.id);
-   * console.log(view.status, view.decidedBy);
+   * const { status, decidedBy } = await delegator.get(ticket.id);
    * ```
    */
   async get(id: string): Promise<PermissionRequestView> {
-    this.#check();
     return this.#view(await this.#load(id));
   }
 
@@ -277,13 +288,8 @@ export class Delegator implements PermissionBroker {
    * ```
    */
   async approve(id: string, options: ApproveRequestOptions): Promise<PermissionRequestView> {
-    this.#check();
-    assertObject(options, 'options');
-    const terms = checkApprovalTerms(options, this.#now().getTime());
-    const actor = await this.#actor(options.by);
-    const record = await this.#load(id);
-    const approved = await this.#lifecycle.approve(record, actor, { ...terms, via: 'manual' });
-    return this.#view(approved);
+    const { record, actor, terms } = await this.#approval(id, options);
+    return this.#view(await this.#lifecycle.approve(record, actor, { ...terms, via: 'manual' }));
   }
 
   /**
@@ -298,11 +304,7 @@ export class Delegator implements PermissionBroker {
    * ```
    */
   async preview(id: string, options: ApproveRequestOptions): Promise<ApprovalPreview> {
-    this.#check();
-    assertObject(options, 'options');
-    const terms = checkApprovalTerms(options, this.#now().getTime());
-    const actor = await this.#actor(options.by);
-    const record = await this.#load(id);
+    const { record, actor, terms } = await this.#approval(id, options);
     return previewDecision(this.#lifecycle, record, actor, terms);
   }
 
@@ -314,11 +316,7 @@ export class Delegator implements PermissionBroker {
    * await delegator.deny(id, { by: 'owner', reason: 'no transfers this month' });
    * ```
    */
-  async deny(
-    id: string,
-    options: { readonly by: GrantorRef; readonly reason: string },
-  ): Promise<PermissionRequestView> {
-    this.#check();
+  async deny(id: string, options: DenyRequestOptions): Promise<PermissionRequestView> {
     assertObject(options, 'options');
     const actor = await this.#actor(options.by);
     const reason = checkReason(options.reason, 'reason');
@@ -328,27 +326,20 @@ export class Delegator implements PermissionBroker {
 
   /**
    * Escalates a request the grantor cannot (or will not) approve alone: a linked request goes
-   * from the grantor, with its current token, to its own grantor for the scope asked. When that
-   * is approved the grantor's token is updated (delivered to its attached sessions and to
-   * `awaitResponse` on the linked id) and the request is reopened, or approved at once when
-   * `autoApprove` is set. A denial above denies it too. Returns the linked request.
+   * from the grantor, with its current token, to its own grantor. When that is approved the
+   * grantor's token is updated (delivered to its attached sessions) and the request reopened, or
+   * approved at once with `autoApprove`; a denial above denies it. Returns the linked request.
    *
    * @example
    * ```ts
    * const linked = await delegator.escalate(id, { by: { token: plannerToken }, autoApprove: true });
    * ```
    */
-  async escalate(
-    id: string,
-    options: { readonly by: GrantorRef; readonly autoApprove?: boolean },
-  ): Promise<PermissionRequestView> {
-    this.#check();
-    assertObject(options, 'options');
-    if (options.autoApprove !== undefined)
-      assertBoolean(options.autoApprove, 'options.autoApprove');
+  async escalate(id: string, options: EscalateRequestOptions): Promise<PermissionRequestView> {
+    const autoApprove = checkEscalation(options);
     const actor = await this.#actor(options.by);
     const record = await this.#load(id);
-    return this.#view(await this.#lifecycle.escalate(record, actor, options.autoApprove === true));
+    return this.#view(await this.#lifecycle.escalate(record, actor, autoApprove));
   }
 
   /**
@@ -364,7 +355,6 @@ export class Delegator implements PermissionBroker {
    * ```
    */
   async addPolicy(options: AddPolicyOptions): Promise<PolicyView> {
-    this.#check();
     assertObject(options, 'options');
     const actor = await this.#actor(options.grantor, 'options.grantor');
     return addStandingPolicy(this.#ctx.policies, actor, options);
@@ -393,7 +383,6 @@ export class Delegator implements PermissionBroker {
    * ```
    */
   async removePolicy(id: string, options: { readonly grantor: GrantorRef }): Promise<void> {
-    this.#check();
     assertString(id, 'id');
     assertObject(options, 'options');
     const actor = await this.#actor(options.grantor, 'options.grantor');
@@ -401,9 +390,9 @@ export class Delegator implements PermissionBroker {
   }
 
   /**
-   * Audit entries, oldest first: every key added, mint, first sighting of a delegation,
-   * request, decision (who, what, when, why), escalation, reopening, expiry, cancellation and
-   * policy change.
+   * Audit entries, oldest first: every key added or retired, mint, first sighting of a token,
+   * request, decision (who, from where, what, when, why), escalation, reopening, expiry,
+   * cancellation and policy change.
    *
    * @example
    * ```ts
@@ -412,23 +401,23 @@ export class Delegator implements PermissionBroker {
    */
   async audit(query: AuditQuery = {}): Promise<AuditRecord[]> {
     this.#check();
-    const entries = await this.#store.queryAudit(auditFilter(query));
-    return entries.map(auditView);
+    return auditRecords(this.#parts.store, query);
   }
 
   /**
-   * Re-computes the audit log's hash chain from its first entry and reports the first entry
-   * that was altered, removed or inserted, if any.
+   * Re-computes the audit log's hash chain and reports the first entry altered, removed or
+   * inserted; with `expectHead` (a `head` kept from before) a log cut short is caught too. Then
+   * holds every request to the entries that record it (`mismatches`).
    *
    * @example
    * ```ts
-   * const check = await delegator.verifyAudit();
-   * if (!check.ok) alert(`audit log tampered at ${check.seq}`);
+   * const check = await delegator.verifyAudit({ expectHead: keptHead });
+   * if (!check.ok) alert(`audit log tampered with: ${check.problem}`);
    * ```
    */
-  async verifyAudit(): Promise<AuditVerification> {
+  async verifyAudit(options: VerifyAuditOptions = {}): Promise<AuditCheck> {
     this.#check();
-    return verifyAuditChain(await readWholeLog(this.#store));
+    return checkAudit(this.#parts.store, options);
   }
 
   /**
@@ -457,7 +446,7 @@ export class Delegator implements PermissionBroker {
    */
   async sweep(): Promise<number> {
     this.#check();
-    return this.#lifecycle.expireDue(this.#now().getTime());
+    return this.#lifecycle.expireDue(this.#parts.now().getTime());
   }
 
   /**
@@ -473,9 +462,9 @@ export class Delegator implements PermissionBroker {
     if (this.#closed) return;
     this.#closed = true;
     for (const close of [...this.#closers]) close();
-    this.#tail.close();
+    this.#parts.tail.close();
     this.#sessions.clear();
-    if (this.#ownsStore) await this.#store.close();
+    if (this.#parts.ownsStore) await this.#parts.store.close();
   }
 
   /** The public view of a request, with the chain of its requester's verified token. */
@@ -483,14 +472,25 @@ export class Delegator implements PermissionBroker {
     return viewOf(this.#lifecycle, record);
   }
 
-  /** The request `id`, expired first if its time is up. */
+  /** The request `id`, expired first if its time is up (on an open Delegator). */
   #load(id: unknown): Promise<RequestRecord> {
+    this.#check();
     assertString(id, 'id');
     return this.#lifecycle.load(id);
   }
 
+  /** An approval's (or its preview's) request, grantor and checked terms. */
+  async #approval(id: unknown, options: ApproveRequestOptions) {
+    assertObject(options, 'options');
+    const terms = checkApprovalTerms(options, this.#parts.now().getTime());
+    return { terms, actor: await this.#actor(options.by), record: await this.#load(id) };
+  }
+
+  /** Who `by` names, authenticated (on an open Delegator). */
   #actor(by: unknown, field = 'options.by'): Promise<Actor> {
-    return actorFrom(this.#store, by, field, { rootKeys: this.#keys, now: this.#now() });
+    this.#check();
+    const { store, keys, now } = this.#parts;
+    return actorFrom(store, by, field, { rootKeys: keys, now: now() });
   }
 
   #check(): void {

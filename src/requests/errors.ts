@@ -162,12 +162,16 @@ export class RequestScopeNotRequestedError extends MandateError {
   }
 }
 
-/** What is wrong with a token presented to the Delegator. */
-export type TokenProblem = 'invalid' | 'expired' | 'stale' | 'principal-mismatch' | 'no-principal';
+/** What is wrong with a token presented to the Delegator, or kept with a request. */
+export type TokenProblem =
+  'invalid' | 'key-retired' | 'expired' | 'stale' | 'principal-mismatch' | 'no-principal';
 
 /**
  * A token presented to request, decide or subscribe cannot be used. `invalid` (malformed,
- * unknown key, bad signature) always has the same message and no detail; `expired` means its
+ * unknown key, bad signature) always has the same message and no detail; `key-retired` (same
+ * code) is said only of a token the Delegator verified before, when it kept a request, and whose
+ * root key the store has recorded as retired since: the message names the key and whom the
+ * requester must ask for a fresh delegation, and nothing about the signature; `expired` means its
  * time is up (the message says when, and whom to ask for a new delegation); `stale` means it
  * no longer authorizes anything for another reason; `principal-mismatch` means the claimed
  * principal is not the one its last block names; `no-principal` means a bearer token, which has
@@ -184,7 +188,7 @@ export class RequestTokenError extends MandateError {
 
   constructor(problem: TokenProblem, message: string) {
     const code =
-      problem === 'invalid'
+      problem === 'invalid' || problem === 'key-retired'
         ? 'ERR_REQUEST_TOKEN_INVALID'
         : problem === 'expired'
           ? 'ERR_REQUEST_TOKEN_EXPIRED'

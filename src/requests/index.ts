@@ -9,10 +9,16 @@ export type {
   OpenOptions,
   DelegatorMintOptions,
   ApproveRequestOptions,
+  DenyRequestOptions,
+  EscalateRequestOptions,
+  CancelRequestOptions,
+  WaitOptions,
   AddPolicyOptions,
   AuditQuery,
   AttachableSession,
   GrantorRef,
+  RotateKeyOptions,
+  VerifyAuditOptions,
 } from './options.js';
 export type {
   PermissionRequestView,
@@ -48,6 +54,7 @@ export {
   verifyAuditChain,
   type AuditVerification,
 } from './store/audit.js';
+export type { AuditCheck, AuditMismatch } from './store/audit-check.js';
 export {
   REQUEST_LIMITS,
   DEFAULT_POLL_INTERVAL,

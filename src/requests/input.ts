@@ -9,7 +9,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
-import { assertObject, describe } from '../_assert.js';
+import { assertBoolean, assertObject, describe } from '../_assert.js';
 import { canonicalJson, parseFrozenJson, type Json } from '../_json.js';
 import { normalizeConditions } from '../delegation/index.js';
 import { snapshotArguments } from '../tools/arguments.js';
@@ -77,11 +77,24 @@ export function normalizeScope(scope: unknown, field: string): string[] {
 }
 
 /**
- * Checks a reason (of a request or a denial): a non-empty string within the length limit.
+ * The characters a reason may not hold: control characters (C0, newline and tab included, DEL,
+ * C1), format characters (bidi overrides and isolates, zero-width characters, the BOM, tag
+ * characters), line and paragraph separators, and lone surrogates. Each can recolour, hide,
+ * reorder or break up what a person reads in a terminal or a browser.
+ */
+const UNSAFE_IN_REASON = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
+
+/**
+ * Checks a reason (of a request, a denial or an approval): a non-empty string within the length
+ * limit, one paragraph of plain text. A reason is written by one party and read by another (an
+ * agent's by a person at the inbox, a person's by an agent), so a character that could act on
+ * the reader's screen rather than be read is refused, never stripped: the error names the field,
+ * the code point as `U+XXXX` (never the character itself) and where it is.
  *
  * @example
  * ```ts
  * checkReason('need to pay the rent', 'reason');
+ * checkReason('ok\u001b[8m', 'reason'); // RequestInvalidError: reason contains U+001B (a control character) at character 3; …
  * ```
  */
 export function checkReason(reason: unknown, field: string): string {
@@ -92,6 +105,22 @@ export function checkReason(reason: unknown, field: string): string {
     throw new RequestInvalidError(
       field,
       `is longer than ${REQUEST_LIMITS.maxReasonLength} characters`,
+    );
+  }
+  const unsafe = UNSAFE_IN_REASON.exec(reason);
+  if (unsafe !== null) {
+    const char = unsafe[0];
+    const codePoint = (char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+    const kind = /\p{Cc}/u.test(char)
+      ? 'a control character'
+      : /\p{Cf}/u.test(char)
+        ? 'a format character'
+        : /\p{Cs}/u.test(char)
+          ? 'half of a surrogate pair'
+          : 'a line or paragraph separator';
+    throw new RequestInvalidError(
+      field,
+      `contains U+${codePoint} (${kind}) at character ${unsafe.index + 1}; a reason is one paragraph of plain text`,
     );
   }
   return reason;
@@ -283,6 +312,22 @@ export function checkApprovalTerms(
     timeBox: options.expiresIn === undefined ? null : at + Math.round(expiresIn * 1000),
     ...(reason === undefined ? {} : { reason }),
   };
+}
+
+/**
+ * Checks a grantor's escalation options (`delegator.escalate`); `by` is checked apart. Returns
+ * whether to approve the request at once when the escalation is approved.
+ *
+ * @example
+ * ```ts
+ * checkEscalation({ by: { token }, autoApprove: true }); // true
+ * ```
+ */
+export function checkEscalation(options: unknown): boolean {
+  assertObject(options, 'options');
+  const { autoApprove } = options;
+  if (autoApprove !== undefined) assertBoolean(autoApprove, 'options.autoApprove');
+  return autoApprove === true;
 }
 
 /**

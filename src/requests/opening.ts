@@ -6,26 +6,23 @@
  * standing policies) reads.
  */
 import { assertObject, describe } from '../_assert.js';
-import type { RootKeyring } from '../delegation/index.js';
 import { inboxItem, type InboxContext } from './answers/inbox.js';
 import { AuditTail } from './answers/notify.js';
 import type { SubscriptionContext } from './answers/subscription.js';
 import type { WaiterContext } from './answers/waiter.js';
 import { Lifecycle } from './decisions/lifecycle.js';
 import type { DelegatorOptions, OpenOptions } from './options.js';
-import { storedKeys, suppliedKeys } from './root-keys.js';
+import { storedKeys, suppliedKeys, type KeyParts } from './root-keys.js';
+import { KeyLog } from './store/key-log.js';
 import type { PolicyContext } from './standing-policies.js';
 import { createMemoryStore } from './store/memory-store.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { RequestStore } from './store/store.js';
 
 /** What a Delegator is made of once opened. */
-export interface DelegatorParts {
-  readonly store: RequestStore;
+export interface DelegatorParts extends KeyParts {
   /** Whether closing the Delegator closes the store (it opened it). */
   readonly ownsStore: boolean;
-  readonly keys: RootKeyring;
-  readonly now: () => Date;
   readonly tail: AuditTail;
 }
 
@@ -76,11 +73,14 @@ async function assemble(
   const watch = options.watchIntervalMs ?? 250;
   if (!Number.isSafeInteger(watch) || watch < 0)
     throw new RangeError('options.watchIntervalMs must be a non-negative integer');
-  const keys =
-    options.rootKeys === undefined ? await storedKeys(store, now) : suppliedKeys(options.rootKeys);
+  const keyLog = await KeyLog.read(store);
+  const keysStored = options.rootKeys === undefined;
+  const keys = keysStored
+    ? await storedKeys(store, keyLog, now)
+    : await suppliedKeys(store, keyLog, options.rootKeys, now());
   const tail = new AuditTail(store, { intervalMs: watch });
   await tail.start();
-  return { store, ownsStore, keys, now, tail };
+  return { store, ownsStore, keys, keyLog, keysStored, now, tail };
 }
 
 /** What the Delegator itself lends to the parts it wires together. */
@@ -110,10 +110,11 @@ export interface DelegatorContexts {
  * ```
  */
 export function wire(parts: DelegatorParts, hooks: DelegatorHooks): DelegatorContexts {
-  const { store, keys, now, tail } = parts;
+  const { store, keys, keyLog, now, tail } = parts;
   const { closers, closed } = hooks;
   const notify = (): Promise<void> => tail.pump();
-  const lifecycle = new Lifecycle({ store, rootKeys: keys, now, notify, deliver: hooks.deliver });
+  const deliver = hooks.deliver;
+  const lifecycle = new Lifecycle({ store, rootKeys: keys, keyLog, now, notify, deliver });
   const inbox: InboxContext = { store, lifecycle, now };
   return {
     lifecycle,

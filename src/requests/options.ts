@@ -1,8 +1,8 @@
 /**
  * The options and argument shapes of the Delegator's methods, with their defaults: how it is
  * opened (a SQLite file or any store, keys supplied or stored, the clock, how often it watches
- * for other processes' changes), and what minting, approving, adding a policy and querying the
- * audit log take.
+ * for other processes' changes), and what minting, rotating a key, waiting, cancelling,
+ * approving, denying, escalating, adding a policy, querying the audit log and verifying it take.
  */
 import type { Delegation, RootKeys } from '../delegation/index.js';
 import type { SqliteStoreOptions } from './store/sqlite-store.js';
@@ -46,6 +46,21 @@ export interface DelegatorMintOptions {
   readonly location?: string;
 }
 
+/** Options of `delegator.rotateKey`. */
+export interface RotateKeyOptions {
+  /** The new key's id, written into the tokens it signs (default: random). */
+  readonly id?: string;
+}
+
+/** Options of `delegator.verifyAudit`. */
+export interface VerifyAuditOptions {
+  /**
+   * A head hash kept from an earlier `verifyAudit()` (64 hex digits): the log must still hold
+   * the entry it names, so a log cut short after it no longer verifies.
+   */
+  readonly expectHead?: string;
+}
+
 /** Options of `delegator.approve`. */
 export interface ApproveRequestOptions {
   readonly by: GrantorRef;
@@ -55,6 +70,31 @@ export interface ApproveRequestOptions {
   readonly expiresIn?: number;
   /** Why, for the audit log (optional; up to 2,000 characters). */
   readonly reason?: string;
+}
+
+/** Options of `delegator.deny`. */
+export interface DenyRequestOptions {
+  readonly by: GrantorRef;
+  /** What the requester reads (1 to 2,000 characters, one paragraph of plain text). */
+  readonly reason: string;
+}
+
+/** Options of `delegator.escalate`. */
+export interface EscalateRequestOptions {
+  readonly by: GrantorRef;
+  /** Approve the request at once when the escalation is approved (default `false`: reopen it). */
+  readonly autoApprove?: boolean;
+}
+
+/** Options of `delegator.cancel`: only the requester, by a current token, withdraws a request. */
+export interface CancelRequestOptions {
+  readonly by: { readonly token: string };
+}
+
+/** Options of `delegator.awaitResponse` and `delegator.subscribe`. */
+export interface WaitOptions {
+  /** Ends the wait (or the subscription) when it aborts. */
+  readonly signal?: AbortSignal;
 }
 
 /** Options of `delegator.addPolicy`. */

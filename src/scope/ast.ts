@@ -34,12 +34,14 @@
  *   under the rules above; `in []` is `false` and `not in []` is `true` for a scalar value, and
  *   `undefined` for a missing or non-scalar one.
  * - **`~` / `!~` (glob).** The literal must be a string (a glob pattern; parse error otherwise);
- *   the value must be a string, else `undefined`. A value with a `..` path segment (splitting on
- *   `/`, some segment is exactly `..`) makes both `undefined`. Otherwise `~` is whether the whole
- *   value matches the whole pattern and `!~` its negation. Patterns: `*` any run of characters
- *   except `/`, `**` (two or more stars in a row) any run including `/`, `?` exactly one
- *   character except `/`, `\x` the character `x` literally; every other character stands for
- *   itself. Characters are Unicode code points.
+ *   the value must be a string, else `undefined`. A value that is a path alias (path-alias.ts:
+ *   it contains `\`, or has an empty segment, a `.` or a `..` segment, plain or written with
+ *   `%2e`) makes both `undefined`. Otherwise `~` is whether the whole value matches the whole
+ *   pattern and `!~` its negation. Patterns: `*` any run of characters except `/`, `**` (two or
+ *   more stars in a row) any run including `/`, `?` exactly one character except `/`, `\x` the
+ *   character `x` literally; every other character stands for itself. A `**` that is a whole
+ *   segment may also match no segment, with one of its slashes (`a/**` matches `a`). Characters
+ *   are Unicode code points.
  * - **Quantifiers.** `all p <op> v` / `any p <op> v` (op any comparison above, including
  *   `in`/`not in`): the value at `p` must be an array, else `undefined`. Each element is compared
  *   as if it were the value at a path. `all` is the Kleene conjunction over the elements (`true`
@@ -52,7 +54,7 @@
  * Parse-time type errors: `tool` compares only with strings and string lists; `time` only with
  * instants by `== != < <= > >=`; ordering operators take only number or instant literals; glob
  * operators only string literals; quantifiers never apply to `tool` or `time`; numbers must be
- * finite.
+ * finite, and must not round onto an integer they do not spell (`9007199254740993`).
  */
 
 /** Where a comparison reads its value. `args` paths have at least one key. */
@@ -136,3 +138,10 @@ export interface ScopeRequest {
 
 /** The three truth values of a condition. */
 export type Truth = true | false | undefined;
+
+/** One element of a parsed glob pattern (see glob.ts). */
+export type GlobToken =
+  | { readonly kind: 'char'; readonly char: string /* one code point */ }
+  | { readonly kind: 'star' }
+  | { readonly kind: 'globstar' }
+  | { readonly kind: 'one' };

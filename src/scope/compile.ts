@@ -4,6 +4,8 @@
  * that return `true`, `false` or `undefined` (Kleene logic), glob patterns into automata and
  * `in` lists into sets; compiled forms are cached by caveat text in a bounded LRU, so a verifier
  * that sees the same caveats again (the usual case) neither parses nor compiles them again.
+ * Before matching any glob, the predicate prices the request's glob work (glob-work.ts); above
+ * `maxGlobWork` it evaluates a second tree in which every glob comparison is undefined.
  */
 import { isValidDate } from '../_assert.js';
 import { BoundedCache } from '../_lru.js';
@@ -14,6 +16,7 @@ import { assertCaveat, frozenCopy } from './check.js';
 import { parseCaveat } from './parse.js';
 import { printCaveat } from './print.js';
 import { MISSING, comparisonTest, isPlainObject, pathReader, quantified } from './semantics.js';
+import { globWork, hasGlobComparison } from './glob-work.js';
 
 /**
  * A compiled condition. Calling it returns `true` only when the condition is true for the
@@ -38,7 +41,8 @@ const cache = new BoundedCache<string, CompiledCaveat>(COMPILED_CAVEAT_CACHE_SIZ
  * Compiles a condition (text or AST) into a fast predicate, cached by text. Throws what
  * `parseCaveat` throws for bad text, and `TypeError` for a marker (`to "…"` is structure, not a
  * condition) or a malformed AST. The predicate throws `TypeError` for a malformed request
- * (`tool` not a string, `args` not a plain object, `time` not a valid `Date`).
+ * (`tool` not a string, `args` not a plain object, `time` not a valid `Date`). A request whose
+ * glob work (`globWork`) exceeds `limits.maxGlobWork` makes every `~` and `!~` undefined.
  *
  * @example
  * ```ts
@@ -91,11 +95,18 @@ function limitsKey(limits: ScopeLimits): string {
 }
 
 function build(condition: Condition, text: string, limits: ScopeLimits): CompiledCaveat {
-  const root = compileNode(condition);
+  const root = compileNode(condition, true);
+  const hasGlobs = hasGlobComparison(condition);
+  let overBudget: Node | undefined;
+  const max = limits.maxGlobWork;
   const truth = (request: ScopeRequest): Truth => {
     assertScopeRequest(request);
     // The closures nest as deep as the caveat; a raised maxDepth must not crash the caller.
     try {
+      if (hasGlobs && globWork(condition, request, max) > max) {
+        overBudget ??= compileNode(condition, false);
+        return overBudget(request);
+      }
       return root(request);
     } catch (err) {
       throw depthLimitError(limits, err);
@@ -124,14 +135,15 @@ export function assertScopeRequest(request: ScopeRequest): void {
 
 type Node = (request: ScopeRequest) => Truth;
 
-function compileNode(node: Condition): Node {
+/** The closures of a condition; with `globs` false, every glob comparison is undefined. */
+function compileNode(node: Condition, globs: boolean): Node {
   switch (node.kind) {
     case 'constant': {
       const value = node.value;
       return () => value;
     }
     case 'not': {
-      const operand = compileNode(node.operand);
+      const operand = compileNode(node.operand, globs);
       return (request) => {
         const r = operand(request);
         return r === undefined ? undefined : !r;
@@ -139,9 +151,14 @@ function compileNode(node: Condition): Node {
     }
     case 'and':
     case 'or':
-      return junction(node.kind === 'or', node.operands.map(compileNode));
+      return junction(
+        node.kind === 'or',
+        node.operands.map((operand) => compileNode(operand, globs)),
+      );
     case 'compare':
     case 'member': {
+      if (!globs && node.kind === 'compare' && (node.op === '~' || node.op === '!~'))
+        return () => undefined;
       const test =
         node.quantifier === null
           ? comparisonTest(node)

@@ -4,7 +4,9 @@
  * finds the sub-term responsible and words the reason as a sentence a model can act on:
  * `args.amount is 500, not <= 100`, `args.path is missing`,
  * `args.path "/repo/../etc" has a ".." segment`. Reasons quote request values (shortened), never
- * anything secret: the caller already holds the request.
+ * anything secret: the caller already holds the request. Strings in reasons are quoted with
+ * their invisible code points escaped, so a value that differs from a listed one only by a
+ * zero-width space or a decomposed accent never reads the same as it.
  */
 import type {
   Caveat,
@@ -16,10 +18,13 @@ import type {
   Truth,
 } from './ast.js';
 import { compileCaveat } from './compile.js';
+import { globWork } from './glob-work.js';
 import { formatInstant, isInstantMs } from './instant.js';
 import { resolveLimits, withDepthGuard } from './limits.js';
 import type { ScopeOptions } from './limits.js';
-import { printCondition, printList, printLiteral, printPath } from './print.js';
+import { pathAliasOf } from './path-alias.js';
+import type { PathAlias } from './path-alias.js';
+import { printCondition, printLiteral, printPath } from './print.js';
 import {
   MISSING,
   comparisonTest,
@@ -28,7 +33,7 @@ import {
   pathReader,
   scalarTest,
 } from './semantics.js';
-import { hasDotDotSegment } from './glob.js';
+import { visibleString } from './_visible.js';
 
 /** The result of evaluating a caveat against a request. */
 export interface Evaluation {
@@ -61,9 +66,14 @@ export function evaluateCaveat(
   const compiled = compileCaveat(caveat, options);
   const value = compiled.truth(request);
   if (value === true) return { holds: true, value };
-  const explained = withDepthGuard(resolveLimits(options), () =>
-    explain(compiled.condition, request),
-  );
+  const limits = resolveLimits(options);
+  const max = limits.maxGlobWork;
+  // The same test as the compiled predicate's; then the whole price, for the reason.
+  const budget =
+    globWork(compiled.condition, request, max) > max
+      ? `this caveat's globs would take ${globWork(compiled.condition, request)} units of work on this request, more than maxGlobWork (${max})`
+      : null;
+  const explained = withDepthGuard(limits, () => explain(compiled.condition, request, budget));
   return { holds: false, value, reason: explained.reason, term: explained.term };
 }
 
@@ -75,7 +85,11 @@ interface Explained {
   readonly term: string;
 }
 
-function explain(node: Condition, request: ScopeRequest): Explained {
+/**
+ * Explains `node`; `budget` is `null`, or, when the request is over the glob work budget (every
+ * glob comparison then undefined), what to say about it.
+ */
+function explain(node: Condition, request: ScopeRequest, budget: string | null): Explained {
   switch (node.kind) {
     case 'constant':
       return {
@@ -84,13 +98,13 @@ function explain(node: Condition, request: ScopeRequest): Explained {
         term: printCondition(node),
       };
     case 'not': {
-      const inner = explain(node.operand, request);
+      const inner = explain(node.operand, request, budget);
       // An undefined operand is the actionable part (usually a missing value): point at it.
       if (inner.value === undefined) return inner;
       return { value: !inner.value, reason: inner.reason, term: printCondition(node) };
     }
     case 'and': {
-      const parts = node.operands.map((operand) => explain(operand, request));
+      const parts = node.operands.map((operand) => explain(operand, request, budget));
       // False beats undefined in Kleene `and`: blame the first false operand, else the first undefined one.
       const blamed =
         parts.find((p) => p.value === false) ?? parts.find((p) => p.value === undefined);
@@ -102,33 +116,45 @@ function explain(node: Condition, request: ScopeRequest): Explained {
       };
     }
     case 'or': {
-      const parts = node.operands.map((operand) => explain(operand, request));
+      const parts = node.operands.map((operand) => explain(operand, request, budget));
       const holding = parts.find((p) => p.value === true);
       if (holding !== undefined) return holding;
       const value: Truth = parts.some((p) => p.value === undefined) ? undefined : false;
-      // A nested `or` already lists its alternatives: splice them in rather than repeat the preface.
+      // A nested `or` already lists its alternatives: splice them in rather than repeat the
+      // preface; and say each distinct reason once.
       const reasons = parts.map((p) =>
         p.reason.startsWith(NO_ALTERNATIVE) ? p.reason.slice(NO_ALTERNATIVE.length) : p.reason,
       );
       return {
         value,
-        reason: `${NO_ALTERNATIVE}${reasons.join('; ')}`,
+        reason: `${NO_ALTERNATIVE}${[...new Set(reasons)].join('; ')}`,
         term: printCondition(node),
       };
     }
     case 'compare':
     case 'member':
-      return explainComparison(node, request);
+      return explainComparison(node, request, budget);
   }
 }
 
 const NO_ALTERNATIVE = 'no alternative holds: ';
 
-function explainComparison(node: Comparison | Membership, request: ScopeRequest): Explained {
+function explainComparison(
+  node: Comparison | Membership,
+  request: ScopeRequest,
+  budget: string | null,
+): Explained {
   const term = printCondition(node);
   const subject = printPath(node.path);
   const value = pathReader(node.path)(request);
   if (value === MISSING) return { value: undefined, reason: `${subject} is missing`, term };
+  if (budget !== null && node.kind === 'compare' && (node.op === '~' || node.op === '!~')) {
+    return {
+      value: undefined,
+      reason: `${subject} is ${sizeOf(value)}: ${budget}`,
+      term,
+    };
+  }
   const test = comparisonTest(node);
   if (node.quantifier === null) {
     const isTime = node.path.root === 'time';
@@ -182,7 +208,7 @@ function describe(
       const literal = node.values.find((l) => scalarTest('==', l)(value) === undefined) as Literal;
       return {
         value: result,
-        reason: `${subject} is ${shown}, but the list value ${printLiteral(literal)} needs ${need(literal)}`,
+        reason: `${subject} is ${shown}, but the list value ${showLiteral(literal)} needs ${need(literal)}`,
       };
     }
     const inList = result !== node.negated;
@@ -193,11 +219,15 @@ function describe(
         : `${subject} is ${shown}, not one of ${list}`,
     };
   }
-  const lit = printLiteral(node.value);
+  const lit = showLiteral(node.value);
   const op = node.op;
   if (result === undefined) {
-    if ((op === '~' || op === '!~') && typeof value === 'string' && hasDotDotSegment(value)) {
-      return { value: result, reason: `${subject} ${shown} has a ".." segment` };
+    const alias = (op === '~' || op === '!~') && typeof value === 'string' && pathAliasOf(value);
+    if (alias) {
+      return {
+        value: result,
+        reason: `${subject} ${shown} ${ALIAS_PHRASE[alias]}: ${op} judges only normalized paths`,
+      };
     }
     const needs =
       op === '~' || op === '!~'
@@ -234,6 +264,15 @@ function describe(
   }
 }
 
+const ALIAS_PHRASE: Readonly<Record<PathAlias, string>> = {
+  '\\': 'contains "\\" (a path separator on Windows)',
+  '.': 'has a "." segment',
+  '..': 'has a ".." segment',
+  '//': 'has an empty segment ("//")',
+  'trailing /': 'ends with "/"',
+  empty: 'is empty',
+};
+
 const INSTANT_NEED = 'an instant string (YYYY-MM-DDTHH:MM:SS[.fff]Z)';
 
 /** What a value tested for equality with `literal` must be. */
@@ -250,7 +289,7 @@ function orderNeed(literal: Literal): string {
 function testPhrase(node: Comparison | Membership): string {
   if (node.kind === 'member')
     return `is ${node.negated ? 'not ' : ''}one of ${shortList(node.values)}`;
-  const lit = printLiteral(node.value);
+  const lit = showLiteral(node.value);
   switch (node.op) {
     case '~':
       return `matches ${lit}`;
@@ -271,10 +310,14 @@ const MAX_LISTED = 8;
 /** A short rendering of a request value for a reason. */
 function show(value: unknown): string {
   if (typeof value === 'string') {
-    const json = JSON.stringify(value);
-    return json.length <= MAX_SHOWN
-      ? json
-      : `${JSON.stringify(value.slice(0, MAX_SHOWN - 10)).slice(0, -1)}…" (${value.length} characters)`;
+    if (value.length <= MAX_SHOWN) {
+      const whole = visibleString(value);
+      if (whole.length <= MAX_SHOWN) return whole;
+    }
+    let cut = MAX_SHOWN - 10;
+    const last = value.charCodeAt(cut - 1);
+    if (last >= 0xd800 && last <= 0xdbff) cut--; // never split a surrogate pair
+    return `${visibleString(value.slice(0, cut)).slice(0, -1)}…" (${value.length} characters)`;
   }
   if (typeof value === 'number')
     return Number.isFinite(value) ? String(value) : `${String(value)} (not a JSON number)`;
@@ -285,11 +328,23 @@ function show(value: unknown): string {
   return `not a JSON value (${value === undefined ? 'undefined' : typeof value})`;
 }
 
+/** How big a value is, for the glob work reason. */
+function sizeOf(value: unknown): string {
+  if (typeof value === 'string') return `${value.length} characters long`;
+  return show(value);
+}
+
+/** A literal as in the canonical text, but with strings quoted visibly. */
+function showLiteral(literal: Literal): string {
+  return literal.type === 'string' ? visibleString(literal.value) : printLiteral(literal);
+}
+
 function showTime(ms: number): string {
   return isInstantMs(ms) ? formatInstant(ms) : new Date(ms).toISOString();
 }
 
 function shortList(values: readonly Literal[]): string {
-  if (values.length <= MAX_LISTED) return printList(values);
-  return `${printList(values.slice(0, MAX_LISTED)).slice(0, -1)}, … (${values.length} values)]`;
+  const shown = values.slice(0, MAX_LISTED).map(showLiteral);
+  if (values.length > MAX_LISTED) shown.push(`… (${values.length} values)`);
+  return `[${shown.join(', ')}]`;
 }

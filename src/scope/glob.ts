@@ -1,27 +1,27 @@
 /**
  * Glob patterns for the `~` and `!~` operators: parsing a pattern into tokens, matching a value
  * in time linear in its length whatever the pattern (no backtracking regular expression, so a
- * hostile pattern or value cannot stall the verifier), the `..` segment rule, and quoting user
- * text so that it matches only itself.
+ * hostile pattern or value cannot stall the verifier), and quoting user text so that it matches
+ * only itself. Which values the operators judge at all is path-alias.ts's rule.
  *
  * Patterns: `*` is any run of code points except `/`, two or more stars in a row (`**`) any run
  * including `/`, `?` exactly one code point except `/`, `\x` the code point `x` itself; every
- * other code point stands for itself. Matching runs the pattern's automaton bit-parallel (one
- * bit per pattern position, "shift-and"), after peeling off the literal prefix and suffix, so
- * typical patterns such as `/home/ana/**` reduce to a `startsWith`.
+ * other code point stands for itself. A `**` that is a whole segment (between slashes, or at an
+ * end of the pattern next to one) may also match no segment at all, taking one of its slashes
+ * with it, as in other glob tools: `a/**` matches `a`, `a/**\/b` matches `a/b`, `**\/b` matches
+ * `b`. Matching peels off the literal prefix and suffix (so typical patterns such as
+ * `/home/ana/**` reduce to a `startsWith` and a look at one character), refuses a long value that
+ * lacks one of the pattern's literals with `indexOf`, and runs the rest through the pattern's
+ * bit-parallel automaton (_shift-and.ts).
  */
 import { BoundedCache } from '../_lru.js';
 import { assertString } from '../_assert.js';
+import type { GlobToken } from './ast.js';
 import { ScopeSyntaxError, positionOf } from './errors.js';
+import { rangeMatcher } from './_shift-and.js';
 
-/** One element of a parsed glob pattern. */
-export type GlobToken =
-  | { readonly kind: 'char'; readonly char: string /* one code point */ }
-  | { readonly kind: 'star' }
-  | { readonly kind: 'globstar' }
-  | { readonly kind: 'one' };
+export type { GlobToken } from './ast.js';
 
-const SLASH = 47;
 const STAR: GlobToken = Object.freeze({ kind: 'star' });
 const GLOBSTAR: GlobToken = Object.freeze({ kind: 'globstar' });
 const ONE: GlobToken = Object.freeze({ kind: 'one' });
@@ -109,24 +109,35 @@ export function globLiteral(text: string): string {
 }
 
 /**
- * Whether `value`, split on `/`, has a segment that is exactly `..`. Such a value makes both
- * `~` and `!~` undefined, so path traversal can satisfy neither an allow nor a deny pattern.
+ * Where a `**` that is a whole segment may match no segment: each position `p` returned means
+ * tokens `p` and `p + 1` may be skipped together. At a `/` followed by its `**` (`a/**`, skip at
+ * 1, matches `a`) the skip may be taken whenever matching reaches the `/`; at a leading `**`
+ * followed by its `/` (`**\/b`, skip at 0, matches `b`) only before anything is read, since
+ * the `**` may be read as well.
  *
  * @example
  * ```ts
- * hasDotDotSegment('/repo/../etc'); // true
- * hasDotDotSegment('/repo/a..b');   // false
+ * globSkips(parseGlob('a/**\/b')); // [1]
+ * globSkips(parseGlob('a**'));     // []
  * ```
  */
-export function hasDotDotSegment(value: string): boolean {
-  let at = value.indexOf('..');
-  while (at >= 0) {
-    const before = at === 0 || value.charCodeAt(at - 1) === SLASH;
-    const after = at + 2 === value.length || value.charCodeAt(at + 2) === SLASH;
-    if (before && after) return true;
-    at = value.indexOf('..', at + 1);
+export function globSkips(tokens: readonly GlobToken[]): readonly number[] {
+  const skips: number[] = [];
+  const last = tokens.length - 1;
+  for (let j = 0; j <= last; j++) {
+    if (tokens[j]?.kind !== 'globstar') continue;
+    const left = isSlash(tokens[j - 1]);
+    const right = isSlash(tokens[j + 1]);
+    if ((left || j === 0) && (right || j === last)) {
+      if (left) skips.push(j - 1);
+      else if (right) skips.push(j);
+    }
   }
-  return false;
+  return skips;
+}
+
+function isSlash(t: GlobToken | undefined): boolean {
+  return t !== undefined && t.kind === 'char' && t.char === '/';
 }
 
 /** A pattern compiled for repeated matching: `(value) => boolean`. */
@@ -136,32 +147,27 @@ const cache = new BoundedCache<string, GlobMatcher>(512);
 
 /**
  * Whether the whole `value` matches the whole pattern (a string, parsed with `parseGlob`, or its
- * tokens). Pure glob matching: the `..` rule is the caller's (see `hasDotDotSegment`). Runs in
+ * tokens). Pure glob matching: the path-alias rule is the caller's (see `hasPathAlias`). Runs in
  * time linear in `value.length` for every pattern.
  *
  * @example
  * ```ts
  * matchGlob('/repo/**', '/repo/src/a.ts'); // true
  * matchGlob('*.ts', 'src/a.ts');           // false: `*` does not cross `/`
+ * matchGlob('/repo/**', '/repo');          // true: a whole-segment `**` may match no segment
  * ```
  */
 export function matchGlob(pattern: string | readonly GlobToken[], value: string): boolean {
   assertString(value, 'value');
-  if (typeof pattern === 'string') {
-    let matcher = cache.get(pattern);
-    if (matcher === undefined) {
-      matcher = compileGlob(pattern);
-      cache.set(pattern, matcher);
-    }
-    return matcher(value);
-  }
-  if (!Array.isArray(pattern))
+  if (typeof pattern !== 'string' && !Array.isArray(pattern))
     throw new TypeError('pattern must be a string or an array of glob tokens');
   return compileGlob(pattern)(value);
 }
 
 /**
- * Compiles a pattern once into a matcher, for matching many values.
+ * Compiles a pattern once into a matcher, for matching many values. Matchers of pattern strings
+ * are shared through a bounded cache, so every caveat (and every explanation of a denial) that
+ * uses a pattern reuses one matcher.
  *
  * @example
  * ```ts
@@ -170,32 +176,88 @@ export function matchGlob(pattern: string | readonly GlobToken[], value: string)
  * ```
  */
 export function compileGlob(pattern: string | readonly GlobToken[]): GlobMatcher {
-  const tokens = typeof pattern === 'string' ? parseGlob(pattern) : checkTokens(pattern);
+  if (typeof pattern !== 'string') return buildMatcher(checkTokens(pattern));
+  let matcher = cache.get(pattern);
+  if (matcher === undefined) {
+    matcher = buildMatcher(parseGlob(pattern));
+    cache.set(pattern, matcher);
+  }
+  return matcher;
+}
+
+function buildMatcher(tokens: readonly GlobToken[]): GlobMatcher {
+  const skips = globSkips(tokens);
+  const skippable = new Set(skips.flatMap((p) => [p, p + 1]));
+  const fixed = (i: number) => tokens[i]?.kind === 'char' && !skippable.has(i);
   // Peel the literal prefix and suffix: they are plain string comparisons.
   let start = 0;
   let prefix = '';
-  while (start < tokens.length && tokens[start]?.kind === 'char')
-    prefix += (tokens[start++] as CharToken).char;
+  while (start < tokens.length && fixed(start)) prefix += (tokens[start++] as CharToken).char;
   if (start === tokens.length) return (value) => value === prefix;
   let end = tokens.length;
   let suffix = '';
-  while (tokens[end - 1]?.kind === 'char') suffix = (tokens[--end] as CharToken).char + suffix;
+  while (end > start && fixed(end - 1)) suffix = (tokens[--end] as CharToken).char + suffix;
   const middle = tokens.slice(start, end);
-  const fixed = prefix.length + suffix.length;
-  const runMiddle = middleMatcher(middle);
+  const fixedLength = prefix.length + suffix.length;
+  // A leading `**` is never peeled, so a skip at it stays at position 0 of the middle.
+  const runMiddle = rangeMatcher(middle, {
+    slash: skips.filter((p) => isSlash(tokens[p])).map((p) => p - start),
+    atStart: skips.includes(0) && !isSlash(tokens[0]),
+  });
+  const literals = literalRuns(tokens, start, end, skippable);
   return (value) => {
     const length = value.length;
-    if (length < fixed || !value.startsWith(prefix) || !value.endsWith(suffix)) return false;
+    if (length < fixedLength || !value.startsWith(prefix) || !value.endsWith(suffix)) return false;
     const from = prefix.length;
     const to = length - suffix.length;
     // A literal must not end or begin inside a surrogate pair of the value: matching is by code point.
     if (splitsPair(value, from) || splitsPair(value, to)) return false;
+    if (to - from > LONG && !hasInOrder(value, from, to, literals)) return false;
     return runMiddle(value, from, to);
   };
 }
 
+/** Above this many code units, a value is first searched for the pattern's literals. */
+const LONG = 256;
+
+/** The runs of literal characters in `tokens[start, end)` that every match must contain, in order. */
+function literalRuns(
+  tokens: readonly GlobToken[],
+  start: number,
+  end: number,
+  skippable: ReadonlySet<number>,
+): readonly string[] {
+  const runs: string[] = [];
+  let run = '';
+  for (let i = start; i < end; i++) {
+    const t = tokens[i] as GlobToken;
+    if (t.kind === 'char' && !skippable.has(i)) run += t.char;
+    else if (run !== '') {
+      runs.push(run);
+      run = '';
+    }
+  }
+  if (run !== '') runs.push(run);
+  return runs;
+}
+
+/**
+ * Whether `literals` occur in `value[from, to)` in order without overlapping: a necessary
+ * condition for a match, found by `indexOf` (far faster than the automaton), so that a long value
+ * that lacks a literal of the pattern is refused without running it. Leftmost occurrences are
+ * enough: if any placement exists, the leftmost ones end no later.
+ */
+function hasInOrder(value: string, from: number, to: number, literals: readonly string[]): boolean {
+  let at = from;
+  for (const literal of literals) {
+    const found = value.indexOf(literal, at);
+    if (found < 0 || found + literal.length > to) return false;
+    at = found + literal.length;
+  }
+  return true;
+}
+
 type CharToken = Extract<GlobToken, { kind: 'char' }>;
-type RangeMatcher = (value: string, from: number, to: number) => boolean;
 
 function checkTokens(tokens: readonly GlobToken[]): readonly GlobToken[] {
   for (const t of tokens) {
@@ -219,164 +281,4 @@ function splitsPair(value: string, at: number): boolean {
   const before = value.charCodeAt(at - 1);
   const after = value.charCodeAt(at);
   return before >= 0xd800 && before <= 0xdbff && after >= 0xdc00 && after <= 0xdfff;
-}
-
-/** A matcher for `value[from, to)` against tokens that start and end with a wildcard. */
-function middleMatcher(tokens: readonly GlobToken[]): RangeMatcher {
-  if (tokens.length === 1 && tokens[0]?.kind === 'globstar') return () => true;
-  if (tokens.length === 1 && tokens[0]?.kind === 'star') {
-    return (value, from, to) => {
-      const slash = value.indexOf('/', from);
-      return slash < 0 || slash >= to;
-    };
-  }
-  return tokens.length < 32 ? singleWordMatcher(tokens) : multiWordMatcher(tokens);
-}
-
-/**
- * Shift-and over one 32-bit word. Bit i set means "the first i tokens are matched". A star at
- * position i keeps bit i set on any code point but `/` (globstar: on any), a `char` or `?` moves
- * bit i to i + 1, and the epsilon move over a star copies bit i to i + 1.
- */
-function singleWordMatcher(tokens: readonly GlobToken[]): RangeMatcher {
-  const n = tokens.length;
-  const ascii = new Int32Array(128);
-  const other = new Map<number, number>();
-  let starMask = 0;
-  let globstarMask = 0;
-  let oneMask = 0;
-  tokens.forEach((t, i) => {
-    const bit = 1 << i;
-    if (t.kind === 'star') starMask |= bit;
-    else if (t.kind === 'globstar') globstarMask |= bit;
-    else if (t.kind === 'one') oneMask |= bit;
-    else {
-      const cp = t.char.codePointAt(0) as number;
-      if (cp < 128) ascii[cp] = (ascii[cp] as number) | bit;
-      else other.set(cp, (other.get(cp) ?? 0) | bit);
-    }
-  });
-  const anyStar = starMask | globstarMask;
-  const closureSteps = longestStarRun(tokens);
-  const close = (s: number): number => {
-    for (let k = 0; k < closureSteps; k++) s |= (s & anyStar) << 1;
-    return s;
-  };
-  const initial = close(1);
-  const accept = 1 << n;
-  return (value, from, to) => {
-    let active = initial;
-    for (let i = from; i < to;) {
-      let cp = value.charCodeAt(i++);
-      if (cp >= 0xd800 && cp <= 0xdbff && i < to) {
-        const low = value.charCodeAt(i);
-        if (low >= 0xdc00 && low <= 0xdfff) {
-          cp = ((cp - 0xd800) << 10) + (low - 0xdc00) + 0x10000;
-          i++;
-        }
-      }
-      const chars = cp < 128 ? (ascii[cp] as number) : (other.get(cp) ?? 0);
-      const stay = cp === SLASH ? globstarMask : anyStar;
-      const move = cp === SLASH ? chars : chars | oneMask;
-      active = (active & stay) | ((active & move) << 1);
-      if (closureSteps === 1) active |= (active & anyStar) << 1;
-      else active = close(active);
-      if (active === 0) return false;
-    }
-    return (active & accept) !== 0;
-  };
-}
-
-/** The same automaton over several words, for long patterns (Int32 words keep V8 on integers). */
-function multiWordMatcher(tokens: readonly GlobToken[]): RangeMatcher {
-  const n = tokens.length;
-  const words = (n >>> 5) + 1;
-  const ascii = new Int32Array(128 * words);
-  const other = new Map<number, Int32Array>();
-  const anyStar = new Int32Array(words);
-  const globstar = new Int32Array(words);
-  const oneMask = new Int32Array(words);
-  tokens.forEach((t, i) => {
-    const w = i >>> 5;
-    const bit = 1 << (i & 31);
-    if (t.kind === 'star') anyStar[w] = (anyStar[w] as number) | bit;
-    else if (t.kind === 'globstar') {
-      anyStar[w] = (anyStar[w] as number) | bit;
-      globstar[w] = (globstar[w] as number) | bit;
-    } else if (t.kind === 'one') oneMask[w] = (oneMask[w] as number) | bit;
-    else {
-      const cp = t.char.codePointAt(0) as number;
-      if (cp < 128) ascii[cp * words + w] = (ascii[cp * words + w] as number) | bit;
-      else {
-        let mask = other.get(cp);
-        if (mask === undefined) other.set(cp, (mask = new Int32Array(words)));
-        mask[w] = (mask[w] as number) | bit;
-      }
-    }
-  });
-  const extraClosures = longestStarRun(tokens) - 1;
-  const none = new Int32Array(words);
-  const acceptWord = n >>> 5;
-  const acceptBit = 1 << (n & 31);
-
-  // Further epsilon passes, needed only for token arrays with adjacent stars.
-  const close = (s: Int32Array): void => {
-    for (let k = 0; k < extraClosures; k++) {
-      let carry = 0;
-      for (let w = 0; w < words; w++) {
-        const x = (s[w] as number) & (anyStar[w] as number);
-        s[w] = (s[w] as number) | (x << 1) | carry;
-        carry = x >>> 31;
-      }
-    }
-  };
-
-  return (value, from, to) => {
-    let active = new Int32Array(words);
-    let next = new Int32Array(words);
-    active[0] = 1 | (tokens[0]?.kind === 'star' || tokens[0]?.kind === 'globstar' ? 2 : 0);
-    close(active);
-    for (let i = from; i < to;) {
-      let cp = value.charCodeAt(i++);
-      if (cp >= 0xd800 && cp <= 0xdbff && i < to) {
-        const low = value.charCodeAt(i);
-        if (low >= 0xdc00 && low <= 0xdfff) {
-          cp = ((cp - 0xd800) << 10) + (low - 0xdc00) + 0x10000;
-          i++;
-        }
-      }
-      const base = cp < 128 ? cp * words : 0;
-      const chars = cp < 128 ? ascii : (other.get(cp) ?? none);
-      const stays = cp === SLASH ? globstar : anyStar;
-      const ones = cp === SLASH ? 0 : -1;
-      let moveCarry = 0;
-      let closeCarry = 0;
-      let any = 0;
-      for (let w = 0; w < words; w++) {
-        const a = active[w] as number;
-        const move = a & ((chars[base + w] as number) | ((oneMask[w] as number) & ones));
-        let word = (a & (stays[w] as number)) | (move << 1) | moveCarry;
-        moveCarry = move >>> 31;
-        const eps = word & (anyStar[w] as number);
-        word |= (eps << 1) | closeCarry;
-        closeCarry = eps >>> 31;
-        next[w] = word;
-        any |= word;
-      }
-      if (any === 0) return false;
-      close(next);
-      [active, next] = [next, active];
-    }
-    return ((active[acceptWord] as number) & acceptBit) !== 0;
-  };
-}
-
-function longestStarRun(tokens: readonly GlobToken[]): number {
-  let longest = 0;
-  let run = 0;
-  for (const t of tokens) {
-    run = t.kind === 'star' || t.kind === 'globstar' ? run + 1 : 0;
-    if (run > longest) longest = run;
-  }
-  return longest;
 }

@@ -22,15 +22,11 @@ export {
 } from './compile.js';
 export type { CompiledCaveat } from './compile.js';
 export { caveat, caveatWith } from './template.js';
-export {
-  parseGlob,
-  printGlob,
-  matchGlob,
-  compileGlob,
-  globLiteral,
-  hasDotDotSegment,
-} from './glob.js';
-export type { GlobToken, GlobMatcher } from './glob.js';
+export { parseGlob, printGlob, matchGlob, compileGlob, globLiteral } from './glob.js';
+export type { GlobMatcher } from './glob.js';
+export { hasPathAlias, pathAliasOf } from './path-alias.js';
+export { globWork } from './glob-work.js';
+export type { PathAlias } from './path-alias.js';
 export { MIN_INSTANT_MS, MAX_INSTANT_MS } from './instant.js';
 export { DEFAULT_SCOPE_LIMITS } from './limits.js';
 export type { ScopeLimits, ScopeOptions } from './limits.js';

@@ -1,9 +1,11 @@
 /**
- * The size limits on caveat text and ASTs. Caveats arrive from outside (inside tokens that anyone
- * can attenuate), so the parser and the evaluator refuse input beyond these bounds with a
- * `ScopeLimitError` instead of spending unbounded time or stack on it. The defaults are generous
- * for real permissions and small enough that the worst caveat parses and evaluates in
- * microseconds to a few milliseconds.
+ * The size limits on caveat text and ASTs, and the work budget of one evaluation. Caveats arrive
+ * from outside (inside tokens that anyone can attenuate), so the parser and the evaluator refuse
+ * input beyond these bounds with a `ScopeLimitError` instead of spending unbounded time or stack
+ * on it; requests arrive from agents, so glob matching against their arguments stops at a
+ * budget (failing closed: the comparisons are undefined). The defaults are generous for real
+ * permissions and small enough that the worst caveat parses and evaluates in microseconds to a
+ * few milliseconds.
  */
 import { assertObject } from '../_assert.js';
 import { mergeLimits } from '../_limits.js';
@@ -26,6 +28,13 @@ export interface ScopeLimits {
   readonly maxPatternLength: number;
   /** Length of one string literal (after unescaping), in UTF-16 code units. */
   readonly maxStringLength: number;
+  /**
+   * Glob work of one evaluation of a caveat against a request (see `globWork`): over every `~`
+   * and `!~` in the caveat, the length plus one of each value it reads (every element for
+   * `all`/`any`) times the pattern's weight, 1 + ⌊pattern length / 32⌋. Above it, every glob
+   * comparison of the caveat is undefined for that request.
+   */
+  readonly maxGlobWork: number;
 }
 
 /**
@@ -43,6 +52,7 @@ export const DEFAULT_SCOPE_LIMITS: ScopeLimits = Object.freeze({
   maxListLength: 1024,
   maxPatternLength: 256,
   maxStringLength: 4096,
+  maxGlobWork: 1 << 20,
 });
 
 /** Options shared by the functions that read caveat text. */

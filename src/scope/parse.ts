@@ -18,12 +18,14 @@ import type {
   Quantifier,
   ScalarOperator,
 } from './ast.js';
+import { spellsInteger } from './_exact-number.js';
 import { checkSize, typeProblem } from './check.js';
 import { ScopeLimitError, ScopeSyntaxError, ScopeTypeError, positionOf } from './errors.js';
 import { parseGlob } from './glob.js';
 import { readInstant } from './instant.js';
 import { resolveLimits, withDepthGuard } from './limits.js';
 import type { ScopeLimits, ScopeOptions } from './limits.js';
+import { printNumber } from './print.js';
 
 /**
  * Parses one caveat: a delegation marker (`to "coder"`) or a condition. Returns the normalized,
@@ -229,6 +231,11 @@ function builder(text: string, limits: ScopeLimits) {
       if (!Number.isFinite(value))
         throw new ScopeTypeError(
           `the number ${source} is too large: numbers must be finite`,
+          at(offset),
+        );
+      if (Number.isInteger(value) && !spellsInteger(source, value))
+        throw new ScopeTypeError(
+          `the number ${source} would be stored as ${printNumber(value)}: numbers are doubles, exact for integers up to 9007199254740991; write a number a double holds exactly`,
           at(offset),
         );
       return { type: 'number', value };

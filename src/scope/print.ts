@@ -7,6 +7,7 @@
  * which is what lets the algebra write the caveats it computes and denials quote a sub-term.
  */
 import type { Caveat, Condition, Literal, Path } from './ast.js';
+import { exactIntegerText } from './_exact-number.js';
 import { assertCaveat } from './check.js';
 import { ScopeLimitError } from './errors.js';
 import { formatInstant } from './instant.js';
@@ -119,16 +120,23 @@ export function printLiteral(literal: Literal): string {
 }
 
 /**
- * The shortest text that reads back as the same double; `-0` stays `-0`.
+ * The shortest text that reads back as the same double, except that an integer is spelled
+ * exactly (the parser refuses a literal that lands on an integer it does not spell); `-0` stays
+ * `-0`.
  *
  * @example
  * ```ts
- * printNumber(-0);   // '-0'
- * printNumber(1e21); // '1e+21'
+ * printNumber(-0);      // '-0'
+ * printNumber(1e21);    // '1e+21'
+ * printNumber(2 ** 60); // '1152921504606846976'
  * ```
  */
 export function printNumber(value: number): string {
-  return Object.is(value, -0) ? '-0' : String(value);
+  if (Object.is(value, -0)) return '-0';
+  // Below 2^53, String() already spells every integer exactly.
+  return Math.abs(value) >= 2 ** 53 && Number.isInteger(value)
+    ? exactIntegerText(value)
+    : String(value);
 }
 
 /**
@@ -139,6 +147,6 @@ export function printNumber(value: number): string {
  * printList([{ type: 'string', value: 'a' }, { type: 'null' }]); // '["a", null]'
  * ```
  */
-export function printList(values: readonly Literal[]): string {
+function printList(values: readonly Literal[]): string {
   return `[${values.map(printLiteral).join(', ')}]`;
 }

@@ -17,7 +17,8 @@ import type {
   ScopeRequest,
   Truth,
 } from './ast.js';
-import { compileGlob, hasDotDotSegment } from './glob.js';
+import { compileGlob } from './glob.js';
+import { hasPathAlias } from './path-alias.js';
 import { readInstant } from './instant.js';
 
 /** What a path reads when the request has no value there. */
@@ -218,7 +219,7 @@ function globTest(op: '~' | '!~', pattern: string): ValueTest {
   const match = compileGlob(pattern);
   const negated = op === '!~';
   return (value) => {
-    if (typeof value !== 'string' || hasDotDotSegment(value)) return undefined;
+    if (typeof value !== 'string' || hasPathAlias(value)) return undefined;
     return match(value) !== negated;
   };
 }

@@ -12,10 +12,11 @@ import { printNumber } from './print.js';
 /**
  * A tagged template for caveat text. Interpolated values become literals: a string becomes a
  * JSON string, a number (finite) a number, a boolean or `null` itself, a `Date` an instant, an
- * array a list `[…]` of such values. Anything else is a `TypeError`; a non-finite number or an
- * invalid or out-of-range date a `RangeError`. The template's own text is DSL source as written
- * (raw: `\` is not a JavaScript escape there). The result is parsed before it is returned, so a
- * malformed template throws `ScopeSyntaxError`.
+ * array a list `[…]` of such values. Anything else is a `TypeError`; a non-finite number, an
+ * integer beyond `Number.MAX_SAFE_INTEGER` in size, or an invalid or out-of-range date a
+ * `RangeError`. The template's own text is DSL source as written (raw: `\` is not a JavaScript
+ * escape there). The result is parsed before it is returned, so a malformed template throws
+ * `ScopeSyntaxError`.
  *
  * Inside a glob pattern, pass user text through `globLiteral` so that its `*` and `?` match
  * only themselves.
@@ -84,6 +85,12 @@ function quoteScalar(value: unknown, name: string): string {
     case 'number':
       if (!Number.isFinite(value))
         throw new RangeError(`${name} must be a finite number, got ${String(value)}`);
+      // An integer beyond 2^53 may already be a rounded neighbour of the one meant (JSON.parse
+      // of an account number does that): refuse it rather than write the neighbour.
+      if (Number.isInteger(value) && !Number.isSafeInteger(value))
+        throw new RangeError(
+          `${name} must be a safe integer (within ±9007199254740991) or a fraction, got ${printNumber(value)}: a larger integer may already have been rounded`,
+        );
       return printNumber(value);
     case 'boolean':
       return String(value);

@@ -6,7 +6,9 @@
  * mutation between those steps could show the policy one value and the handler another. So the
  * runner reads every property exactly once into fresh, frozen, plain JSON (objects, arrays,
  * strings, finite numbers, booleans, null), rejects anything else with the path of the offending
- * value, and bounds the work with size limits, before any schema or policy runs.
+ * value, and bounds the work with size limits, before any schema or policy runs. A number that
+ * is an integer beyond ±(2^53 − 1) is refused too: it is not known to be the number the caller
+ * meant (a larger integer has already been rounded to the nearest double by the time it arrives).
  */
 
 /**
@@ -67,6 +69,10 @@ export type Snapshot =
   | { readonly ok: true; readonly value: Readonly<Record<string, unknown>> }
   | { readonly ok: false; readonly problem: ArgumentProblem };
 
+const UNSAFE_INTEGER =
+  'is an integer beyond ±(2^53 − 1) = ±9007199254740991, which a JSON number cannot hold exactly ' +
+  '(it may already have been rounded): pass it as a string';
+
 class Stop extends Error {
   constructor(readonly problem: ArgumentProblem) {
     super(problem.message);
@@ -105,6 +111,10 @@ export function snapshotArguments(
       case 'number':
         if (!Number.isFinite(value))
           throw new Stop({ instancePath: path, message: 'must be a finite number' });
+        // Past 2^53 a double cannot hold every integer: the caller's value may already have
+        // been rounded to a neighbour (…993 read as …992), and the policy would judge that one.
+        if (!Number.isSafeInteger(value) && Number.isInteger(value))
+          throw new Stop({ instancePath: path, message: UNSAFE_INTEGER });
         return value;
       case 'boolean':
         return value;

@@ -111,6 +111,9 @@ export class PermissionDenied extends MandateError {
       tool: this.tool,
       failures: this.decision.failures,
       ...(needed === undefined ? {} : { needed }),
+      ...(this.decision.neededUnavailable === undefined
+        ? {}
+        : { neededUnavailable: this.decision.neededUnavailable }),
       ...(this.decision.expired === undefined ? {} : { expired: this.decision.expired }),
     };
   }

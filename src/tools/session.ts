@@ -12,7 +12,7 @@
  */
 import { assertObject, assertString, describe } from '../_assert.js';
 import {
-  accessForTool,
+  accessForTools,
   authorize,
   delegate,
   normalizeConditions,
@@ -22,6 +22,7 @@ import {
   type DelegationResult,
   type DelegationWarning,
   type RootKeys,
+  type ToolAccess,
 } from '../delegation/index.js';
 import { snapshotArguments, type ArgumentLimits } from './arguments.js';
 import type {
@@ -180,9 +181,15 @@ export class AgentSession {
    */
   discoverTools(): ToolStatus[] {
     const { registry, rootKeys, now } = this.#context;
-    const time = now();
-    return [...registry.values()].map((tool) => {
-      const access = accessForTool(this.#delegation, tool.name, { rootKeys, now: time });
+    const tools = [...registry.values()];
+    // One call for every tool: one algebra budget for the whole discovery.
+    const verdicts = accessForTools(
+      this.#delegation,
+      tools.map((t) => t.name),
+      { rootKeys, now: now() },
+    );
+    return tools.map((tool, i) => {
+      const access = verdicts[i] as ToolAccess;
       const base = {
         name: tool.name,
         description: tool.description,

@@ -174,14 +174,14 @@ describe.concurrent('before and after an approval', () => {
       '--reason',
       'monthly report',
     ]);
-    const inbox = await cli(['inbox', '--as', `@${agentFile}`], { home });
+    const inbox = await cli(['inbox', '--token', `@${agentFile}`], { home });
     expect(inbox.stdout).toMatch(
       /✗ beyond your authority: escalate \(e\.g\. tool "bank\.get_balance", args \{"account":"savings"\}, time .*\) {2}mandate escalate req_/,
     );
     expect(inbox.stdout).toContain(
       'reporter would gain nothing within your own authority: what it asks for needs more than you hold',
     );
-    const dry = await cli(['approve', id, '--as', `@${agentFile}`, '--dry-run'], { home });
+    const dry = await cli(['approve', id, '--token', `@${agentFile}`, '--dry-run'], { home });
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('✗ beyond your authority: escalate');
     expect(dry.stdout).toContain(
@@ -191,7 +191,7 @@ describe.concurrent('before and after an approval', () => {
       error: 'authorization_pending',
     });
     // Like `request`, escalate prints only the new request's id on stdout, for `$(…)`.
-    const escalated = await cli(['escalate', id, '--as', `@${agentFile}`], { home });
+    const escalated = await cli(['escalate', id, '--token', `@${agentFile}`], { home });
     expect(escalated.code).toBe(0);
     const linked = escalated.stdout.trim();
     expect(escalated.stdout).toMatch(/^req_[0-9a-f]{32}\n$/);
@@ -217,7 +217,7 @@ describe.concurrent('before and after an approval', () => {
     ]);
     writeFileSync(coderFile, coder.stdout);
     const id = await ask(home, [`@${coderFile}`, '--allow', 'tool == "fs.write"', '--reason', 'x']);
-    const box = ['--as', `@${plannerFile}`, '--expires', '2h'];
+    const box = ['--token', `@${plannerFile}`, '--expires', '2h'];
     const dry = await cli(['approve', id, ...box, '--dry-run'], { home });
     expect(dry.stdout).toMatch(
       new RegExp(
@@ -392,12 +392,15 @@ describe.concurrent('scope and inspect', () => {
 
   it('a token without conditions may do anything; a contradiction, nothing', async () => {
     const { home } = await owner();
-    const bearer = (await cli(['mint'], { home })).stdout.trim();
+    const bearer = (await cli(['mint', '--allow-all', '--no-expiry'], { home })).stdout.trim();
     expect((await cli(['scope', bearer], { home })).stdout).toContain(
       'any holder (bearer token) may do anything: the token has no conditions\n',
     );
     const empty = (
-      await cli(['mint', '--to', 'x', '--allow', 'args.n > 5', '--allow', 'args.n < 3'], { home })
+      await cli(
+        ['mint', '--to', 'x', '--allow', 'args.n > 5', '--allow', 'args.n < 3', '--no-expiry'],
+        { home },
+      )
     ).stdout.trim();
     expect((await cli(['scope', empty], { home })).stdout).toContain(
       'x may do nothing: no request meets every condition\n',
@@ -426,7 +429,7 @@ describe.concurrent('standing policies and hostile text', () => {
     expect(ends).toBeLessThanOrEqual(10 * 60_000);
   });
 
-  it('control characters an agent wrote are shown inert in the inbox', async () => {
+  it('control characters in the call an agent sent are shown inert in the inbox', async () => {
     const { home, agentFile } = await owner();
     await ask(home, [
       `@${agentFile}`,
@@ -435,12 +438,11 @@ describe.concurrent('standing policies and hostile text', () => {
       '--args',
       '{"account":"checking","memo":"\u009b2J"}',
       '--reason',
-      'pay\u001b[2J rent',
+      'pay rent',
     ]);
     const inbox = await cli(['inbox'], { home });
     expect(inbox.stdout).not.toContain('\u001b');
     expect(inbox.stdout).not.toContain('\u009b');
-    expect(inbox.stdout).toContain('reason:   pay\\x1b[2J rent');
     expect(inbox.stdout).toContain('"memo":"\\x9b2J"');
   });
 });

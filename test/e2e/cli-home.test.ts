@@ -3,8 +3,11 @@
 // error looks (one line, or a JSON error with --json; never a stack trace; exit code 1).
 import {
   chmodSync,
+  chownSync,
   lstatSync,
+  mkdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -111,7 +114,10 @@ describe.concurrent('init and the home directory', () => {
       `key file ${keys} is accessible by group or others (mode 0644); fix it with: chmod 600 ${keys}`,
     );
     expect(r.stderr).toContain('(ERR_CLI_UNSAFE_PERMISSIONS)');
-    const json = await cli(['--json', 'mint', '--to', 'a', '--allow', 'tool == "x"'], { home });
+    const json = await cli(
+      ['--json', 'mint', '--to', 'a', '--allow', 'tool == "x"', '--expires', '1h'],
+      { home },
+    );
     expect(json.code).toBe(1);
     expect(jsonError(json)).toMatchObject({
       code: 'ERR_CLI_UNSAFE_PERMISSIONS',
@@ -159,12 +165,100 @@ describe.concurrent('init and the home directory', () => {
   });
 });
 
+const ROOT = process.getuid?.() === 0;
+const NOBODY = 65534;
+
+describe.concurrent('whose home, and the store', () => {
+  it('init refuses a directory that holds anything, or a shared one, and leaves its mode alone', async () => {
+    const { dir } = tmp();
+    const used = join(dir, 'used');
+    mkdirSync(used, { mode: 0o755 });
+    chmodSync(used, 0o755);
+    writeFileSync(join(used, 'notes.txt'), 'mine');
+    const r = await cli(['init'], { home: used });
+    expect(r).toMatchObject({ code: 1, stdout: '' });
+    expect(r.stderr).toBe(
+      `error: ${used} is not empty; init makes a home only in a new or empty directory of your own (ERR_CLI_HOME_EXISTS)\n`,
+    );
+    expect(statSync(used).mode & 0o7777).toBe(0o755);
+    const shared = join(dir, 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o1777);
+    const sticky = await cli(['init'], { home: shared });
+    expect(sticky.code).toBe(1);
+    expect(sticky.stderr).toContain(`${shared} is a shared directory (mode 1777)`);
+    expect(statSync(shared).mode & 0o7777).toBe(0o1777);
+    const empty = join(dir, 'empty');
+    mkdirSync(empty);
+    chmodSync(empty, 0o755);
+    expect((await cli(['init'], { home: empty })).code).toBe(0);
+    expect(statSync(empty).mode & 0o777).toBe(0o700);
+  });
+
+  it.runIf(ROOT)(
+    'refuses a home, or a directory to init, that belongs to another user',
+    async () => {
+      const { dir, home } = tmp();
+      await cli(['init'], { home });
+      chownSync(home, NOBODY, NOBODY);
+      const r = await cli(['keys', 'list'], { home });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(
+        `error: home ${home} belongs to another user (uid ${NOBODY}); refusing to use it (ERR_CLI_UNSAFE_PERMISSIONS)\n`,
+      );
+      const foreign = join(dir, 'foreign');
+      mkdirSync(foreign, { mode: 0o700 });
+      chownSync(foreign, NOBODY, NOBODY);
+      const init = await cli(['init'], { home: foreign });
+      expect(init.stderr).toContain(`${foreign} belongs to another user (uid ${NOBODY})`);
+      expect(statSync(foreign).uid).toBe(NOBODY);
+    },
+  );
+
+  it('tightens store files that group or others can read to 0600, and says so', async () => {
+    const { home } = tmp();
+    await cli(['init'], { home });
+    await cli(['mint', '--to', 'a', '--allow', 'tool == "x"', '--expires', '1h'], { home });
+    const db = join(home, 'mandate.db');
+    chmodSync(db, 0o644);
+    const r = await cli(['inbox'], { home });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      `warning: ${db} was open to group or others (mode 0644); it is now 0600.`,
+    );
+    expect(statSync(db).mode & 0o777).toBe(0o600);
+    const again = await cli(['inbox'], { home });
+    expect(again.stderr).toBe('');
+  });
+
+  it('refuses a store file that is a symbolic link, or that belongs to another user', async () => {
+    const { dir, home } = tmp();
+    await cli(['init'], { home });
+    await cli(['mint', '--to', 'a', '--allow', 'tool == "x"', '--expires', '1h'], { home });
+    const db = join(home, 'mandate.db');
+    const moved = join(dir, 'elsewhere.db');
+    renameSync(db, moved);
+    symlinkSync(moved, db);
+    const linked = await cli(['inbox'], { home });
+    expect(linked.code).toBe(1);
+    expect(linked.stderr).toBe(
+      `error: store file ${db} is a symbolic link; refusing to use it (ERR_CLI_UNSAFE_PERMISSIONS)\n`,
+    );
+    if (!ROOT) return;
+    rmSync(db);
+    renameSync(moved, db);
+    chownSync(db, NOBODY, NOBODY);
+    const foreign = await cli(['inbox'], { home });
+    expect(foreign.stderr).toContain(`store file ${db} belongs to another user (uid ${NOBODY})`);
+  });
+});
+
 describe.concurrent('keys rotate, list, retire', () => {
   it('rotates to a new signing key, keeps old tokens verifying until their key is retired', async () => {
     const { home } = tmp();
     await cli(['init', '--id', 'old'], { home });
     const token = (
-      await cli(['mint', '--to', 'agent', '--allow', 'tool == "t"'], { home })
+      await cli(['mint', '--to', 'agent', '--allow', 'tool == "t"', '--expires', '1h'], { home })
     ).stdout.trim();
     const rotated = await cliJson(['keys', 'rotate', '--id', 'new'], { home });
     expect(rotated.json).toMatchObject({
@@ -175,7 +269,10 @@ describe.concurrent('keys rotate, list, retire', () => {
     const list = await cli(['keys', 'list'], { home });
     expect(list.stdout).toMatch(/old\s+\S+\s+live \(verifies\)/);
     expect(list.stdout).toMatch(/new\s+\S+\s+signing \(newest\)/);
-    const fresh = await cliJson(['mint', '--to', 'agent', '--allow', 'tool == "t"'], { home });
+    const fresh = await cliJson(
+      ['mint', '--to', 'agent', '--allow', 'tool == "t"', '--expires', '1h'],
+      { home },
+    );
     expect(fresh.json).toMatchObject({ keyId: 'new' });
     expect((await cli(['authorize', token, '--tool', 't'], { home })).code).toBe(0);
 

@@ -55,17 +55,20 @@ describe('time, injected', () => {
     const { id } = await agentWithRequest(h);
     expect(await h.run(['status', id])).toMatchObject({
       code: 4,
-      stdout: 'authorization_pending  poll again in 5s\n',
+      stdout: '',
+      stderr: 'authorization_pending  poll again in 5s\n',
     });
     h.advance(1);
     expect(await h.run(['status', id])).toMatchObject({
       code: 4,
-      stdout: 'slow_down  poll again in 10s\n',
+      stdout: '',
+      stderr: 'slow_down  poll again in 10s\n',
     });
     h.advance(11);
     expect(await h.run(['status', id])).toMatchObject({
       code: 4,
-      stdout: 'authorization_pending  poll again in 10s\n',
+      stdout: '',
+      stderr: 'authorization_pending  poll again in 10s\n',
     });
   });
 
@@ -75,7 +78,8 @@ describe('time, injected', () => {
     h.advance(121);
     expect(await h.run(['status', id])).toMatchObject({
       code: 1,
-      stdout: expect.stringMatching(/^expired_token /) as unknown,
+      stdout: '',
+      stderr: expect.stringMatching(/^expired_token /) as unknown,
     });
     const late = await h.run(['approve', id]);
     expect(late.code).toBe(1);

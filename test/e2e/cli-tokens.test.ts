@@ -67,7 +67,17 @@ describe.concurrent('mint', () => {
 
   it('a DSL syntax error names the option and shows the caret excerpt under the error line', async () => {
     const r = await cli(
-      ['mint', '--to', 'x', '--allow', 'tool == "t"', '--allow', 'args.amount <== 100'],
+      [
+        'mint',
+        '--to',
+        'x',
+        '--allow',
+        'tool == "t"',
+        '--allow',
+        'args.amount <== 100',
+        '--expires',
+        '1h',
+      ],
       { home },
     );
     expect(r.code).toBe(1);
@@ -77,9 +87,10 @@ describe.concurrent('mint', () => {
     expect(source).toBe('    args.amount <== 100');
     expect(caret).toBe(`${' '.repeat(4 + column - 1)}^`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    const json = await cli(['--json', 'mint', '--to', 'x', '--allow', 'args.amount <== 100'], {
-      home,
-    });
+    const json = await cli(
+      ['--json', 'mint', '--to', 'x', '--allow', 'args.amount <== 100', '--expires', '1h'],
+      { home },
+    );
     expect(jsonError(json)).toMatchObject({
       code: 'ERR_SCOPE_SYNTAX',
       line: 1,
@@ -88,10 +99,54 @@ describe.concurrent('mint', () => {
     });
   });
 
-  it('a reserved or empty principal is one line', async () => {
-    const r = await cli(['mint', '--to', 'owner', '--allow', 'tool == "t"'], { home });
+  it('a reserved or empty principal is one line naming the flag', async () => {
+    const r = await cli(['mint', '--to', 'owner', '--allow', 'tool == "t"', '--expires', '1h'], {
+      home,
+    });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('error: options.to is reserved (ERR_CLI_BAD_INPUT)\n');
+    expect(r.stderr).toBe('error: --to is reserved (ERR_CLI_BAD_INPUT)\n');
+    const empty = await cli(['mint', '--to', '', '--allow', 'tool == "t"', '--expires', '1h'], {
+      home,
+    });
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain("option '--to <principal>' argument '' is invalid");
+  });
+});
+
+describe.concurrent('mint needs an explicit choice of scope and lifetime', () => {
+  it('refuses a token with no conditions or no expiry that was not asked for by name', async () => {
+    const none = await cli(['mint', '--to', 'x'], { home });
+    expect(none).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr:
+        'error: say what the token allows: --allow <condition> (repeat for more), or --allow-all for everything the owner can do (ERR_CLI_USAGE)\n',
+    });
+    const forever = await cli(['mint', '--to', 'x', '--allow', 'tool == "t"'], { home });
+    expect(forever).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr:
+        'error: say how long the token lasts: --expires <duration> (e.g. 30d), or --no-expiry for a token that never expires (ERR_CLI_USAGE)\n',
+    });
+    const both = await cli(['mint', '--allow-all', '--allow', 'tool == "t"', '--no-expiry'], {
+      home,
+    });
+    expect(both.stderr).toContain('--allow-all and --allow contradict each other');
+    const twice = await cli(['mint', '--allow-all', '--expires', '1h', '--no-expiry'], { home });
+    expect(twice.stderr).toContain('--expires and --no-expiry contradict each other');
+  });
+
+  it('--allow-all and --no-expiry make what they say, and say so', async () => {
+    const r = await cliJson<{ expiresAt: string | null; blocks: { conditions: string[] }[] }>(
+      ['mint', '--to', 'x', '--allow-all', '--no-expiry'],
+      { home },
+    );
+    expect(r.code).toBe(0);
+    expect(r.json.expiresAt).toBeNull();
+    expect(r.json.blocks[0]?.conditions).toEqual([]);
+    const human = await cli(['mint', '--to', 'x', '--allow-all', '--expires', '1h'], { home });
+    expect(human.stderr).toContain('minted for x: 1 condition(s)');
   });
 });
 

@@ -1,16 +1,19 @@
 /**
- * `mandate audit`: the append-only audit log of the home's store (every mint, first sighting of
- * a delegation, request, decision with who/what/when/why, escalation and policy change), oldest
- * first, filtered by time, request, principal or kind; `--verify` re-computes the log's hash
- * chain and exits 1 when an entry was altered, removed or inserted behind the store's back.
+ * `mandate audit`: the append-only audit log of the home's store (every key added or retired,
+ * mint, first sighting of a delegation, request, decision with who — and from which place in
+ * the delegation tree — what, when and why, escalation and policy change), oldest first,
+ * filtered by time, request, principal or kind. `--verify` re-computes the log's hash chain,
+ * with `--expect-head` checks that the log still holds a head kept from before (so a log cut
+ * short is caught), holds every request to the entries that record it, prints the head to keep,
+ * and exits 1 on any disagreement. What agents wrote (reasons, names, scopes) is shown inert.
  */
 import type { Command } from 'commander';
-import type { AuditKind, AuditRecord, Json } from '../../requests/index.js';
+import type { AuditCheck, AuditKind, AuditRecord, Json } from '../../requests/index.js';
 import { CliError } from '../cli-error.js';
 import type { Context } from '../context.js';
 import { parseSince } from '../duration.js';
 import { conjunctionText } from '../format.js';
-import { EXIT, type ExitCode } from '../output.js';
+import { EXIT, inert, type ExitCode } from '../output.js';
 import { withExamples, type ActionFactory } from '../command.js';
 
 interface AuditOptions {
@@ -20,10 +23,12 @@ interface AuditOptions {
   readonly kind?: string;
   readonly limit?: string;
   readonly verify?: boolean;
+  readonly expectHead?: string;
 }
 
 const KINDS: readonly AuditKind[] = [
   'key-add',
+  'key-retire',
   'mint',
   'delegation-seen',
   'request',
@@ -60,11 +65,19 @@ export function registerAuditCommand(program: Command, action: ActionFactory): v
       .option('--principal <name>', 'entries by or about this principal (or owner)')
       .option('--kind <kind>', `one kind of entry: ${KINDS.join(', ')}`)
       .option('--limit <n>', 'at most this many entries')
-      .option('--verify', 'check the log’s hash chain (exit 1 if it was tampered with)'),
+      .option(
+        '--verify',
+        'check the log’s hash chain and the requests against it (exit 1 if tampered with)',
+      )
+      .option(
+        '--expect-head <hash>',
+        'with --verify (implied): the log must still hold this head, printed by an earlier --verify',
+      ),
     [
       'mandate audit --since 2h',
       'mandate audit --request req_4f1c…',
       'mandate audit --verify',
+      'mandate audit --verify --expect-head "$(cat audit.head)"',
       'mandate audit --json | jq ".entries[].kind"',
     ],
   ).action(action<AuditOptions>((ctx, _args, opts) => audit(ctx, opts)));
@@ -80,22 +93,18 @@ async function audit(ctx: Context, opts: AuditOptions): Promise<ExitCode> {
     if (!Number.isSafeInteger(limit) || limit <= 0)
       throw new CliError('ERR_CLI_USAGE', '--limit must be a positive integer');
   }
-  const delegator = await ctx.delegator();
-  const out = ctx.out;
-  if (opts.verify === true) {
-    const check = await delegator.verifyAudit();
-    out.data(check);
-    if (check.ok) {
-      out.line(
-        `${out.style.green('✓ audit log intact')}: ${check.count} entries, head ${check.head.slice(0, 16)}…`,
-      );
-      return EXIT.ok;
-    }
-    out.line(
-      `${out.style.red('✗ audit log tampered with')} at entry ${check.seq}: ${check.problem}`,
+  if (opts.expectHead !== undefined && !/^[0-9a-f]{64}$/i.test(opts.expectHead)) {
+    throw new CliError(
+      'ERR_CLI_USAGE',
+      '--expect-head must be a head hash (64 hex digits) printed by an earlier "mandate audit --verify"',
     );
-    return EXIT.error;
   }
+  const delegator = await ctx.delegator();
+  if (opts.verify === true || opts.expectHead !== undefined) {
+    const expectHead = opts.expectHead === undefined ? {} : { expectHead: opts.expectHead };
+    return verify(ctx, await delegator.verifyAudit(expectHead));
+  }
+  const out = ctx.out;
   const entries = await delegator.audit({
     ...(opts.since === undefined ? {} : { since: parseSince(opts.since, ctx.now()) }),
     ...(opts.request === undefined ? {} : { requestId: opts.request }),
@@ -114,11 +123,31 @@ async function audit(ctx: Context, opts: AuditOptions): Promise<ExitCode> {
       String(e.seq),
       e.at.toISOString().replace('T', ' ').slice(0, 19),
       kindText(ctx, e.kind),
-      who(e),
-      summary(e),
+      inert(who(e)),
+      inert(summary(e)),
     ]),
   );
   return EXIT.ok;
+}
+
+/** Prints the result of `--verify`: exit 0 only when the chain, the head and the requests agree. */
+function verify(ctx: Context, check: AuditCheck): ExitCode {
+  const out = ctx.out;
+  out.data(check);
+  if (check.ok) {
+    out.line(
+      `${out.style.green('✓ audit log intact')}: ${check.count} entries; ${check.requests} request(s) agree with it`,
+    );
+    out.line(`  head: ${check.head}  (keep it; check later with --expect-head)`);
+    return EXIT.ok;
+  }
+  const where = check.seq === null ? '' : ` at entry ${check.seq}`;
+  out.line(`${out.style.red('✗ audit log tampered with')}${where}: ${inert(check.problem)}`);
+  for (const m of check.mismatches) {
+    const entry = m.seq === null ? '' : ` (entry ${m.seq})`;
+    out.line(`  ${inert(m.requestId)}${entry}: ${m.problem}`);
+  }
+  return EXIT.error;
 }
 
 function kindText(ctx: Context, kind: AuditKind): string {
@@ -135,13 +164,15 @@ function who(e: AuditRecord): string {
 
 /**
  * One line of what an entry says: the request id, then the details that matter to a reader
- * (scope, reason, conditions, policy), never token fingerprints or hashes.
+ * (scope, reason, conditions, policy, the key an entry adds or retires, and where in the
+ * delegation tree an agent that decided stood), never token fingerprints or hashes.
  */
 function summary(e: AuditRecord): string {
   const parts: string[] = [];
   if (e.requestId !== null) parts.push(e.requestId);
   const d = e.details;
   for (const key of [
+    'keyId',
     'effect',
     'scope',
     'conditions',
@@ -151,19 +182,34 @@ function summary(e: AuditRecord): string {
     'linked',
     'policy',
     'via',
+    'place',
     'expiresAt',
   ]) {
     const value = d[key];
-    if (value === undefined || value === null) continue;
-    // A manual decision is the usual case, and a request's own lifetime is noise here.
-    if ((key === 'via' && value === 'manual') || (key === 'expiresAt' && e.kind === 'request'))
-      continue;
-    const label = key === 'expiresAt' ? 'until' : key;
-    parts.push(
-      `${label}: ${key === 'chain' && Array.isArray(value) ? value.join(', ') : text(value)}`,
-    );
+    if (value === undefined || value === null || skipped(e, key, value)) continue;
+    const label = key === 'expiresAt' ? 'until' : key === 'keyId' ? 'key' : key;
+    const shown =
+      key === 'chain' && Array.isArray(value)
+        ? value.join(', ')
+        : key === 'place'
+          ? JSON.stringify(value)
+          : text(value);
+    parts.push(`${label}: ${shown}`);
   }
   return parts.join('  ');
+}
+
+/**
+ * Details that are noise in the listing: a manual decision (the usual case), a request's own
+ * lifetime, the owner's place (the root: its name says it), and the key of anything but a key
+ * entry (every token names one).
+ */
+function skipped(e: AuditRecord, key: string, value: Json): boolean {
+  if (key === 'via') return value === 'manual';
+  if (key === 'expiresAt') return e.kind === 'request';
+  if (key === 'place') return Array.isArray(value) && value.length === 0;
+  if (key === 'keyId') return e.kind !== 'key-add' && e.kind !== 'key-retire';
+  return false;
 }
 
 function text(value: Json): string {

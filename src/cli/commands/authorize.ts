@@ -11,8 +11,9 @@ import { authorize, inspectToken } from '../../delegation/index.js';
 import { contains } from '../../scope/index.js';
 import type { Context } from '../context.js';
 import { printDecision, shellWord, witnessText } from '../format.js';
-import { checkConditions, readJsonObject, readToken } from '../input.js';
-import { EXIT, inert, type ExitCode } from '../output.js';
+import type { FlagNames } from '../flag-terms.js';
+import { checkConditions, nonBlank, readJsonObject, readToken } from '../input.js';
+import { EXIT, type ExitCode } from '../output.js';
 import { withExamples, type ActionFactory } from '../command.js';
 
 interface AuthorizeOptions {
@@ -20,6 +21,13 @@ interface AuthorizeOptions {
   readonly args: string;
   readonly as?: string;
 }
+
+/** The library's parameters of `authorize`, by the flags that set them. */
+const AUTHORIZE_FLAGS: FlagNames = {
+  'request.tool': '--tool',
+  'request.args': '--args',
+  'request.principal': '--as',
+};
 
 /**
  * Registers `authorize` and `contains`.
@@ -35,11 +43,12 @@ export function registerAuthorizeCommands(program: Command, action: ActionFactor
       .command('authorize')
       .description('decide one tool call under a token (exit 0 allowed, 3 denied)')
       .argument('[token]', 'the token, or - (stdin) or @file (default: $MANDATE_TOKEN)')
-      .requiredOption('--tool <name>', 'the tool being called')
+      .requiredOption('--tool <name>', 'the tool being called', nonBlank)
       .option('--args <json>', 'the call’s arguments: a JSON object, or - or @file', '{}')
       .option(
         '--as <principal>',
         'the calling principal (default: $MANDATE_PRINCIPAL, else the token’s holder)',
+        nonBlank,
       ),
     [
       `mandate authorize @agent.token --tool bank.get_balance --args '{"account":"checking"}'`,
@@ -47,7 +56,10 @@ export function registerAuthorizeCommands(program: Command, action: ActionFactor
       `mandate authorize "$TOKEN" --tool fs.read --args @call.json --json | jq .failures`,
     ],
   ).action(
-    action<AuthorizeOptions>((ctx, args, opts) => decide(ctx, args[0] as string | undefined, opts)),
+    action<AuthorizeOptions>(
+      (ctx, args, opts) => decide(ctx, args[0] as string | undefined, opts),
+      AUTHORIZE_FLAGS,
+    ),
   );
 
   withExamples(
@@ -66,8 +78,8 @@ export function registerAuthorizeCommands(program: Command, action: ActionFactor
 }
 
 function decide(ctx: Context, spec: string | undefined, opts: AuthorizeOptions): ExitCode {
-  const token = readToken(spec, ctx.env, 'token', ctx.io.stdin);
-  const args = readJsonObject(opts.args, '--args', ctx.io.stdin);
+  const token = readToken(spec, ctx.env, 'token', ctx.stdin);
+  const args = readJsonObject(opts.args, '--args', ctx.stdin);
   const principal =
     opts.as ?? nonEmpty(ctx.env['MANDATE_PRINCIPAL']) ?? inspectToken(token).principal ?? undefined;
   const { keyring } = ctx.keys();
@@ -89,9 +101,7 @@ function decide(ctx: Context, spec: string | undefined, opts: AuthorizeOptions):
     out.line();
     out.line(
       out.style.dim(
-        inert(
-          `ask with: mandate request ${from} --tool ${shellWord(opts.tool)}${call} --reason '…'`,
-        ),
+        `ask with: mandate request ${from} --tool ${shellWord(opts.tool)}${call} --reason '…'`,
       ),
     );
   }

@@ -1,38 +1,44 @@
 /**
  * The grantor's side of permission requests: `inbox`, `approve` (with `--dry-run`), `deny` and
- * `escalate`, acting as the owner (the home's holder) or, with `--as <token>`, as an agent that
- * authenticates with its own current token. Before deciding, the grantor sees what approving
- * would do (the verdict against its own authority, what the requester may then do that it
- * cannot now, when the grant ends); `approve` prints the same effect after committing.
+ * `escalate`, acting as the owner (the home's holder) or, with `--token <token>`, as an agent
+ * that authenticates with its own current token (see `acting.ts`). Before deciding, the grantor
+ * sees what approving would do (the verdict against its own authority, what the requester may
+ * then do that it cannot now, when the grant ends); `approve` prints the same effect after
+ * committing.
  */
 import type { Command } from 'commander';
 import { verifyDelegation } from '../../delegation/index.js';
 import type {
   ApprovalPreview,
   ApproveRequestOptions,
-  GrantorRef,
   InboxItem,
   PermissionRequestView,
 } from '../../requests/index.js';
+import { grantorOf, withActingOptions, type ActingOptions } from '../acting.js';
 import type { Context } from '../context.js';
 import { parseDuration } from '../duration.js';
+import type { FlagNames } from '../flag-terms.js';
 import { printRequest } from '../format.js';
-import { checkConditions, collect, readToken } from '../input.js';
-import { EXIT, inert, type ExitCode } from '../output.js';
+import { checkConditions, collect, nonBlank } from '../input.js';
+import { EXIT, type ExitCode } from '../output.js';
 import { printEffect, verdictText } from '../preview.js';
 import { withExamples, type ActionFactory } from '../command.js';
 
-interface ActAs {
-  readonly as?: string;
-}
-
-interface ApproveOptions extends ActAs {
+interface ApproveOptions extends ActingOptions {
   readonly allow: readonly string[];
   readonly expires?: string;
   readonly dryRun?: boolean;
 }
 
-const AS_TOKEN = 'act as the agent holding this token (or - or @file) instead of the owner';
+/** The library's parameters of `approve` and `deny`, by the flags that set them. */
+const DECISION_FLAGS: FlagNames = {
+  scope: '--allow',
+  'options.scope': '--allow',
+  expiresIn: '--expires',
+  'options.expiresIn': '--expires',
+  reason: '--reason',
+  'options.reason': '--reason',
+};
 
 /**
  * Registers `inbox`, `approve`, `deny` and `escalate`.
@@ -44,87 +50,90 @@ const AS_TOKEN = 'act as the agent holding this token (or - or @file) instead of
  */
 export function registerGrantorCommands(program: Command, action: ActionFactory): void {
   withExamples(
-    program
-      .command('inbox')
-      .description(
-        'the open requests addressed to you, each with whether it lies within your authority and what approving it would allow',
-      )
-      .option('--as <token>', AS_TOKEN),
+    withActingOptions(
+      program
+        .command('inbox')
+        .description(
+          'the open requests addressed to you, each with whether it lies within your authority and what approving it would allow',
+        ),
+    ),
     [
       'mandate inbox',
-      'mandate inbox --as @budget-agent.token',
+      'mandate inbox --token @budget-agent.token',
       'mandate inbox --json | jq ".requests[].effect.alternatives"',
     ],
-  ).action(action<ActAs>((ctx, _args, opts) => inbox(ctx, opts)));
+  ).action(action<ActingOptions>((ctx, _args, opts) => inbox(ctx, opts)));
 
   withExamples(
-    program
-      .command('approve')
-      .description(
-        'approve a request, possibly narrower (--allow) and time-boxed (--expires); --dry-run shows the effect and decides nothing',
-      )
-      .argument('<id>', 'the request id')
-      .option(
-        '--allow <condition>',
-        'grant only this (inside what was asked); repeat for more',
-        collect,
-        [],
-      )
-      .option('--expires <duration>', 'time box on the grant, e.g. 1h')
-      .option('--dry-run', 'show what the approval would allow, and decide nothing')
-      .option('--as <token>', AS_TOKEN),
+    withActingOptions(
+      program
+        .command('approve')
+        .description(
+          'approve a request, possibly narrower (--allow) and time-boxed (--expires); --dry-run shows the effect and decides nothing',
+        )
+        .argument('<id>', 'the request id')
+        .option(
+          '--allow <condition>',
+          'grant only this (inside what was asked); repeat for more',
+          collect,
+          [],
+        )
+        .option('--expires <duration>', 'time box on the grant, e.g. 1h')
+        .option('--dry-run', 'show what the approval would allow, and decide nothing'),
+    ),
     [
       'mandate approve req_4f1c…',
       `mandate approve req_4f1c… --allow 'tool == "bank.transfer" and args.amount <= 100' --expires 1h --dry-run`,
       `mandate approve req_4f1c… --allow 'tool == "bank.transfer" and args.amount <= 100' --expires 1h`,
-      'mandate approve req_9a2e… --as @budget-agent.token',
+      'mandate approve req_9a2e… --token @budget-agent.token',
     ],
-  ).action(action<ApproveOptions>((ctx, args, opts) => approve(ctx, String(args[0]), opts)));
-
-  withExamples(
-    program
-      .command('deny')
-      .description('deny a request with a reason the requester reads')
-      .argument('<id>', 'the request id')
-      .requiredOption('--reason <text>', 'why')
-      .option('--as <token>', AS_TOKEN),
-    [`mandate deny req_4f1c… --reason 'no transfers this month'`],
   ).action(
-    action<ActAs & { reason: string }>((ctx, args, opts) => deny(ctx, String(args[0]), opts)),
+    action<ApproveOptions>(
+      (ctx, args, opts) => approve(ctx, String(args[0]), opts),
+      DECISION_FLAGS,
+    ),
   );
 
   withExamples(
-    program
-      .command('escalate')
-      .description('pass a request you cannot grant to your own grantor (a linked request)')
-      .argument('<id>', 'the request id')
-      .option(
-        '--auto-approve',
-        'approve the original request as soon as the linked one is approved',
-      )
-      .option('--as <token>', AS_TOKEN),
-    ['mandate escalate req_9a2e… --as @budget-agent.token --auto-approve'],
+    withActingOptions(
+      program
+        .command('deny')
+        .description('deny a request with a reason the requester reads')
+        .argument('<id>', 'the request id')
+        .requiredOption('--reason <text>', 'why', nonBlank),
+    ),
+    [`mandate deny req_4f1c… --reason 'no transfers this month'`],
   ).action(
-    action<ActAs & { autoApprove?: boolean }>((ctx, args, opts) =>
+    action<ActingOptions & { reason: string }>(
+      (ctx, args, opts) => deny(ctx, String(args[0]), opts),
+      DECISION_FLAGS,
+    ),
+  );
+
+  withExamples(
+    withActingOptions(
+      program
+        .command('escalate')
+        .description('pass a request you cannot grant to your own grantor (a linked request)')
+        .argument('<id>', 'the request id')
+        .option(
+          '--auto-approve',
+          'approve the original request as soon as the linked one is approved',
+        ),
+    ),
+    [
+      'mandate escalate req_9a2e… --token @budget-agent.token --auto-approve',
+      'LINKED=$(mandate escalate req_9a2e… --token @budget-agent.token)',
+    ],
+  ).action(
+    action<ActingOptions & { autoApprove?: boolean }>((ctx, args, opts) =>
       escalate(ctx, String(args[0]), opts),
     ),
   );
 }
 
-/**
- * `--as <token>` as a grantor reference: the owner when absent.
- *
- * @example
- * ```ts
- * await delegator.inbox(grantorOf(ctx, opts.as));
- * ```
- */
-export function grantorOf(ctx: Context, as: string | undefined): GrantorRef {
-  return as === undefined ? 'owner' : { token: readToken(as, {}, '--as token', ctx.io.stdin) };
-}
-
-async function inbox(ctx: Context, opts: ActAs): Promise<ExitCode> {
-  const grantor = grantorOf(ctx, opts.as);
+async function inbox(ctx: Context, opts: ActingOptions): Promise<ExitCode> {
+  const grantor = grantorOf(ctx, opts);
   const delegator = await ctx.delegator();
   const items = await delegator.inbox(grantor);
   // The inbox verified the token already: this reads it from the cache of verified chains.
@@ -135,10 +144,10 @@ async function inbox(ctx: Context, opts: ActAs): Promise<ExitCode> {
   const out = ctx.out;
   out.data({ grantor: name, requests: items });
   if (items.length === 0) {
-    out.line(out.style.dim(`no open requests for ${inert(name)}`));
+    out.line(out.style.dim(`no open requests for ${name}`));
     return EXIT.ok;
   }
-  out.heading(`${items.length} open request${items.length === 1 ? '' : 's'} for ${inert(name)}`);
+  out.heading(`${items.length} open request${items.length === 1 ? '' : 's'} for ${name}`);
   const now = ctx.now();
   for (const item of items) {
     out.line();
@@ -160,7 +169,7 @@ function itemVerdict(ctx: Context, item: InboxItem): string {
 
 async function approve(ctx: Context, id: string, opts: ApproveOptions): Promise<ExitCode> {
   const options: ApproveRequestOptions = {
-    by: grantorOf(ctx, opts.as),
+    by: grantorOf(ctx, opts),
     ...(opts.allow.length === 0 ? {} : { scope: checkConditions(opts.allow, '--allow') }),
     ...(opts.expires === undefined ? {} : { expiresIn: parseDuration(opts.expires) }),
   };
@@ -191,20 +200,24 @@ function printDryRun(
   return EXIT.ok;
 }
 
-async function deny(ctx: Context, id: string, opts: ActAs & { reason: string }): Promise<ExitCode> {
+async function deny(
+  ctx: Context,
+  id: string,
+  opts: ActingOptions & { reason: string },
+): Promise<ExitCode> {
   const delegator = await ctx.delegator();
-  const view = await delegator.deny(id, { by: grantorOf(ctx, opts.as), reason: opts.reason });
+  const view = await delegator.deny(id, { by: grantorOf(ctx, opts), reason: opts.reason });
   return printDecided(ctx, view, 'denied');
 }
 
 async function escalate(
   ctx: Context,
   id: string,
-  opts: ActAs & { autoApprove?: boolean },
+  opts: ActingOptions & { autoApprove?: boolean },
 ): Promise<ExitCode> {
   const delegator = await ctx.delegator();
   const linked = await delegator.escalate(id, {
-    by: grantorOf(ctx, opts.as),
+    by: grantorOf(ctx, opts),
     autoApprove: opts.autoApprove === true,
   });
   const out = ctx.out;

@@ -134,7 +134,7 @@ function list(ctx: Context): ExitCode {
   return EXIT.ok;
 }
 
-function rotate(ctx: Context, opts: IdOption): ExitCode {
+async function rotate(ctx: Context, opts: IdOption): Promise<ExitCode> {
   const { keyring, retired } = ctx.keys();
   if (opts.id !== undefined && retired.some((r) => r.id === opts.id)) {
     throw new CliError('ERR_CLI_BAD_INPUT', `key id "${opts.id}" was retired; choose another id`, {
@@ -142,7 +142,9 @@ function rotate(ctx: Context, opts: IdOption): ExitCode {
     });
   }
   const previous = keyring.signingKey.id;
-  const key = keyring.rotate(keyOptions(ctx, opts));
+  // Through the Delegator, which records the new key in the audit log (`key-add`).
+  const delegator = await ctx.delegator();
+  const key = await delegator.rotateKey(opts.id === undefined ? {} : { id: opts.id });
   saveKeyFile(ctx.home, { keyring, retired });
   const out = ctx.out;
   out.data({ key: key.toJSON(), previous, live: keyring.keys().map((k) => k.id) });
@@ -153,7 +155,7 @@ function rotate(ctx: Context, opts: IdOption): ExitCode {
   return EXIT.ok;
 }
 
-function retire(ctx: Context, id: string): ExitCode {
+async function retire(ctx: Context, id: string): Promise<ExitCode> {
   const { keyring, retired } = ctx.keys();
   const key = keyring.get(id);
   if (key === undefined) {
@@ -168,7 +170,8 @@ function retire(ctx: Context, id: string): ExitCode {
       { keyId: id },
     );
   }
-  keyring.retire(id);
+  // Through the Delegator, which records the retirement in the audit log (`key-retire`).
+  await (await ctx.delegator()).retireKey(id);
   const record = { id, createdAt: key.createdAt.toISOString(), retiredAt: ctx.now().toISOString() };
   saveKeyFile(ctx.home, { keyring, retired: [...retired, record] });
   const out = ctx.out;

@@ -3,27 +3,35 @@
  * only when it matters. `approve` policies grant requests whose scope lies inside the policy's
  * scope (and inside the grantor's own authority) without asking; `deny` policies refuse
  * requests whose scope overlaps theirs; deny wins; everything else waits in the inbox. Like the
- * other grantor commands they act for the owner, or for an agent with `--as <token>`.
+ * other grantor commands they act for the owner, or for an agent with `--token <token>`.
  */
 import type { Command } from 'commander';
 import type { PolicyView } from '../../requests/index.js';
 import { CliError } from '../cli-error.js';
+import { grantorOf, withActingOptions, type ActingOptions } from '../acting.js';
 import type { Context } from '../context.js';
 import { formatDuration, parseDuration } from '../duration.js';
+import type { FlagNames } from '../flag-terms.js';
 import { conjunctionText } from '../format.js';
 import { checkConditions, collect } from '../input.js';
 import { EXIT, type ExitCode } from '../output.js';
 import { withExamples, type ActionFactory } from '../command.js';
-import { grantorOf } from './grantor.js';
 
-interface AddOptions {
+interface AddOptions extends ActingOptions {
   readonly scope: readonly string[];
   readonly expires?: string;
   readonly grantExpires?: string;
-  readonly as?: string;
 }
 
-const AS_TOKEN = 'act for the agent holding this token (or - or @file) instead of the owner';
+/** The library's parameters of `policy add`, by the flags that set them. */
+const ADD_FLAGS: FlagNames = {
+  scope: '--scope',
+  'options.scope': '--scope',
+  expiresIn: '--expires',
+  'options.expiresIn': '--expires',
+  grantExpiresIn: '--grant-expires',
+  'options.grantExpiresIn': '--grant-expires',
+};
 
 /**
  * Registers `policy add`, `policy list` and `policy remove`.
@@ -41,43 +49,48 @@ export function registerPolicyCommands(program: Command, action: ActionFactory):
     [`mandate policy add approve --scope 'tool == "bank.get_balance"'`, 'mandate policy list'],
   );
   withExamples(
-    policy
-      .command('add')
-      .description(
-        'add a policy: approve requests inside <scope>, or deny requests that overlap it',
-      )
-      .argument('<effect>', 'approve or deny')
-      .option(
-        '--scope <condition>',
-        'the policy’s scope; repeat for more (all of them together)',
-        collect,
-        [],
-      )
-      .option('--expires <duration>', 'the policy lapses after this long (default: until removed)')
-      .option(
-        '--grant-expires <duration>',
-        'approve policies: each grant ends after this long (default: with the requester’s token)',
-      )
-      .option('--as <token>', AS_TOKEN),
+    withActingOptions(
+      policy
+        .command('add')
+        .description(
+          'add a policy: approve requests inside <scope>, or deny requests that overlap it',
+        )
+        .argument('<effect>', 'approve or deny')
+        .option(
+          '--scope <condition>',
+          'the policy’s scope; repeat for more (all of them together)',
+          collect,
+          [],
+        )
+        .option(
+          '--expires <duration>',
+          'the policy lapses after this long (default: until removed)',
+        )
+        .option(
+          '--grant-expires <duration>',
+          'approve policies: each grant ends after this long (default: with the requester’s token)',
+        ),
+    ),
     [
       `mandate policy add approve --scope 'tool == "bank.get_balance"'`,
       `mandate policy add deny --scope 'tool == "bank.transfer" and args.amount > 1000'`,
-      `mandate policy add approve --scope 'tool == "bank.list_transactions"' --as @budget-agent.token --expires 7d`,
+      `mandate policy add approve --scope 'tool == "bank.list_transactions"' --token @budget-agent.token --expires 7d`,
       `mandate policy add approve --scope 'tool == "bank.get_balance"' --grant-expires 10m`,
     ],
-  ).action(action<AddOptions>((ctx, args, opts) => add(ctx, String(args[0]), opts)));
+  ).action(action<AddOptions>((ctx, args, opts) => add(ctx, String(args[0]), opts), ADD_FLAGS));
+  withExamples(withActingOptions(policy.command('list').description('the policies in force')), [
+    'mandate policy list',
+    'mandate policy list --json',
+  ]).action(action<ActingOptions>((ctx, _args, opts) => list(ctx, opts)));
   withExamples(
-    policy.command('list').description('the policies in force').option('--as <token>', AS_TOKEN),
-    ['mandate policy list', 'mandate policy list --json'],
-  ).action(action<{ as?: string }>((ctx, _args, opts) => list(ctx, opts.as)));
-  withExamples(
-    policy
-      .command('remove')
-      .description('remove a policy')
-      .argument('<id>', 'the policy id (see mandate policy list)')
-      .option('--as <token>', AS_TOKEN),
+    withActingOptions(
+      policy
+        .command('remove')
+        .description('remove a policy')
+        .argument('<id>', 'the policy id (see mandate policy list)'),
+    ),
     ['mandate policy remove pol_7c0d…'],
-  ).action(action<{ as?: string }>((ctx, args, opts) => remove(ctx, String(args[0]), opts.as)));
+  ).action(action<ActingOptions>((ctx, args, opts) => remove(ctx, String(args[0]), opts)));
 }
 
 async function add(ctx: Context, effect: string, opts: AddOptions): Promise<ExitCode> {
@@ -91,7 +104,7 @@ async function add(ctx: Context, effect: string, opts: AddOptions): Promise<Exit
     );
   const delegator = await ctx.delegator();
   const view = await delegator.addPolicy({
-    grantor: grantorOf(ctx, opts.as),
+    grantor: grantorOf(ctx, opts),
     effect,
     scope: checkConditions(opts.scope, '--scope'),
     ...(opts.expires === undefined ? {} : { expiresIn: parseDuration(opts.expires) }),
@@ -105,9 +118,11 @@ async function add(ctx: Context, effect: string, opts: AddOptions): Promise<Exit
   return EXIT.ok;
 }
 
-async function list(ctx: Context, as: string | undefined): Promise<ExitCode> {
+async function list(ctx: Context, opts: ActingOptions): Promise<ExitCode> {
   const delegator = await ctx.delegator();
-  const policies = await delegator.policies(as === undefined ? undefined : grantorOf(ctx, as));
+  // Without --token or --as, the owner (who holds the home) sees every grantor's policies.
+  const everyone = opts.token === undefined && opts.as === undefined;
+  const policies = await delegator.policies(everyone ? undefined : grantorOf(ctx, opts));
   const out = ctx.out;
   out.data({ policies });
   if (policies.length === 0) {
@@ -128,9 +143,9 @@ async function list(ctx: Context, as: string | undefined): Promise<ExitCode> {
   return EXIT.ok;
 }
 
-async function remove(ctx: Context, id: string, as: string | undefined): Promise<ExitCode> {
+async function remove(ctx: Context, id: string, opts: ActingOptions): Promise<ExitCode> {
   const delegator = await ctx.delegator();
-  await delegator.removePolicy(id, { grantor: grantorOf(ctx, as) });
+  await delegator.removePolicy(id, { grantor: grantorOf(ctx, opts) });
   ctx.out.data({ removed: id });
   ctx.out.line(`${ctx.out.style.green('✓')} removed policy ${id}`);
   return EXIT.ok;

@@ -5,6 +5,10 @@
  * sends along; or for `--allow` conditions; exit 4 while pending; `--wait` blocks until
  * decided) and `status` (one RFC 8628 poll: `authorization_pending`/`slow_down` exit 4,
  * `access_denied` exit 3, `expired_token` exit 1, approval prints the new token and exits 0).
+ * Stdout carries the new token and nothing else (or, for a pending `request` without `--wait`,
+ * the request id), so a redirect or `$(…)` never captures `authorization_pending`; everything
+ * said to a person goes to stderr. `--out FILE` writes the token atomically, mode 0600, and only
+ * on approval, because `status $ID > agent.token` empties the file before anything is decided.
  * The grantor's side is `grantor.ts`.
  */
 import type { Command } from 'commander';
@@ -12,12 +16,14 @@ import { authorize, inspectToken } from '../../delegation/index.js';
 import { caveat } from '../../scope/index.js';
 import type { PermissionRequestView } from '../../requests/index.js';
 import type { PermissionOutcome, PermissionTicket, PollAnswer } from '../../tools/index.js';
+import { writeFileAtomically } from '../atomic-file.js';
 import { CliError } from '../cli-error.js';
 import type { Context } from '../context.js';
 import { parseDuration } from '../duration.js';
+import type { FlagNames } from '../flag-terms.js';
 import { conjunctionText, relative } from '../format.js';
-import { checkConditions, collect, readJsonObject, readToken } from '../input.js';
-import { EXIT, inert, type ExitCode } from '../output.js';
+import { checkConditions, collect, nonBlank, readJsonObject, readToken } from '../input.js';
+import { EXIT, type ExitCode } from '../output.js';
 import { withExamples, type ActionFactory } from '../command.js';
 
 interface RequestOptions {
@@ -29,7 +35,30 @@ interface RequestOptions {
   readonly expires?: string;
   readonly wait?: boolean;
   readonly timeout?: string;
+  readonly out?: string;
 }
+
+/** Where the new token goes: stdout, or the `--out` file. */
+interface TokenDestination {
+  readonly out?: string;
+}
+
+/** The library's parameters of `request`, by the flags that set them. */
+const REQUEST_FLAGS: FlagNames = {
+  scope: '--allow',
+  reason: '--reason',
+  expiresIn: '--expires',
+  principal: '--as',
+  'input.principal': '--as',
+  'call tool': '--tool',
+  'input.call.tool': '--tool',
+  'call args': '--args',
+  'input.call.args': '--args',
+  // The call as a whole (its size): the arguments are what make it large.
+  call: '--args',
+};
+
+const OUT_HELP = 'write the new token to this file (atomically, mode 0600), only on approval';
 
 /**
  * Registers `request` and `status`.
@@ -47,7 +76,11 @@ export function registerRequestCommands(program: Command, action: ActionFactory)
         'ask the grantor of a token for a denied call or more scope (exit 4 while pending, 0 approved, 3 denied)',
       )
       .argument('[token]', 'the requester’s current token, or - or @file (default: $MANDATE_TOKEN)')
-      .option('--tool <name>', 'the denied call’s tool: ask for what it needs, and show the call')
+      .option(
+        '--tool <name>',
+        'the denied call’s tool: ask for what it needs, and show the call',
+        nonBlank,
+      )
       .option('--args <json>', 'the denied call’s arguments: a JSON object, or - or @file')
       .option(
         '--allow <condition>',
@@ -55,18 +88,26 @@ export function registerRequestCommands(program: Command, action: ActionFactory)
         collect,
         [],
       )
-      .requiredOption('--reason <text>', 'why, in words the grantor will read')
-      .option('--as <principal>', 'the requesting principal (default: the token’s holder)')
+      .requiredOption('--reason <text>', 'why, in words the grantor will read', nonBlank)
+      .option(
+        '--as <principal>',
+        'the requesting principal (default: the token’s holder)',
+        nonBlank,
+      )
       .option('--expires <duration>', 'how long the request stays open (default 1h, at most 7d)')
       .option('--wait', 'wait for the decision and print the new token when approved')
-      .option('--timeout <duration>', 'with --wait: give up after this long (exit 4)'),
+      .option('--timeout <duration>', 'with --wait: give up after this long (exit 4)')
+      .option('--out <file>', OUT_HELP),
     [
-      `mandate request @agent.token --tool bank.transfer --args '{"account":"checking","to":"savings","amount":80}' --reason 'cover the electricity bill'`,
       `mandate request @agent.token --allow 'tool == "bank.transfer" and args.amount <= 100' --reason 'move savings for the electricity bill'`,
-      `NEW=$(mandate request @agent.token --allow 'tool == "bank.transfer"' --reason 'pay rent' --wait --timeout 10m)`,
+      `ID=$(mandate request @agent.token --tool bank.transfer --args '{"account":"checking","to":"savings","amount":80}' --reason 'cover the electricity bill')`,
+      `mandate request @agent.token --allow 'tool == "bank.transfer"' --reason 'pay rent' --wait --timeout 10m --out agent.token`,
     ],
   ).action(
-    action<RequestOptions>((ctx, args, opts) => request(ctx, args[0] as string | undefined, opts)),
+    action<RequestOptions>(
+      (ctx, args, opts) => request(ctx, args[0] as string | undefined, opts),
+      REQUEST_FLAGS,
+    ),
   );
 
   withExamples(
@@ -75,9 +116,10 @@ export function registerRequestCommands(program: Command, action: ActionFactory)
       .description(
         'poll a request: authorization_pending (4), slow_down (4), access_denied (3), expired_token (1), or the new token (0)',
       )
-      .argument('<id>', 'the request id'),
-    ['mandate status req_4f1c…', 'NEW=$(mandate status req_4f1c…) && echo "$NEW" > agent.token'],
-  ).action(action((ctx, args) => status(ctx, String(args[0]))));
+      .argument('<id>', 'the request id')
+      .option('--out <file>', OUT_HELP),
+    ['mandate status req_4f1c… --out agent.token', 'NEW=$(mandate status req_4f1c…)'],
+  ).action(action<TokenDestination>((ctx, args, opts) => status(ctx, String(args[0]), opts)));
 }
 
 async function request(
@@ -85,7 +127,7 @@ async function request(
   spec: string | undefined,
   opts: RequestOptions,
 ): Promise<ExitCode> {
-  const token = readToken(spec, ctx.env, 'token', ctx.io.stdin);
+  const token = readToken(spec, ctx.env, 'token', ctx.stdin);
   if (opts.args !== undefined && opts.tool === undefined)
     throw new CliError('ERR_CLI_USAGE', '--args describes a call: give its --tool too');
   if (opts.allow.length === 0 && opts.tool === undefined)
@@ -104,7 +146,7 @@ async function request(
   const call =
     opts.tool === undefined
       ? undefined
-      : { tool: opts.tool, args: readJsonObject(opts.args ?? '{}', '--args', ctx.io.stdin) };
+      : { tool: opts.tool, args: readJsonObject(opts.args ?? '{}', '--args', ctx.stdin) };
   const delegator = await ctx.delegator();
   const scope = call === undefined ? allow : askedFor(ctx, token, principal, call, allow);
   const ticket = await delegator.request({
@@ -119,7 +161,7 @@ async function request(
   const out = ctx.out;
   if (ticket.status === 'pending' || ticket.status === 'escalated') {
     if (opts.wait !== true) {
-      return printPending(ctx, ticket, view);
+      return printPending(ctx, ticket, view, true);
     }
     out.note(
       out.errStyle.dim(
@@ -132,11 +174,12 @@ async function request(
       opts.timeout === undefined ? undefined : parseDuration(opts.timeout, '--timeout'),
     );
     if (outcome === undefined) {
-      return printPending(ctx, ticket, view);
+      // The result of --wait is a token: the id goes to stderr with how to follow it.
+      return printPending(ctx, ticket, view, false);
     }
-    return printOutcome(ctx, ticket.id, outcome);
+    return printOutcome(ctx, ticket.id, outcome, opts);
   }
-  return printAnswer(ctx, ticket.id, await delegator.poll(ticket.id));
+  return printAnswer(ctx, ticket.id, await delegator.poll(ticket.id), opts);
 }
 
 /**
@@ -167,15 +210,19 @@ function askedFor(
   if (allow.length > 0) return allow;
   const needed = decision.needed?.scope;
   if (needed === undefined) return [caveat`tool == ${call.tool}`];
-  ctx.out.note(ctx.out.errStyle.dim(`asking for: ${inert(conjunctionText(needed))}`));
+  ctx.out.note(ctx.out.errStyle.dim(`asking for: ${conjunctionText(needed)}`));
   return needed;
 }
 
-/** Prints a request still waiting: its ticket (the id alone on stdout), and how to follow it. */
+/**
+ * Prints a request still waiting: its ticket (with `idOnStdout`, the id alone on stdout, for
+ * `ID=$(mandate request …)`), and how to follow it.
+ */
 function printPending(
   ctx: Context,
   ticket: PermissionTicket,
   view: PermissionRequestView,
+  idOnStdout: boolean,
 ): ExitCode {
   const out = ctx.out;
   out.data({
@@ -185,7 +232,7 @@ function printPending(
     scope: view.scope,
     call: view.call,
   });
-  if (!out.json) out.raw(ticket.id);
+  if (!out.json && idOnStdout) out.raw(ticket.id);
   pendingNote(ctx, view, ticket.interval);
   return EXIT.pending;
 }
@@ -220,40 +267,56 @@ function pendingNote(ctx: Context, view: PermissionRequestView, interval: number
   ctx.out.note(s.dim(`poll with: mandate status ${view.id}   (at most every ${interval}s)`));
 }
 
-async function status(ctx: Context, id: string): Promise<ExitCode> {
+async function status(ctx: Context, id: string, opts: TokenDestination): Promise<ExitCode> {
   const delegator = await ctx.delegator();
-  return printAnswer(ctx, id, await delegator.poll(id));
+  return printAnswer(ctx, id, await delegator.poll(id), opts);
 }
 
-function printAnswer(ctx: Context, id: string, answer: PollAnswer): ExitCode {
-  if ('status' in answer) return printOutcome(ctx, id, answer);
+/** An RFC 8628 answer: the token on approval; anything else said on stderr, with its exit code. */
+function printAnswer(
+  ctx: Context,
+  id: string,
+  answer: PollAnswer,
+  destination: TokenDestination,
+): ExitCode {
+  if ('status' in answer) return printOutcome(ctx, id, answer, destination);
   const out = ctx.out;
   out.data({ id, ...answer });
-  const s = out.style;
+  const s = out.errStyle;
   switch (answer.error) {
     case 'authorization_pending':
     case 'slow_down':
-      out.line(`${s.yellow(answer.error)}  ${s.dim(`poll again in ${answer.interval}s`)}`);
+      out.note(`${s.yellow(answer.error)}  ${s.dim(`poll again in ${answer.interval}s`)}`);
       return EXIT.pending;
     case 'access_denied':
-      out.line(`${s.red('access_denied')}  ${answer.reason}`);
+      out.note(`${s.red('access_denied')}  ${answer.reason}`);
       return EXIT.denied;
     case 'expired_token':
-      out.line(
+      out.note(
         `${s.red('expired_token')}  ${s.dim('the request expired before anyone decided it; ask again')}`,
       );
       return EXIT.error;
   }
 }
 
-function printOutcome(ctx: Context, id: string, outcome: PermissionOutcome): ExitCode {
+function printOutcome(
+  ctx: Context,
+  id: string,
+  outcome: PermissionOutcome,
+  destination: TokenDestination,
+): ExitCode {
   const out = ctx.out;
   switch (outcome.status) {
     case 'approved': {
-      out.data({ id, ...outcome });
+      const file = destination.out;
+      if (file !== undefined) writeToken(file, outcome.token, id);
+      out.data(
+        file === undefined ? { id, ...outcome } : { id, ...outcome, token: undefined, out: file },
+      );
       if (out.json) return EXIT.ok;
-      out.raw(outcome.token);
       const s = out.errStyle;
+      if (file === undefined) out.raw(outcome.token);
+      else out.note(s.dim(`the new token is in ${file} (mode 0600)`));
       out.note(s.green(`approved: ${conjunctionText(outcome.scope)}`));
       if (outcome.expiresAt !== undefined)
         out.note(
@@ -264,13 +327,32 @@ function printOutcome(ctx: Context, id: string, outcome: PermissionOutcome): Exi
       return EXIT.ok;
     }
     case 'denied':
-      return printAnswer(ctx, id, { error: 'access_denied', reason: outcome.reason });
+      return printAnswer(ctx, id, { error: 'access_denied', reason: outcome.reason }, destination);
     case 'cancelled':
-      return printAnswer(ctx, id, {
-        error: 'access_denied',
-        reason: 'the request was cancelled by its requester',
-      });
+      return printAnswer(
+        ctx,
+        id,
+        { error: 'access_denied', reason: 'the request was cancelled by its requester' },
+        destination,
+      );
     case 'expired':
-      return printAnswer(ctx, id, { error: 'expired_token' });
+      return printAnswer(ctx, id, { error: 'expired_token' }, destination);
+  }
+}
+
+/**
+ * Writes `token` to the `--out` file; a failure names the option and the file, and how to
+ * fetch the token again (a decided request keeps answering every poll).
+ */
+function writeToken(file: string, token: string, id: string): void {
+  try {
+    writeFileAtomically(file, `${token}\n`);
+  } catch (err) {
+    throw new CliError(
+      'ERR_CLI_BAD_INPUT',
+      `--out ${file}: cannot write it (${(err as NodeJS.ErrnoException).code ?? 'error'}); fetch the token again with: mandate status ${id} --out <file>`,
+      { option: '--out', path: file },
+      { cause: err },
+    );
   }
 }

@@ -5,7 +5,9 @@
  * reads a token's blocks and says plainly whether that view was verified (a home with the key
  * is available) or not; `scope` shows what the token allows as a whole, simplified, one
  * alternative per line (so does the end of `inspect`). A command whose result is a token prints
- * only the token on stdout, so `T=$(mandate mint …)` works, and describes it on stderr.
+ * only the token on stdout, so `T=$(mandate mint …)` works, and describes it on stderr. `mint`
+ * never makes an all-powerful or never-expiring token by omission: it needs `--allow` or
+ * `--allow-all`, and `--expires` or `--no-expiry`.
  */
 import type { Command } from 'commander';
 import {
@@ -20,8 +22,10 @@ import { alternatives, type Alternatives } from '../../scope/index.js';
 import type { Context } from '../context.js';
 import { parseDuration } from '../duration.js';
 import { expiryOf, expiryText, printAlternatives, printBlocks } from '../format.js';
-import { checkConditions, collect, readToken } from '../input.js';
-import { abbreviateToken, EXIT, inert, type ExitCode } from '../output.js';
+import { CliError } from '../cli-error.js';
+import type { FlagNames } from '../flag-terms.js';
+import { checkConditions, collect, nonBlank, readToken } from '../input.js';
+import { abbreviateToken, EXIT, type ExitCode } from '../output.js';
 import { withExamples, type ActionFactory } from '../command.js';
 
 interface GrantOptions {
@@ -29,6 +33,19 @@ interface GrantOptions {
   readonly allow: readonly string[];
   readonly expires?: string;
 }
+
+interface MintOptions extends GrantOptions {
+  readonly allowAll?: boolean;
+  /** `false` with `--no-expiry`. */
+  readonly expiry: boolean;
+}
+
+/** The library's parameters of `mint` and `delegate`, by the flags that set them. */
+const GRANT_FLAGS: FlagNames = {
+  'options.to': '--to',
+  'options.conditions': '--allow',
+  'options.expiresIn': '--expires',
+};
 
 /**
  * Registers `mint`, `delegate`, `inspect` and `scope`.
@@ -46,6 +63,7 @@ export function registerTokenCommands(program: Command, action: ActionFactory): 
       .option(
         '--to <principal>',
         'the agent it is for (omit for a bearer token that anyone holding it may use)',
+        nonBlank,
       )
       .option(
         '--allow <condition>',
@@ -53,15 +71,18 @@ export function registerTokenCommands(program: Command, action: ActionFactory): 
         collect,
         [],
       )
+      .option('--allow-all', 'no conditions: the token may do everything the owner can')
       .option(
         '--expires <duration>',
         'lifetime, e.g. 30d, 2h, 15m, 90s (written into the token as time < …)',
-      ),
+      )
+      .option('--no-expiry', 'the token never expires (until its root key is retired)'),
     [
       `mandate mint --to budget-agent --allow 'tool in ["bank.list_transactions", "bank.get_balance"]' --allow 'args.account == "checking"' --expires 30d`,
       `TOKEN=$(mandate mint --to planner --allow 'tool ~ "fs.*" and args.path ~ "/repo/**"' --expires 8h)`,
+      `mandate mint --to ops-agent --allow-all --expires 1h`,
     ],
-  ).action(action<GrantOptions>((ctx, _args, opts) => mint(ctx, opts)));
+  ).action(action<MintOptions>((ctx, _args, opts) => mint(ctx, opts), GRANT_FLAGS));
 
   withExamples(
     program
@@ -70,7 +91,7 @@ export function registerTokenCommands(program: Command, action: ActionFactory): 
         'attenuate a token for a subagent, offline: append "to <principal>" and conditions',
       )
       .argument('[token]', 'the parent token, or - (stdin) or @file (default: $MANDATE_TOKEN)')
-      .requiredOption('--to <principal>', 'the subagent')
+      .requiredOption('--to <principal>', 'the subagent', nonBlank)
       .option(
         '--allow <condition>',
         'a condition the subagent gets (it can only narrow); repeat for more',
@@ -83,7 +104,10 @@ export function registerTokenCommands(program: Command, action: ActionFactory): 
       `echo "$TOKEN" | mandate delegate - --to coder --allow 'args.path ~ "/repo/src/**"'`,
     ],
   ).action(
-    action<GrantOptions>((ctx, args, opts) => attenuate(ctx, args[0] as string | undefined, opts)),
+    action<GrantOptions>(
+      (ctx, args, opts) => attenuate(ctx, args[0] as string | undefined, opts),
+      GRANT_FLAGS,
+    ),
   );
 
   withExamples(
@@ -115,7 +139,8 @@ export function registerTokenCommands(program: Command, action: ActionFactory): 
   ).action(action((ctx, args) => scopeOf(ctx, args[0] as string | undefined)));
 }
 
-async function mint(ctx: Context, opts: GrantOptions): Promise<ExitCode> {
+async function mint(ctx: Context, opts: MintOptions): Promise<ExitCode> {
+  requireExplicitChoices(opts);
   const expiresIn = opts.expires === undefined ? undefined : parseDuration(opts.expires);
   const delegator = await ctx.delegator();
   const token = await delegator.mint({
@@ -127,8 +152,30 @@ async function mint(ctx: Context, opts: GrantOptions): Promise<ExitCode> {
   return printToken(ctx, token, view, 'minted');
 }
 
+/**
+ * A token with no conditions may do everything, and one without an expiry lasts until its key
+ * is retired: neither is made because a flag was forgotten.
+ */
+function requireExplicitChoices(opts: MintOptions): void {
+  const usage = (message: string) => new CliError('ERR_CLI_USAGE', message);
+  if (opts.allowAll === true && opts.allow.length > 0)
+    throw usage('--allow-all and --allow contradict each other: give one of them');
+  if (opts.allowAll !== true && opts.allow.length === 0) {
+    throw usage(
+      'say what the token allows: --allow <condition> (repeat for more), or --allow-all for everything the owner can do',
+    );
+  }
+  if (!opts.expiry && opts.expires !== undefined)
+    throw usage('--expires and --no-expiry contradict each other: give one of them');
+  if (opts.expiry && opts.expires === undefined) {
+    throw usage(
+      'say how long the token lasts: --expires <duration> (e.g. 30d), or --no-expiry for a token that never expires',
+    );
+  }
+}
+
 function attenuate(ctx: Context, spec: string | undefined, opts: GrantOptions): ExitCode {
-  const parent = readToken(spec, ctx.env, 'token', ctx.io.stdin);
+  const parent = readToken(spec, ctx.env, 'token', ctx.stdin);
   const expiresIn = opts.expires === undefined ? undefined : parseDuration(opts.expires);
   const result = delegate(parent, {
     to: opts.to as string,
@@ -189,7 +236,7 @@ interface ReadToken {
 }
 
 function readForDisplay(ctx: Context, spec: string | undefined): ReadToken {
-  const token = readToken(spec, ctx.env, 'token', ctx.io.stdin);
+  const token = readToken(spec, ctx.env, 'token', ctx.stdin);
   const unverified = inspectToken(token);
   if (!ctx.hasHome()) return { token, view: unverified };
   try {
@@ -236,7 +283,7 @@ function effectiveScope(read: ReadToken): Alternatives {
 function printScope(ctx: Context, read: ReadToken, scope: Alternatives, indent: string): void {
   const out = ctx.out;
   const s = out.style;
-  const holder = s.bold(inert(read.view.principal ?? 'any holder (bearer token)'));
+  const holder = s.bold(read.view.principal ?? 'any holder (bearer token)');
   const claimed = read.view.verified ? '' : s.yellow(' (as the token claims)');
   if (scope.alternatives.length === 0) {
     const unknown = read.view.blocks.some((b) => b.unknownCaveats.length > 0);
@@ -276,8 +323,8 @@ function inspect(ctx: Context, spec: string | undefined): ExitCode {
     ['token', abbreviateToken(token)],
     ['key id', view.keyId],
     ['delegation', view.delegationId],
-    ['holder', inert(view.principal ?? 'any holder (bearer token)')],
-    ['asks', `${inert(view.askFrom)} (grantor of the last block)`],
+    ['holder', view.principal ?? 'any holder (bearer token)'],
+    ['asks', `${view.askFrom} (grantor of the last block)`],
     ['expires', expiryText(out, expiresAt, now)],
   ]);
   out.line();

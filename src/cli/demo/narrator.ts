@@ -4,12 +4,14 @@
  * with their real output indented beneath them. Tokens passed on those command lines go through
  * `@file`, as they should in a shell, and only file names are shown. In interactive mode it asks
  * the person at the keyboard before each decision (readline on stdin; end of input means "yes").
+ * Its own lines carry what agents wrote (reasons, tool results), so they are rendered inert as
+ * the CLI's are; the commands' output arrives rendered already and passes through as it is.
  */
 import { createInterface, type Interface } from 'node:readline';
 import { basename } from 'node:path';
 import type { CliIo } from '../context.js';
 import { readStdin } from '../input.js';
-import { colorEnabled, createStyle, Output, type Sink, type Style } from '../output.js';
+import { colorEnabled, createStyle, Output, render, type Sink, type Style } from '../output.js';
 import { shellWord } from '../format.js';
 import { runCli } from '../program.js';
 
@@ -61,29 +63,32 @@ export class Narrator {
     this.s = createStyle(colorEnabled(options.stdout, options.env));
   }
 
-  title(text: string, subtitle: string): void {
-    this.#write(`${this.s.bold(text)}\n${this.s.dim(subtitle)}\n`);
+  /** The title, and the lines of a subtitle below it. */
+  title(text: string, subtitle: readonly string[]): void {
+    this.#line(this.s.bold(text));
+    for (const line of subtitle) this.#line(this.s.dim(line));
   }
 
   /** A numbered heading. */
   step(text: string): void {
     this.#step += 1;
-    this.#write(`\n${this.s.bold(this.s.cyan(`${this.#step}. ${text}`))}\n`);
+    this.#line('');
+    this.#line(this.s.bold(this.s.cyan(`${this.#step}. ${text}`)));
   }
 
   /** A line of narration. */
   say(text: string): void {
-    this.#write(`${this.s.dim(text)}\n`);
+    this.#line(this.s.dim(text));
   }
 
   /** Something an agent does through the library. */
   agent(principal: string, text: string): void {
-    this.#write(`${this.s.magenta(principal)} ${this.s.dim('›')} ${text}\n`);
+    this.#line(`${this.s.magenta(principal)} ${this.s.dim('›')} ${text}`);
   }
 
   /** A line under the current action. */
   detail(text: string): void {
-    this.#write(`    ${text}\n`);
+    this.#line(`    ${text}`);
   }
 
   /**
@@ -97,8 +102,8 @@ export class Narrator {
     options: { readonly capture?: boolean } = {},
   ): Promise<CommandResult> {
     const shown = args.map((a) => (a.startsWith('@') ? `@${basename(a.slice(1))}` : shellWord(a)));
-    this.#write(
-      `${this.s.magenta(who)} ${this.s.dim('$')} ${this.s.bold('mandate')} ${shown.join(' ')}\n`,
+    this.#line(
+      `${this.s.magenta(who)} ${this.s.dim('$')} ${this.s.bold('mandate')} ${shown.join(' ')}`,
     );
     let stdout = '';
     const indent = (text: string): string => text.replace(/^(?=.)/gm, '    ');
@@ -126,7 +131,9 @@ export class Narrator {
    */
   async confirm(question: string, fallback = true): Promise<boolean> {
     if (!this.#options.interactive) return fallback;
-    this.#write(`${this.s.yellow('?')} ${question} ${this.s.dim(fallback ? '[Y/n]' : '[y/N]')} `);
+    this.#write(
+      render(`${this.s.yellow('?')} ${question} ${this.s.dim(fallback ? '[Y/n]' : '[y/N]')} `),
+    );
     if (this.#lines === undefined) {
       this.#readline = createInterface({ input: process.stdin, terminal: false });
       this.#lines = this.#readline[Symbol.asyncIterator]();
@@ -134,7 +141,7 @@ export class Narrator {
     const next = await this.#lines.next();
     const answer = next.done === true ? '' : String(next.value).trim().toLowerCase();
     if (next.done === true || !process.stdin.isTTY)
-      this.#write(`${answer === '' ? (fallback ? 'y' : 'n') : answer}\n`);
+      this.#line(answer === '' ? (fallback ? 'y' : 'n') : answer);
     if (answer === '') return fallback;
     return answer.startsWith('y');
   }
@@ -144,6 +151,12 @@ export class Narrator {
     this.#readline?.close();
   }
 
+  /** One of the narrator's own lines, rendered inert. */
+  #line(text: string): void {
+    this.#write(`${render(text)}\n`);
+  }
+
+  /** Text written as it is: the commands' output, rendered by their own `Output`. */
   #write(text: string): boolean {
     this.#stdout.write(text);
     return true;

@@ -234,10 +234,10 @@ export async function runScenario(ctx: ScenarioContext): Promise<void> {
   say.detail(
     `${s.yellow(reporterTicket.status)}  ${reporterTicket.id}  ${s.dim('(addressed to budget-agent)')}`,
   );
-  await say.mandate('budget-agent', ['inbox', '--as', `@${agentFileOf(ctx, agent)}`]);
+  await say.mandate('budget-agent', ['inbox', '--token', `@${agentFileOf(ctx, agent)}`]);
   const escalated = await say.mandate(
     'budget-agent',
-    ['escalate', reporterTicket.id, '--as', `@${agentFileOf(ctx, agent)}`, '--auto-approve'],
+    ['escalate', reporterTicket.id, '--token', `@${agentFileOf(ctx, agent)}`, '--auto-approve'],
     { capture: true },
   );
   expect(escalated.code === 0, 'escalate failed');

@@ -10,6 +10,7 @@ import { scopeOf, type Actor } from '../decisions/authority.js';
 import { grantEffect, type GrantPlan } from '../decisions/grant.js';
 import type { Lifecycle } from '../decisions/lifecycle.js';
 import { notPending } from '../decisions/records.js';
+import { RequestTokenError } from '../errors.js';
 import type { ApprovalTerms, RequestCall } from '../input.js';
 import type { RequestRecord } from '../store/model.js';
 import type { ApprovalPreview } from './views.js';
@@ -17,7 +18,8 @@ import type { ApprovalPreview } from './views.js';
 /**
  * The preview of approving `record` as `actor`, with `granted` (default: as asked) until
  * `timeBox` (ms, or `null`). A requester whose token no longer verifies gains nothing, and the
- * verdict is `'unknown'`.
+ * verdict is `'unknown'`, saying why when its root key was retired (else only that it no
+ * longer verifies).
  *
  * @example
  * ```ts
@@ -31,10 +33,15 @@ export function approvalPreview(
   granted?: readonly Condition[],
   timeBox: number | null = null,
 ): ApprovalPreview {
-  const requester = lifecycle.requesterIfValid(record);
-  if (requester === undefined) {
+  let requester: Delegation;
+  try {
+    requester = lifecycle.requester(record);
+  } catch (err) {
+    if (!(err instanceof RequestTokenError)) throw err;
+    const reason =
+      err.problem === 'key-retired' ? err.message : "the requester's token no longer verifies";
     return {
-      verdict: { contained: 'unknown', reason: "the requester's token no longer verifies" },
+      verdict: { contained: 'unknown', reason },
       effect: { alternatives: [], complete: true },
       grantEnds: null,
       timeBoxCut: false,

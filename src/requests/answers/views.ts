@@ -20,6 +20,7 @@ import type {
   RequestStatus,
   StoredOutcome,
 } from '../store/model.js';
+import type { RequestStore } from '../store/store.js';
 
 /** Which audit entries `delegator.audit` returns; every field narrows. */
 export interface AuditQuery {
@@ -239,27 +240,28 @@ export function policyView(policy: PolicyRecord): PolicyView {
   };
 }
 
-/**
- * The public view of an audit entry (its time as a `Date`).
- *
- * @example
- * ```ts
- * const records = (await store.queryAudit({ requestId })).map(auditView);
- * ```
- */
-export function auditView(entry: AuditEntry): AuditRecord {
+/** The public view of an audit entry (its time as a `Date`). */
+function auditView(entry: AuditEntry): AuditRecord {
   return { ...entry, at: new Date(entry.at) };
 }
 
 /**
- * The store filter for a public audit query (dates become milliseconds).
+ * The entries of `store`'s audit log that `query` asks for, as public views, oldest first.
  *
  * @example
  * ```ts
- * await store.queryAudit(auditFilter({ since: new Date(Date.now() - 3_600_000), principal: 'coder' }));
+ * const records = await auditRecords(store, { requestId: id });
  * ```
  */
-export function auditFilter(query: AuditQuery): AuditFilter {
+export async function auditRecords(
+  store: Pick<RequestStore, 'queryAudit'>,
+  query: AuditQuery,
+): Promise<AuditRecord[]> {
+  return (await store.queryAudit(auditFilter(query))).map(auditView);
+}
+
+/** The store filter for a public audit query (dates become milliseconds). */
+function auditFilter(query: AuditQuery): AuditFilter {
   if (typeof query !== 'object' || query === null) throw new TypeError('query must be an object');
   return {
     ...(query.since === undefined ? {} : { since: dateMs(query.since, 'query.since') }),

@@ -16,6 +16,7 @@ import {
   BEARER_PRINCIPAL,
   OWNER_PRINCIPAL,
   TokenInvalidError,
+  inspectToken,
   isDelegation,
   parseConditions,
   verifyDelegation,
@@ -33,6 +34,7 @@ import {
 import { describe } from '../../_assert.js';
 import { RequestTokenError } from '../errors.js';
 import { REQUEST_LIMITS, fingerprint } from '../input.js';
+import type { KeyLog } from '../store/key-log.js';
 import type { RequestStore } from '../store/store.js';
 
 /**
@@ -140,6 +142,62 @@ export function verifiedOrInvalid(token: string | Delegation, rootKeys: RootKeyr
       throw new RequestTokenError('invalid', 'token is invalid');
     throw err;
   }
+}
+
+/**
+ * A token the Delegator kept after verifying it (a requester's, with its request), verified
+ * again. When that fails and the store has recorded the retirement of the root key the token
+ * names (and that key is not live here), the error says so, as `key-retired`: which key, when,
+ * and that the requester must ask its grantor for a fresh delegation. The token verified once under
+ * that key, so its retirement is what stopped it. The key id is read from the kept token
+ * without verifying it, only to name the key; every other failure stays the opaque `invalid`.
+ *
+ * @example
+ * ```ts
+ * const requester = verifiedKept(record.token, { rootKeys, keyLog }, record);
+ * ```
+ */
+export function verifiedKept(
+  token: string,
+  keys: { readonly rootKeys: RootKeyring; readonly keyLog: KeyLog },
+  who: { readonly requester: string; readonly grantor: string },
+): Delegation {
+  try {
+    return verifiedOrInvalid(token, keys.rootKeys);
+  } catch (err) {
+    if (!(err instanceof RequestTokenError)) throw err;
+    const keyId = keyIdOf(token);
+    const retiredAt = keyId === undefined ? undefined : keys.keyLog.retiredAt(keyId);
+    if (keyId === undefined || retiredAt === undefined || keys.rootKeys.get(keyId) !== undefined)
+      throw err;
+    throw new RequestTokenError(
+      'key-retired',
+      `the requester's token was signed by root key ${JSON.stringify(keyId)}, retired at ${new Date(retiredAt).toISOString()}, so it can no longer be approved: ${who.requester} must get a fresh delegation from ${who.grantor} and ask again`,
+    );
+  }
+}
+
+/** The key id a token names, read without verifying it; `undefined` when it does not decode. */
+function keyIdOf(token: string): string | undefined {
+  try {
+    return inspectToken(token).keyId;
+  } catch (err) {
+    if (err instanceof TokenInvalidError) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * The place of `actor` in the delegation tree, as the audit log records it: the grantees of its
+ * token's blocks (`[]` for the owner, who holds the root).
+ *
+ * @example
+ * ```ts
+ * placeOf(agent); // ['planner', 'coder']
+ * ```
+ */
+export function placeOf(actor: Actor): (string | null)[] {
+  return actor.kind === 'owner' ? [] : [...actor.delegation.place];
 }
 
 /**

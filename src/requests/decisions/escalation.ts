@@ -12,7 +12,7 @@
  * request still waits on it.
  */
 import { contains } from '../../scope/index.js';
-import { scopeOf, verifyAgent, type Actor } from './authority.js';
+import { placeOf, scopeOf, verifyAgent, type Actor } from './authority.js';
 import type { Decisions, LifecycleContext } from './context.js';
 import {
   RequestCannotEscalateError,
@@ -78,7 +78,7 @@ export class Escalations {
           actor: agent.name,
           subject: agent.delegation.askFrom,
           requestId: record.id,
-          details: { linked: used.id, autoApprove, joined: !created },
+          details: { linked: used.id, autoApprove, joined: !created, place: placeOf(agent) },
         },
       ],
     });
@@ -118,13 +118,12 @@ export class Escalations {
               0,
               REQUEST_LIMITS.maxReasonLength,
             );
-          await this.#lifecycle.denyBy(
-            record,
-            linked.decidedBy ?? 'system',
-            reason,
-            null,
-            'escalation',
-          );
+          await this.#lifecycle.denyBy(record, reason, {
+            name: linked.decidedBy ?? 'system',
+            place: null,
+            via: 'escalation',
+            policyId: null,
+          });
         } else await this.#lifecycle.reopen(record, `the escalation ${linked.id} ${linked.status}`);
       } catch (err) {
         if (!(err instanceof RequestNotPendingError)) throw err;

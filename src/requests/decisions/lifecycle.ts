@@ -1,7 +1,8 @@
 /**
  * The decisions of the request lifecycle: filing, approve, deny, cancel, expire, reopen, and
- * standing policies. This is the one place where the rules on deciding live: only the
- * addressed grantor decides (never the requester itself), only an open request is decided, and
+ * standing policies (whose rules are in `policies.ts`). This is the one place where the rules on
+ * deciding live: only the addressed grantor decides (never the requester itself, nor a token
+ * that may be the requester's own), only an open request is decided, and
  * every decision is a compare-and-set on the request's version, so concurrent deciders (other
  * processes on the same store included) can never both win; the loser gets
  * `RequestNotPendingError`. An approval checks that the grant lies inside what was asked and
@@ -13,19 +14,17 @@ import { samePlace, type Delegation } from '../../delegation/index.js';
 import { contains, type Condition, type Containment } from '../../scope/index.js';
 import {
   authorityContains,
+  placeOf,
   scopeOf,
-  verifiedOrInvalid,
-  verifyAgent,
-  OWNER,
+  verifiedKept,
   type Actor,
   type AgentActor,
 } from './authority.js';
-import type { ApproveOptions, Decisions, LifecycleContext } from './context.js';
+import type { ApproveOptions, Decisions, DeniedBy, LifecycleContext } from './context.js';
 import {
   RequestExceedsAuthorityError,
   RequestForbiddenError,
   RequestNotFoundError,
-  RequestNotPendingError,
   RequestScopeNotRequestedError,
   RequestTokenError,
 } from '../errors.js';
@@ -33,8 +32,15 @@ import { Escalations } from './escalation.js';
 import { deriveToken, planGrant, type GrantPlan } from './grant.js';
 import { fingerprint } from '../input.js';
 import type { AuditInput, RequestRecord, RequestStatus, StoredOutcome } from '../store/model.js';
-import { activePolicies, approvingPolicies, denyingPolicy } from './policies.js';
-import { isAddressedGrantor, newRecord, notPending, requestAudit, type Filing } from './records.js';
+import { decideByPolicies } from './policies.js';
+import {
+  isAddressedGrantor,
+  mayBeRequester,
+  newRecord,
+  notPending,
+  requestAudit,
+  type Filing,
+} from './records.js';
 import { isOpen } from '../store/state.js';
 
 /** How many times a decision re-reads and retries when the request changed under it. */
@@ -104,10 +110,11 @@ export class Lifecycle implements Decisions {
 
   /**
    * The requester's token as stored with the request, verified (from the cache of verified
-   * chains when it was seen before). `RequestTokenError` when it no longer verifies.
+   * chains when it was seen before). `RequestTokenError` when it no longer verifies: with
+   * `problem: 'key-retired'` when its root key was retired since (`verifiedKept`).
    */
   requester(record: RequestRecord): Delegation {
-    return verifiedOrInvalid(record.token, this.#ctx.rootKeys);
+    return verifiedKept(record.token, this.#ctx, record);
   }
 
   /**
@@ -138,9 +145,14 @@ export class Lifecycle implements Decisions {
     return { plan, verdict: authorityContains(actor, plan.reach, at), at };
   }
 
-  /** Whether `actor` may act as the grantor of `record` (see `isAddressedGrantor`). */
+  /**
+   * Whether `actor` may act as the grantor of `record` (see `isAddressedGrantor`). The owner
+   * proves no place, so a request addressed to it stays in its inbox (to read, and to deny)
+   * once the requester's token no longer verifies; approving it then says why it cannot be.
+   */
   isAddressedTo(record: RequestRecord, actor: Actor): boolean {
     if (record.grantor !== actor.name) return false;
+    if (actor.kind === 'owner') return true;
     const requester = this.requesterIfValid(record);
     return requester !== undefined && isAddressedGrantor(record, requester, actor);
   }
@@ -155,17 +167,24 @@ export class Lifecycle implements Decisions {
     }
   }
 
-  /** Throws unless `actor` may decide `record`: the addressed grantor, and not the requester. */
+  /**
+   * Throws unless `actor` may decide `record`: the addressed grantor, and not (possibly) the
+   * requester itself (`mayBeRequester`). An agent of the grantor's name that cannot prove its
+   * place because the requester's root key was retired is told that.
+   */
   checkDecider(record: RequestRecord, actor: Actor): void {
     const name = actor.name;
-    if (record.requester === name) {
+    if (mayBeRequester(record, actor)) {
       throw new RequestForbiddenError(
         record.id,
         'self-decision',
-        `${name} asked for request ${record.id}: it cannot decide it`,
+        name === record.requester
+          ? `${name} asked for request ${record.id}: it cannot decide it`
+          : `this token's ${name} descends from ${record.requester}, which asked for request ${record.id}: it cannot decide it`,
       );
     }
     if (!this.isAddressedTo(record, actor)) {
+      if (record.grantor === name) this.#throwIfKeyRetired(record);
       throw new RequestForbiddenError(
         record.id,
         'not-addressed-grantor',
@@ -173,6 +192,15 @@ export class Lifecycle implements Decisions {
           ? `request ${record.id} is addressed to the ${name} that delegated to ${record.requester}; this token's ${name} cannot decide it`
           : `request ${record.id} is addressed to ${record.grantor}; ${name} cannot decide it`,
       );
+    }
+  }
+
+  /** Throws the requester's `key-retired` error, when that is why its kept token fails. */
+  #throwIfKeyRetired(record: RequestRecord): void {
+    try {
+      this.requester(record);
+    } catch (err) {
+      if (!(err instanceof RequestTokenError) || err.problem === 'key-retired') throw err;
     }
   }
 
@@ -196,6 +224,7 @@ export class Lifecycle implements Decisions {
           expiresAt: outcome.expiresAt === null ? null : new Date(outcome.expiresAt).toISOString(),
           token: fingerprint(outcome.token),
           via: options.via,
+          place: placeOf(actor),
           ...(options.reason === undefined ? {} : { reason: options.reason }),
           ...(options.policyId === undefined || options.policyId === null
             ? {}
@@ -208,26 +237,27 @@ export class Lifecycle implements Decisions {
   /** Denies `record` (pending or escalated) as its addressed grantor `actor`. */
   deny(record: RequestRecord, actor: Actor, reason: string): Promise<RequestRecord> {
     this.checkDecider(record, actor);
-    return this.denyBy(record, actor.name, reason, null, 'manual');
+    const by = { name: actor.name, place: placeOf(actor), via: 'manual', policyId: null } as const;
+    return this.denyBy(record, reason, by);
   }
 
   /**
-   * Denies `record` (pending or escalated) in the name of `decidedBy` — a standing policy of
-   * its grantor or a denial coming down an escalation — with a reason the requester reads.
+   * Denies `record` (pending or escalated) in the name of `by` — its grantor, a standing policy
+   * of its grantor or a denial coming down an escalation — with a reason the requester reads.
    */
-  denyBy(
-    record: RequestRecord,
-    decidedBy: string,
-    reason: string,
-    policyId: string | null,
-    via: string,
-  ): Promise<RequestRecord> {
+  denyBy(record: RequestRecord, reason: string, by: DeniedBy): Promise<RequestRecord> {
+    const { name, place, via, policyId } = by;
     return this.#decide(record, ['pending', 'escalated'], (current) =>
-      this.#transition(current, 'denied', { status: 'denied', reason }, decidedBy, policyId, {
+      this.#transition(current, 'denied', { status: 'denied', reason }, name, policyId, {
         kind: 'deny',
-        actor: decidedBy,
+        actor: name,
         subject: current.requester,
-        details: { reason, via, ...(policyId === null ? {} : { policy: policyId }) },
+        details: {
+          reason,
+          via,
+          ...(place === null ? {} : { place: [...place] }),
+          ...(policyId === null ? {} : { policy: policyId }),
+        },
       }),
     );
   }
@@ -299,73 +329,9 @@ export class Lifecycle implements Decisions {
     return this.applyPolicies(stored);
   }
 
-  /**
-   * Decides a pending request by its grantor's standing policies, if one applies: deny when a
-   * deny policy intersects it, else approve by the first approve policy that contains it and
-   * whose grantor authority still does. Returns the request as it now stands.
-   */
-  async applyPolicies(record: RequestRecord): Promise<RequestRecord> {
-    if (record.status !== 'pending') return record;
-    const now = this.#ctx.now();
-    const stored = activePolicies(
-      await this.#ctx.store.listPolicies(record.grantor),
-      now.getTime(),
-    );
-    if (stored.length === 0) return record;
-    // A policy speaks for the grantor only when it was written from the place in the tree
-    // that delegated to the requester.
-    const policies = stored.filter((p) => {
-      if (p.token === null) return true;
-      const author = this.#policyAuthor(p.token, now);
-      return author !== undefined && this.isAddressedTo(record, author);
-    });
-    if (policies.length === 0) return record;
-    const scope = scopeOf(record.scope);
-    const deny = denyingPolicy(policies, scope);
-    try {
-      if (deny !== undefined) {
-        if (record.requester === record.grantor) return record;
-        return await this.denyBy(
-          record,
-          record.grantor,
-          `denied by standing policy ${deny.id}`,
-          deny.id,
-          'policy',
-        );
-      }
-      for (const policy of approvingPolicies(policies, scope)) {
-        const actor = policy.grantor === OWNER.name ? OWNER : this.#policyAuthor(policy.token, now);
-        if (actor === undefined || actor.name !== policy.grantor) continue;
-        try {
-          // Without a time box of its own, the grant ends with the requester's token.
-          const box = policy.grantLifetime;
-          return await this.approve(record, actor, {
-            timeBox: box === null ? null : now.getTime() + Math.round(box * 1000),
-            policyId: policy.id,
-            via: 'policy',
-          });
-        } catch (err) {
-          if (err instanceof RequestExceedsAuthorityError || err instanceof RequestForbiddenError)
-            continue;
-          throw err;
-        }
-      }
-    } catch (err) {
-      if (err instanceof RequestNotPendingError) return this.load(record.id);
-      throw err;
-    }
-    return record;
-  }
-
-  /** The agent that wrote a policy, if its token still proves it. */
-  #policyAuthor(token: string | null, now: Date): AgentActor | undefined {
-    if (token === null) return undefined;
-    try {
-      return verifyAgent(token, { rootKeys: this.#ctx.rootKeys, now });
-    } catch (err) {
-      if (err instanceof RequestTokenError) return undefined;
-      throw err;
-    }
+  /** Decides a pending request by its grantor's standing policies, if one applies (`policies.ts`). */
+  applyPolicies(record: RequestRecord): Promise<RequestRecord> {
+    return decideByPolicies(this, this.#ctx, record);
   }
 
   /** The approval's outcome: checks the scope and the authority, and derives the new token. */

@@ -95,10 +95,27 @@ export function notPending(record: RequestRecord): RequestNotPendingError {
 }
 
 /**
+ * Whether `actor` could be the requester of `record` itself: the same principal, or an agent
+ * whose place in the delegation tree passes through the requester's name. Whoever holds a place
+ * can write every place below it (`to "planner"`, then `to "coder"`, appended to a coder's own
+ * token), so such a token may be the requester's own, whatever name its last block gives.
+ *
+ * @example
+ * ```ts
+ * if (mayBeRequester(record, actor)) throw new RequestForbiddenError(record.id, 'self-decision', …);
+ * ```
+ */
+export function mayBeRequester(record: RequestRecord, actor: Actor): boolean {
+  if (actor.name === record.requester) return true;
+  return actor.kind === 'agent' && actor.delegation.place.includes(record.requester);
+}
+
+/**
  * Whether `actor` may act as the grantor of a request whose requester holds `requester`: the
- * owner for requests addressed to the owner; an agent whose principal is the addressed grantor
- * *and* whose token holds the place in the delegation tree that wrote the requester's last
- * block (a principal name alone proves nothing: anyone can append `to "<name>"` to its token).
+ * owner for requests addressed to the owner; an agent whose principal is the addressed grantor,
+ * whose token holds the place in the delegation tree that wrote the requester's last block (a
+ * principal name alone proves nothing: anyone can append `to "<name>"` to its token), and that
+ * could not be the requester itself (`mayBeRequester`).
  *
  * @example
  * ```ts
@@ -111,5 +128,6 @@ export function isAddressedGrantor(
   actor: Actor,
 ): boolean {
   if (record.grantor !== actor.name) return false;
-  return actor.kind === 'owner' || isGrantorOf(actor.delegation, requester);
+  if (actor.kind === 'owner') return true;
+  return isGrantorOf(actor.delegation, requester) && !mayBeRequester(record, actor);
 }

@@ -47,6 +47,8 @@ export interface RequestTables {
   deletePolicy(id: string, grantor: string): Maybe<boolean>;
   /** Stores a root key; `false` when its id is stored already. */
   insertRootKey(key: ExportedRootKey): Maybe<boolean>;
+  /** Deletes the stored root key with this id, if any. */
+  deleteRootKey(id: string): Maybe<void>;
 }
 
 /** `RequestTables` over a synchronous driver (better-sqlite3, memory): `runSync` can drive it. */
@@ -276,6 +278,22 @@ export function* saveRootKeyStep(
   audit: AuditInput,
 ): Step<void> {
   if (yield* table(t.insertRootKey(key))) yield* appendStep(t, [audit]);
+}
+
+/**
+ * Deletes the stored root key `id` (if the store holds it) and appends `audit`, its
+ * `key-retire` entry: the entry is written whether or not the key was stored here, since a
+ * Delegator given its keys retires them without storing any.
+ *
+ * @example
+ * ```ts
+ * runSync(retireRootKeyStep(tables, 'k1', entry));
+ * ```
+ */
+export function* retireRootKeyStep(t: RequestTables, id: string, audit: AuditInput): Step<void> {
+  const entries = yield* chain(t, [audit]);
+  yield* table(t.deleteRootKey(id));
+  yield* write(t, entries);
 }
 
 /** Numbers and hashes `inputs` after the head; computed before any write so a bad entry changes nothing. */

@@ -41,6 +41,7 @@ export const STATEMENTS = {
   replacePolicyToken: 'UPDATE policies SET token = ? WHERE grantor = ? AND token = ?',
   insertRootKey: 'INSERT OR IGNORE INTO root_keys (id, secret, created_at) VALUES (?, ?, ?)',
   loadRootKeys: 'SELECT id, secret, created_at FROM root_keys ORDER BY seq',
+  deleteRootKey: 'DELETE FROM root_keys WHERE id = ?',
 } as const;
 
 const STATUSES: readonly RequestStatus[] = [

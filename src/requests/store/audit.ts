@@ -3,11 +3,13 @@
  * the entry's canonical JSON (keys sorted, no whitespace), so editing, deleting or reordering
  * any stored entry breaks every hash after it. The stores refuse UPDATE and DELETE on the log;
  * the chain is what makes tampering *detectable* by someone who goes around the store (for
- * example with the `sqlite3` shell). A forger who rewrites the whole tail can recompute the
- * chain, so keep a copy of `head` somewhere else (a ticket, a log shipper) when that matters.
+ * example with the `sqlite3` shell). A log cut short after its last entry, or a tail rewritten
+ * with the chain recomputed, still chains: keep a copy of `head` somewhere else (a ticket, a log
+ * shipper) and pass it back as `expectHead`, and the log must still hold the entry it names.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { describe } from '../../_assert.js';
 import { canonicalJson, freezeJson } from '../../_json.js';
 import type { AuditEntry, AuditInput } from './model.js';
 import type { RequestStore } from './store.js';
@@ -70,15 +72,23 @@ export type AuditVerification =
 /**
  * Re-computes the chain over `entries` (in `seq` order, from the first) and reports the first
  * entry that does not fit: a gap in the numbering, a `prevHash` that is not the hash before it,
- * or a hash that does not match the entry's content.
+ * or a hash that does not match the entry's content. With `expectHead` (a `head` kept from an
+ * earlier check: 64 hex digits), the log must also hold the entry with that hash (or be a log
+ * that has grown from empty, for `GENESIS_HASH`); otherwise entries were cut from its end, or it
+ * was rewritten, and the problem is reported at the entry after the last one.
  *
  * @example
  * ```ts
- * const result = verifyAuditChain(await store.queryAudit({}));
+ * const result = verifyAuditChain(await store.queryAudit({}), { expectHead: keptHead });
  * if (!result.ok) console.error(`audit log tampered at entry ${result.seq}: ${result.problem}`);
  * ```
  */
-export function verifyAuditChain(entries: Iterable<AuditEntry>): AuditVerification {
+export function verifyAuditChain(
+  entries: Iterable<AuditEntry>,
+  options: { readonly expectHead?: string } = {},
+): AuditVerification {
+  const expectHead = checkHead(options.expectHead);
+  let found = expectHead === undefined || expectHead === GENESIS_HASH;
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
   for (const entry of entries) {
@@ -91,8 +101,26 @@ export function verifyAuditChain(entries: Iterable<AuditEntry>): AuditVerificati
     }
     prevHash = entry.hash;
     expectedSeq += 1;
+    if (entry.hash === expectHead) found = true;
+  }
+  if (!found) {
+    return {
+      ok: false,
+      seq: expectedSeq,
+      problem: `the log does not hold the expected head ${expectHead}: entries were removed from its end, or it was rewritten`,
+    };
   }
   return { ok: true, count: expectedSeq - 1, head: prevHash };
+}
+
+/** `expectHead` checked: 64 hex digits (either case), lower-cased; `undefined` when absent. */
+function checkHead(head: unknown): string | undefined {
+  if (head === undefined) return undefined;
+  if (typeof head !== 'string')
+    throw new TypeError(`options.expectHead must be a string, got ${describe(head)}`);
+  if (!/^[0-9a-f]{64}$/i.test(head))
+    throw new RangeError('options.expectHead must be a head hash: 64 hex digits');
+  return head.toLowerCase();
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   freezeRecord,
   markSeenStep,
   removePolicyStep,
+  retireRootKeyStep,
   runSync,
   saveRootKeyStep,
   transitionStep,
@@ -81,6 +82,10 @@ class MemoryStore implements RequestStore {
       if (this.#keys.some((k) => k.id === key.id)) return false;
       this.#keys.push(Object.freeze({ ...key }));
       return true;
+    },
+    deleteRootKey: (id) => {
+      const at = this.#keys.findIndex((k) => k.id === id);
+      if (at >= 0) this.#keys.splice(at, 1);
     },
   };
   #closed = false;
@@ -165,6 +170,10 @@ class MemoryStore implements RequestStore {
 
   saveRootKey(key: ExportedRootKey, audit: AuditInput): Promise<void> {
     return this.#run(saveRootKeyStep(this.#tables, key, audit));
+  }
+
+  retireRootKey(id: string, audit: AuditInput): Promise<void> {
+    return this.#run(retireRootKeyStep(this.#tables, id, audit));
   }
 
   close(): Promise<void> {

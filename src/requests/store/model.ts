@@ -78,6 +78,7 @@ export type { Json };
 /** What an audit entry records. */
 export type AuditKind =
   | 'key-add'
+  | 'key-retire'
   | 'mint'
   | 'delegation-seen'
   | 'request'

@@ -21,6 +21,7 @@ import {
   escalateStep,
   markSeenStep,
   removePolicyStep,
+  retireRootKeyStep,
   runSync,
   saveRootKeyStep,
   transitionStep,
@@ -218,6 +219,10 @@ class SqliteStore implements RequestStore {
     return this.#write(saveRootKeyStep(this.#tables, key, audit));
   }
 
+  retireRootKey(id: string, audit: AuditInput): Promise<void> {
+    return this.#write(retireRootKeyStep(this.#tables, id, audit));
+  }
+
   close(): Promise<void> {
     return settle(() => {
       if (this.#db.open) this.#db.close();
@@ -307,6 +312,9 @@ function sqliteTables(stmt: (sql: string) => Database.Statement): SyncRequestTab
     },
     insertRootKey(key) {
       return stmt(STATEMENTS.insertRootKey).run(key.id, key.secret, key.createdAt).changes > 0;
+    },
+    deleteRootKey(id) {
+      stmt(STATEMENTS.deleteRootKey).run(id);
     },
   };
 }

@@ -119,6 +119,11 @@ export interface RequestStore {
   loadRootKeys(): Promise<ExportedRootKey[]>;
   /** Stores a root key (ignored if its id is already stored), appending `audit`. */
   saveRootKey(key: ExportedRootKey, audit: AuditInput): Promise<void>;
+  /**
+   * Retires a root key: deletes the stored key with this id, if there is one (a Delegator given
+   * its keys stores none), and appends `audit` (its `key-retire` entry) in the same step.
+   */
+  retireRootKey(id: string, audit: AuditInput): Promise<void>;
 
   /** Releases the store; later calls fail. */
   close(): Promise<void>;

@@ -1,20 +1,20 @@
 /**
- * Deterministic automata for glob patterns and for the `..`-segment rule, over Unicode code
- * points, for the string solver. A glob's automaton is the subset construction of its position
- * automaton (position i = "the first i tokens matched"), built lazily: a state is created only
+ * Deterministic automata for glob patterns, over Unicode code points, for the string solver. A
+ * glob's automaton is the subset construction of its position automaton (position i = "the
+ * first i tokens matched", with epsilon moves over stars and over the skips of whole-segment
+ * `**`s, as glob.ts matches), built lazily: a state is created only
  * when a search reaches it, so `**a?????` costs only the subsets actually explored, and the
  * number of states per glob is capped (`maxGlobStates`). Automata are shared across calls in a
  * bounded cache keyed by pattern. Code points that a pattern never names behave alike, so
  * transitions are cached per *class* (a named code point, `/`, or "any other").
  */
 import { BoundedCache } from '../../_lru.js';
-import { parseGlob } from '../glob.js';
+import { globSkips, parseGlob } from '../glob.js';
 import type { GlobToken } from '../glob.js';
 import type { Budget } from './limits.js';
 import { LimitExceeded } from './limits.js';
 
 const SLASH = 0x2f;
-const DOT = 0x2e;
 /** The transition class of every code point a pattern does not name (and is not `/`). */
 const OTHER = -1;
 
@@ -27,6 +27,8 @@ export class GlobAutomaton {
   /** Code points that occur as literal characters in the pattern. */
   readonly named: ReadonlySet<number>;
   readonly #tokens: readonly GlobToken[];
+  /** Positions at a `/` from which a skip jumps two tokens ahead (see `globSkips`). */
+  readonly #skips: ReadonlySet<number>;
   readonly #sets: number[][] = [];
   readonly #ids = new Map<string, number>();
   readonly #next: Map<number, number>[] = [];
@@ -38,6 +40,10 @@ export class GlobAutomaton {
   constructor(pattern: string) {
     this.pattern = pattern;
     this.#tokens = parseGlob(pattern);
+    const skips = globSkips(this.#tokens);
+    // A skip at a leading `**` is taken only at the start, a skip at a `/` whenever it is reached.
+    this.#skips = new Set(skips.filter((p) => this.#tokens[p]?.kind === 'char'));
+    const start = skips.includes(0) && this.#tokens[0]?.kind === 'globstar' ? [0, 2] : [0];
     const named = new Set<number>();
     for (const t of this.#tokens) if (t.kind === 'char') named.add(t.char.codePointAt(0) as number);
     this.named = named;
@@ -51,7 +57,7 @@ export class GlobAutomaton {
       sawGlobstar = sawGlobstar || kind === 'globstar';
       this.#acceptsAllFrom[i] = allStars && sawGlobstar;
     }
-    this.#intern(this.#close([0]), undefined);
+    this.#intern(this.#close(start), undefined);
   }
 
   get stateCount(): number {
@@ -96,7 +102,7 @@ export class GlobAutomaton {
     return id;
   }
 
-  /** Whether the whole of `value` matches (the `..` rule is not applied here). */
+  /** Whether the whole of `value` matches (the path-alias rule is not applied here). */
   matches(value: string): boolean {
     let state = 0;
     for (const ch of value) {
@@ -106,7 +112,7 @@ export class GlobAutomaton {
     return this.accepting(state);
   }
 
-  /** Adds the epsilon moves over stars: a star may match the empty run. */
+  /** Adds the epsilon moves: a star may match the empty run, a skip may drop its two tokens. */
   #close(positions: readonly number[]): number[] {
     const seen = new Set<number>();
     const stack = [...positions];
@@ -116,6 +122,7 @@ export class GlobAutomaton {
       seen.add(i);
       const kind = this.#tokens[i]?.kind;
       if (kind === 'star' || kind === 'globstar') stack.push(i + 1);
+      if (this.#skips.has(i)) stack.push(i + 2);
     }
     return [...seen].sort((a, b) => a - b);
   }
@@ -158,28 +165,3 @@ export function globAutomaton(pattern: string): GlobAutomaton {
   }
   return a;
 }
-
-/**
- * The `..`-segment automaton: 0 at a segment start, 1 after a leading `.`, 2 after a leading
- * `..`, 3 inside any other segment, 4 once a `..` segment has been closed by `/` (absorbing).
- * A string has a `..` segment exactly when it ends in state 2 or 4.
- */
-export const DOTDOT_START = 0;
-
-export function dotdotStep(state: number, cp: number): number {
-  if (state === 4) return 4;
-  if (cp === SLASH) return state === 2 ? 4 : 0;
-  if (cp === DOT) return state === 0 ? 1 : state === 1 ? 2 : 3;
-  return 3;
-}
-
-export function dotdotAccepting(state: number): boolean {
-  return state === 2 || state === 4;
-}
-
-export function dotdotFate(state: number): Fate {
-  return state === 4 ? true : null;
-}
-
-/** The code points the `..` automaton tells apart from "any other". */
-export const DOTDOT_NAMED: readonly number[] = [SLASH, DOT];

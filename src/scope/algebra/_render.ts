@@ -4,7 +4,7 @@
  * simplifier merges `args.n > 1 and args.n > 5` into `args.n > 5`, `args.n >= 1 and args.n <= 1`
  * into `args.n == 1`, or `tool == "a" or tool == "b"` into `tool in ["a", "b"]`. Not every set is
  * the true-set of some condition (no comparison is true on every string, since globs are
- * undefined on `..` segments and `!=` is true on numbers too), and the shapes below are the ones
+ * undefined on path aliases and `!=` is true on numbers too), and the shapes below are the ones
  * with a canonical form; for anything else `render` answers `null` and the caller keeps the
  * comparisons it had.
  */
@@ -133,7 +133,7 @@ function renderCase(path: Path, literals: readonly StrF[], isTool: boolean): Con
       : member(path, false, members.map(str));
   }
   const parts: Condition[] = [];
-  let noDotdot = false;
+  let noAlias = false;
   let restricts = false;
   const excluded: string[] = [];
   for (const lit of literals) {
@@ -143,7 +143,7 @@ function renderCase(path: Path, literals: readonly StrF[], isTool: boolean): Con
         if (range === null) return null;
         parts.push(range);
         restricts = true;
-        noDotdot = true;
+        noAlias = true;
         break;
       }
       case 'glob':
@@ -151,7 +151,7 @@ function renderCase(path: Path, literals: readonly StrF[], isTool: boolean): Con
         restricts = true;
         break;
       case 'not':
-        if (lit.f.k === 'dd') noDotdot = true;
+        if (lit.f.k === 'alias') noAlias = true;
         else if (lit.f.k === 'glob') {
           parts.push(compare(path, '!~', str(lit.f.pattern)));
           restricts = true;
@@ -162,10 +162,11 @@ function renderCase(path: Path, literals: readonly StrF[], isTool: boolean): Con
         return null;
     }
   }
-  // `~`, `!~` and instant comparisons are undefined on `..` segments: the case must exclude them too.
+  // `~` and `!~` are undefined on path aliases (instant strings never are one): the case must
+  // exclude them too.
   const globs = literals.some((l) => l.k === 'glob' || (l.k === 'not' && l.f.k === 'glob'));
-  if (globs && !noDotdot) return null;
-  if (noDotdot && !restricts) {
+  if (globs && !noAlias) return null;
+  if (noAlias && !restricts) {
     parts.push(compare(path, '~', str('**')));
     restricts = true;
   }

@@ -11,8 +11,15 @@ import { sourceOf } from './_input.js';
 import { Budget, resolveAlgebraLimits } from './limits.js';
 import type { AlgebraOptions } from './limits.js';
 
+/** The budget of one call: the caller's shared one, or a fresh one within `options.limits`. */
 export function budgetFor(options: AlgebraOptions | undefined): Budget {
-  return new Budget(resolveAlgebraLimits(options));
+  const shared = options?.budget;
+  if (shared === undefined) return new Budget(resolveAlgebraLimits(options));
+  if (!(shared instanceof Budget))
+    throw new TypeError('options.budget must be a budget made by algebraBudget');
+  if (options?.limits !== undefined)
+    throw new TypeError('options.limits and options.budget cannot both be given');
+  return shared;
 }
 
 /** Whether every condition holds for `request`, by the DSL's evaluator. */

@@ -2,7 +2,7 @@
  * Deciding a string formula (see _strings.ts): is there a string in the set, and which? A
  * formula whose shape shows a finite superset (a positive `in`) is decided by testing each
  * member. Otherwise the search runs breadth first over the product of the atoms' automata — a
- * trie of every `in` string, each glob's lazy subset automaton, the `..` automaton and one
+ * trie of every `in` string, each glob's lazy subset automaton, the path-alias automaton and one
  * instant automaton — so the first accepted state gives a shortest example. The alphabet is
  * finite: every code point some atom names, plus one representative of all the others (they
  * behave alike in every automaton). A state is pruned when the atoms whose fate is sealed (dead,
@@ -11,16 +11,18 @@
  */
 import { BoundedCache } from '../../_lru.js';
 import {
-  DOTDOT_NAMED,
-  DOTDOT_START,
-  dotdotAccepting,
-  dotdotFate,
-  dotdotStep,
-  globAutomaton,
-} from './_glob-automaton.js';
+  ALIAS_NAMED,
+  ALIAS_START,
+  ALIAS_STATES,
+  aliasAccepting,
+  aliasFate,
+  aliasStep,
+  hasPathAlias,
+} from '../path-alias.js';
+import { globAutomaton } from './_glob-automaton.js';
 import type { Fate, GlobAutomaton } from './_glob-automaton.js';
 import { INSTANT_NAMED, instantAutomaton } from './_instant-automaton.js';
-import { evalStr, finiteSupport, strAtoms } from './_strings.js';
+import { S_ALIAS, S_NO_ALIAS, evalStr, finiteSupport, sAnd, strAtoms } from './_strings.js';
 import type { StrAtom, StrF } from './_strings.js';
 import type { Budget } from './limits.js';
 import { LimitExceeded } from './limits.js';
@@ -47,7 +49,8 @@ export function stringWitness(f: StrF, budget: Budget): string | null {
         .sort((a, b) => readable(a) - readable(b) || a.length - b.length || (a < b ? -1 : 1))
         .find((s) => evalStr(f, s)) ?? null;
   } else {
-    found = productSearch(f, budget);
+    const quick = aliasFreeSearch(f, budget);
+    found = quick === undefined ? productSearch(f, budget) : quick;
     if (found !== null && !evalStr(f, found)) {
       throw new Error(
         `scope algebra: the string search found ${JSON.stringify(found)}, which is not in the set it searched`,
@@ -56,6 +59,21 @@ export function stringWitness(f: StrF, budget: Budget): string | null {
   }
   if (f.key.length <= MAX_KEY) cache.set(f.key, found);
   return found;
+}
+
+/**
+ * `¬alias ∧ ψ`, with no other path-alias atom in ψ, is what every glob comparison contributes;
+ * the alias automaton's states and letters multiply the product, so ψ is searched alone first.
+ * When ψ is empty so is the conjunction; when ψ's shortest member is no alias, it is the
+ * conjunction's (a subset of ψ). Only otherwise (`undefined`) does the full product run.
+ */
+function aliasFreeSearch(f: StrF, budget: Budget): string | null | undefined {
+  if (f.k !== 'and' || !f.fs.some((g) => g.key === S_NO_ALIAS.key)) return undefined;
+  const rest = f.fs.filter((g) => g.key !== S_NO_ALIAS.key);
+  if (rest.some((g) => strAtoms(g).has(S_ALIAS.key))) return undefined;
+  const member = stringWitness(sAnd(rest), budget);
+  if (member === null) return null;
+  return hasPathAlias(member) ? undefined : member;
 }
 
 interface Trie {
@@ -143,16 +161,16 @@ function productSearch(f: StrF, budget: Budget): string | null {
       },
     });
   }
-  const dd = index.get('dd');
-  if (dd !== undefined) {
-    for (const cp of DOTDOT_NAMED) named.add(cp);
+  const alias = index.get('alias');
+  if (alias !== undefined) {
+    for (const cp of ALIAS_NAMED) named.add(cp);
     components.push({
-      start: DOTDOT_START,
-      radix: 5,
-      step: dotdotStep,
+      start: ALIAS_START,
+      radix: ALIAS_STATES,
+      step: aliasStep,
       observe(s, now, fate) {
-        now[dd] = dotdotAccepting(s) ? 1 : 0;
-        fate[dd] = fateCode(dotdotFate(s));
+        now[alias] = aliasAccepting(s) ? 1 : 0;
+        fate[alias] = fateCode(aliasFate(s));
       },
     });
   }

@@ -1,14 +1,16 @@
 /**
  * Sets of strings, as boolean formulas over four kinds of atom: a finite set (`in`), a glob's
- * language (`glob`, without the `..` rule), "has a `..` segment" (`dd`), and "reads as an
- * instant whose milliseconds lie in a set" (`inst`). Every string constraint of the DSL is such
- * a formula: `p ~ g` is true on `glob(g) ∧ ¬dd`, false on `¬glob(g) ∧ ¬dd`; `p == "s"` is
+ * language (`glob`, without the path-alias rule), "is a path alias" (`alias`, path-alias.ts),
+ * and "reads as an instant whose milliseconds lie in a set" (`inst`). Every string constraint
+ * of the DSL is such a formula: `p ~ g` is true on `glob(g) ∧ ¬alias`, false on
+ * `¬glob(g) ∧ ¬alias`; `p == "s"` is
  * `in{s}`; `p < 2026-…Z` is `inst((-∞, t))`. The constructors normalize as they build (negation
  * pushed to atoms, nested operators flattened, finite sets filtered through the other conjuncts,
  * instant atoms merged, complementary literals resolved), so most contradictions are found
  * without any automaton; what remains is decided by the product search in _string-search.ts.
  */
-import { hasDotDotSegment, matchGlob } from '../glob.js';
+import { matchGlob } from '../glob.js';
+import { hasPathAlias } from '../path-alias.js';
 import { readInstant } from '../instant.js';
 import { IntervalSet } from './_interval.js';
 
@@ -20,7 +22,7 @@ export type StrAtom =
       readonly has: ReadonlySet<string>;
     }
   | { readonly k: 'glob'; readonly key: string; readonly pattern: string }
-  | { readonly k: 'dd'; readonly key: string }
+  | { readonly k: 'alias'; readonly key: string }
   | { readonly k: 'inst'; readonly key: string; readonly iv: IntervalSet };
 
 export type StrF =
@@ -33,9 +35,9 @@ export type StrF =
 
 export const S_TRUE: StrF = Object.freeze({ k: 'true', key: 'T' });
 export const S_FALSE: StrF = Object.freeze({ k: 'false', key: 'F' });
-export const S_DOTDOT: StrAtom = Object.freeze({ k: 'dd', key: 'dd' });
-/** Strings without a `..` segment: where `~` and `!~` are defined. */
-export const S_NO_DOTDOT: StrF = Object.freeze({ k: 'not', key: '!dd', f: S_DOTDOT });
+export const S_ALIAS: StrAtom = Object.freeze({ k: 'alias', key: 'alias' });
+/** Strings that are not path aliases: where `~` and `!~` are defined. */
+export const S_NO_ALIAS: StrF = Object.freeze({ k: 'not', key: '!alias', f: S_ALIAS });
 
 /** The finite set `values` (empty: no string). */
 export function sIn(values: Iterable<string>): StrF {
@@ -82,8 +84,8 @@ export function evalStr(f: StrF, s: string): boolean {
       return f.has.has(s);
     case 'glob':
       return matchGlob(f.pattern, s);
-    case 'dd':
-      return hasDotDotSegment(s);
+    case 'alias':
+      return hasPathAlias(s);
     case 'inst': {
       const ms = readInstant(s);
       return ms !== undefined && f.iv.has(ms);
@@ -146,9 +148,9 @@ export function sAnd(operands: readonly StrF[]): StrF {
     if (negInst !== null) posInst = posInst.intersect(negInst.complement());
     negInst = null;
     if (posInst.isEmpty()) return S_FALSE;
-    // An instant string has no `/`, so no `..` segment.
-    if (rest.some((f) => f.key === 'dd')) return S_FALSE;
-    rest = rest.filter((f) => f.key !== '!dd');
+    // An instant string is never a path alias: no `/`, no `\`, not empty, not a dot segment.
+    if (rest.some((f) => f.key === 'alias')) return S_FALSE;
+    rest = rest.filter((f) => f.key !== '!alias');
     rest.push(sInst(posInst));
   }
   if (negInst !== null) rest.push(sNot(sInst(negInst)));

@@ -4,7 +4,7 @@
  * ("c does not hold": false or undefined) and NF(c). Undefined is what is neither true nor false,
  * so the fail-closed semantics of ast.ts is kept exactly: a comparison is true on the values its
  * operator accepts, false on the values of the right type that it rejects, and undefined on the
- * rest (missing paths, wrong types, strings with a `..` segment for globs, non-instant strings
+ * rest (missing paths, wrong types, path aliases for globs, non-instant strings
  * for instant literals, non-arrays for quantifiers). Kleene logic is then
  * T(not c) = F(c), T(c and d) = T(c) ∧ T(d), F(c and d) = F(c) ∨ F(d), and dually for `or`.
  */
@@ -13,7 +13,7 @@ import { F_FALSE, F_TRUE, atom, fAnd, fOr, pathRef } from './_formula.js';
 import type { Formula } from './_formula.js';
 import { IntervalSet } from './_interval.js';
 import type { Interval } from './_interval.js';
-import { S_FALSE, S_NO_DOTDOT, sAnd, sGlob, sIn, sInst, sNot, sOr } from './_strings.js';
+import { S_FALSE, S_NO_ALIAS, sAnd, sGlob, sIn, sInst, sNot, sOr } from './_strings.js';
 import type { StrF } from './_strings.js';
 import { aAll, aSome, arrays, elem, scalar, scalars, vNot } from './_values.js';
 import type { ScalarSet, ValueSet } from './_values.js';
@@ -94,8 +94,8 @@ function opSets(op: ScalarOperator, lit: Literal, time: boolean): { t: ScalarSet
     case '~':
     case '!~': {
       const g = sGlob((lit as { value: string }).value);
-      const yes = stringsOnly(sAnd([g, S_NO_DOTDOT]));
-      const no = stringsOnly(sAnd([sNot(g), S_NO_DOTDOT]));
+      const yes = stringsOnly(sAnd([g, S_NO_ALIAS]));
+      const no = stringsOnly(sAnd([sNot(g), S_NO_ALIAS]));
       return op === '~' ? { t: yes, f: no } : { t: no, f: yes };
     }
     default: {

@@ -12,19 +12,22 @@
  */
 import { assertObject } from '../../_assert.js';
 import type { Condition, Literal, Path, ScopeRequest } from '../ast.js';
-import { assertScopeRequest } from '../compile.js';
-import { evaluateCaveat } from '../evaluate.js';
-import { globLiteral, hasDotDotSegment } from '../glob.js';
+import { assertScopeRequest, compileCaveat } from '../compile.js';
+import { globLiteral } from '../glob.js';
+import { hasPathAlias } from '../path-alias.js';
 import { readInstant } from '../instant.js';
-import { printCondition, printPath } from '../print.js';
+import { ScopeLimitError } from '../errors.js';
+import { printCaveat, printCondition, printPath } from '../print.js';
+import { DEFAULT_SCOPE_LIMITS } from '../limits.js';
 import { MISSING, isScalar, readKeys } from '../semantics.js';
+import { fieldsRead } from '../fields.js';
 import { and, compare, member, nnf } from '../build.js';
 import { readScope, sourceOf } from './_input.js';
 import type { ScopeInput } from './_input.js';
-import { confirm } from './_run.js';
+import { budgetFor, confirm } from './_run.js';
 import { containment } from './contains.js';
-import { Budget, resolveAlgebraLimits } from './limits.js';
-import type { AlgebraOptions } from './limits.js';
+import { LimitExceeded } from './limits.js';
+import type { AlgebraOptions, Budget } from './limits.js';
 
 /** A wider scope that still allows the request. */
 export interface Suggestion {
@@ -50,10 +53,14 @@ export interface NeededScope {
   readonly scope: string;
   /**
    * Values the failing conditions read that no condition can describe, with why: a missing
-   * argument (every comparison on it is undefined), an object, an array holding non-scalars.
+   * argument (every comparison on it is undefined), an object, an array holding non-scalars,
+   * a value too large to write (a string past the scope layer's `maxStringLength`, an array of
+   * more distinct values than `maxListLength` or of more text than `maxTextLength`). Also the tool, when its name is too long to
+   * write: then nothing names the call, and `conditions` and `suggestions` are empty and
+   * `scope` is `false`.
    */
   readonly unexpressible: readonly string[];
-  /** Up to three generalizations of `conditions`, each allowing the request. */
+  /** Up to three generalizations of `conditions`, each allowing the request (fewer past a limit). */
   readonly suggestions: readonly Suggestion[];
 }
 
@@ -67,7 +74,11 @@ const MAX_SUGGESTIONS = 3;
 
 /**
  * The smallest scope allowing `request`, as conditions on what the failing conditions of `scope`
- * read, with up to three generalizations.
+ * read, with up to three generalizations. One budget (`options.budget`, or a fresh one within
+ * `options.limits`) covers the whole call: every containment tag, and one step for each
+ * comparison evaluated while looking for suggestions; past it, tags are `'unknown'` and there
+ * may be fewer suggestions. Values that cannot be written as a condition are listed in
+ * `unexpressible`, never thrown.
  *
  * @example
  * ```ts
@@ -85,20 +96,33 @@ export function neededScope(
   const conditions = readScope(scope, 'scope');
   assertScopeRequest(request);
   if (options !== undefined) assertObject(options, 'options');
-  const limits = resolveAlgebraLimits(options);
+  const budget = budgetFor(options);
   const within =
     options?.within === undefined ? conditions : readScope(options.within, 'options.within');
-  const failing = conditions.filter((c) => !evaluateCaveat(sourceOf(c) ?? c, request).holds);
+  // The compiled predicates say whether a condition holds, without the explanation
+  // `evaluateCaveat` builds for a failure: no one reads it here.
+  const failing = conditions.filter((c) => !compileCaveat(sourceOf(c) ?? c)(request));
 
   const byPath = new Map<string, ArgsPath>();
-  const leaves = failing.flatMap((c) => leavesOf(nnf(c)));
-  for (const leaf of leaves) {
-    const path = leaf.path;
+  for (const path of failing.flatMap(fieldsRead)) {
     if (path.root === 'args') byPath.set(printPath(path), path);
   }
   const unexpressible: string[] = [];
-  const described = new Map<string, Condition>();
-  described.set('tool', compare({ root: 'tool' }, '==', { type: 'string', value: request.tool }));
+  const failingTexts = failing.map((c) => printCondition(c));
+  const tool = written(compare({ root: 'tool' }, '==', { type: 'string', value: request.tool }));
+  if (typeof tool === 'string') {
+    // A scope that does not name the tool would allow the arguments to every tool.
+    unexpressible.push(`tool ${tool}`);
+    return {
+      allowed: failing.length === 0,
+      failing: failingTexts,
+      conditions: [],
+      scope: 'false',
+      unexpressible,
+      suggestions: [],
+    };
+  }
+  const described = new Map<string, Condition>([['tool', tool]]);
   for (const [text, path] of [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const c = describe(path, request);
     if (typeof c === 'string') unexpressible.push(`${text} ${c}`);
@@ -109,20 +133,23 @@ export function neededScope(
 
   const suggestions: Suggestion[] = [];
   const seen = new Set<string>();
-  // Only the comparisons that do not hold are worth widening.
-  for (const leaf of leaves.filter((l) => !evaluateCaveat(l, request).holds)) {
+  for (const leaf of leavesOf(failing)) {
     if (suggestions.length >= MAX_SUGGESTIONS) break;
-    const g = generalize(leaf, request);
-    if (g === null) continue;
     const key = printPath(leaf.path);
     if (!described.has(key)) continue;
+    const g = generalize(leaf, request);
+    if (g === null) continue;
+    // Only the comparisons that do not hold are worth widening. Each evaluation counts as a
+    // step: a token can hold tens of thousands of comparisons; past the budget, fewer suggestions.
+    if (!step(budget)) break;
+    if (compileCaveat(leaf)(request)) continue;
+    if (typeof written(g.condition) === 'string') continue;
     const replaced = [...described].map(([k, c]) => (k === key ? g.condition : c));
     const text = printCondition(and(replaced));
     if (seen.has(text)) continue;
     seen.add(text);
     confirm(replaced, request, true, 'the request');
-    // Each tag gets its own budget: one hard containment question does not starve the others.
-    const verdict = containment(within, replaced, new Budget(limits)).contained;
+    const verdict = containment(within, replaced, budget).contained;
     suggestions.push({
       kind: g.kind,
       scope: text,
@@ -132,7 +159,7 @@ export function neededScope(
   }
   return {
     allowed: failing.length === 0,
-    failing: failing.map((c) => printCondition(c)),
+    failing: failingTexts,
     conditions: minimal.map((c) => printCondition(c)),
     scope: printCondition(and(minimal)),
     unexpressible,
@@ -140,27 +167,66 @@ export function neededScope(
   };
 }
 
+/** Counts one step of `budget`; `false` once it is spent. */
+function step(budget: Budget): boolean {
+  try {
+    budget.tick();
+    return true;
+  } catch (err) {
+    if (err instanceof LimitExceeded) return false;
+    throw err;
+  }
+}
+
 type Leaf = Condition & { kind: 'compare' | 'member' };
 type ArgsPath = Extract<Path, { root: 'args' }>;
 
-function leavesOf(c: Condition): Leaf[] {
-  if (c.kind === 'compare' || c.kind === 'member') return [c];
-  if (c.kind === 'and' || c.kind === 'or') return c.operands.flatMap(leavesOf);
-  if (c.kind === 'not') return leavesOf(c.operand);
-  return [];
+/** The comparisons of `conditions` in negation normal form, one condition at a time, as needed. */
+function* leavesOf(conditions: readonly Condition[]): Generator<Leaf> {
+  const walk = function* (c: Condition): Generator<Leaf> {
+    if (c.kind === 'compare' || c.kind === 'member') yield c;
+    else if (c.kind === 'and' || c.kind === 'or') for (const o of c.operands) yield* walk(o);
+    else if (c.kind === 'not') yield* walk(c.operand);
+  };
+  for (const c of conditions) yield* walk(nnf(c));
 }
 
 /** The condition saying "the value at `path` is the request's", or why there is none. */
 function describe(path: ArgsPath, request: ScopeRequest): Condition | string {
   const value = readKeys(request.args, path.keys);
   if (value === MISSING) return 'is missing: no condition is true on a missing argument';
-  if (isScalar(value)) return compare(path, '==', literalOf(value));
+  if (isScalar(value)) return written(compare(path, '==', literalOf(value)));
   if (Array.isArray(value)) {
     if (!value.every(isScalar)) return 'is an array with non-scalar elements';
     const unique = new Map(value.map((v) => [`${typeof v}:${String(v)}`, literalOf(v)]));
-    return member(path, false, [...unique.values()], 'all');
+    // Checked before the list is built and printed: the array may be far larger than a caveat.
+    const { maxListLength, maxTextLength } = DEFAULT_SCOPE_LIMITS;
+    if (unique.size > maxListLength)
+      return cannotWrite('maxListLength', maxListLength, unique.size);
+    const text = value.reduce<number>((n, v) => n + (typeof v === 'string' ? v.length : 0), 0);
+    if (text > maxTextLength) return cannotWrite('maxTextLength', maxTextLength, text);
+    return written(member(path, false, [...unique.values()], 'all'));
   }
   return 'is not a scalar or an array of scalars';
+}
+
+/**
+ * `c` when the scope layer can write it as a caveat (the printer refuses what the parser would
+ * not read back: a string past `maxStringLength`, a list past `maxListLength`, a pattern past
+ * `maxPatternLength`, a text past `maxTextLength`), else why not.
+ */
+function written(c: Condition): Condition | string {
+  try {
+    printCaveat(c);
+    return c;
+  } catch (err) {
+    if (err instanceof ScopeLimitError) return cannotWrite(err.limit, err.max, err.actual);
+    throw err;
+  }
+}
+
+function cannotWrite(limit: string, max: number, actual: number): string {
+  return `cannot be written as a condition: it needs ${actual} where ${limit} allows ${max}`;
 }
 
 function literalOf(value: unknown): Literal {
@@ -206,7 +272,7 @@ function generalize(
     }
     return null;
   }
-  if ((op === '~' || op === '==') && typeof value === 'string' && !hasDotDotSegment(value)) {
+  if ((op === '~' || op === '==') && typeof value === 'string' && !hasPathAlias(value)) {
     const slash = value.lastIndexOf('/');
     if (slash < 0) return null;
     return {
@@ -223,6 +289,6 @@ function generalize(
 /** The tool's namespace (`fs.*` for `fs.write`) as a glob, when its name has one. */
 function namespaceOf(tool: string): string | null {
   const dot = tool.lastIndexOf('.');
-  if (dot <= 0 || tool.slice(dot + 1).includes('/') || hasDotDotSegment(tool)) return null;
+  if (dot <= 0 || tool.slice(dot + 1).includes('/') || hasPathAlias(tool)) return null;
   return `${globLiteral(tool.slice(0, dot))}.*`;
 }

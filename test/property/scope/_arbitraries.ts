@@ -47,7 +47,10 @@ export const SMALL_TOOLS = ['fs.read', 'fs.write', 'bank.transfer', 'shell.exec'
 export const SMALL_INSTANTS = [
   1767225600000, 1767225600001, 1767225600500, 1767225599999, 0,
 ] as const;
-/** String values of the small world: paths, an instant string, a `..` traversal, the empty string. */
+/**
+ * String values of the small world: paths, an instant string, path aliases (`..`, `.`, `//`, a
+ * trailing `/`, `\\`, `%2e`, the empty string), the root, a URL.
+ */
 export const SMALL_STRINGS = [
   '',
   'x',
@@ -55,6 +58,14 @@ export const SMALL_STRINGS = [
   '/repo/a.ts',
   '/repo/src/b.ts',
   '/repo/../etc/passwd',
+  '/repo/./a.ts',
+  '/repo//a.ts',
+  '/repo/',
+  '/repo',
+  '/',
+  'C:\\repo\\a.ts',
+  '/repo/%2E%2e/etc',
+  'https://x/repo/a',
   '..',
   'src/a',
   'a/b',
@@ -97,6 +108,37 @@ export function globValueArb(maxLength = 10): fc.Arbitrary<string> {
   return fc
     .array(fc.constantFrom('a', 'b', '/', '.', 'x', '*', '?', '😀', '\uD83D'), { maxLength })
     .map((cs) => cs.join(''));
+}
+
+/**
+ * Strings built from the pieces the path-alias rule and whole-segment `**` care about (slashes,
+ * dots, `%2e`, backslashes, scheme colons), with ordinary names and code points between.
+ */
+export function pathLikeArb(maxPieces = 8): fc.Arbitrary<string> {
+  return fc
+    .array(
+      fc.constantFrom(
+        '/',
+        '/',
+        '.',
+        '..',
+        '%2e',
+        '%2E',
+        '%',
+        '2',
+        'e',
+        '\\',
+        ':',
+        '//',
+        'a',
+        'bc',
+        'https:',
+        '😀',
+        '\uD83D',
+      ),
+      { maxLength: maxPieces },
+    )
+    .map((pieces) => pieces.join(''));
 }
 
 /** Adjacent star tokens print as one run, i.e. one globstar: generate them that way. */
@@ -170,7 +212,10 @@ export function comparisonArb(vocabulary: Vocabulary = 'small'): fc.Arbitrary<Co
     v === 'small' ? fc.constantFrom<string>(...SMALL_TOOLS, 'fs.*', 'shell.**') : stringArb(v);
   const pattern =
     v === 'small'
-      ? fc.oneof(globPatternArb(6), fc.constantFrom('/repo/**', 'src/*', '*', '**', 'fs.*'))
+      ? fc.oneof(
+          globPatternArb(6),
+          fc.constantFrom('/repo/**', '/repo/**/a.ts', 'src/*', '*', '**', 'fs.*', 'https://x/**'),
+        )
       : globPatternArb(12);
   const quantifier = fc.constantFrom<'all' | 'any' | null>(null, null, 'all', 'any');
   const list = (lit: fc.Arbitrary<Literal>) => fc.array(lit, { maxLength: 4 });

@@ -8,29 +8,74 @@ import type { Condition, Literal, ScopeRequest, Truth } from '../../../src/scope
 
 const ABSENT = Symbol('absent');
 
-/** The three-valued result of `condition` on `request`, per ast.ts. */
-export function referenceTruth(condition: Condition, request: ScopeRequest): Truth {
+/**
+ * The three-valued result of `condition` on `request`, per ast.ts; with `maxGlobWork`, every
+ * glob comparison is undefined when the request's glob work (`referenceGlobWork`) exceeds it.
+ */
+export function referenceTruth(
+  condition: Condition,
+  request: ScopeRequest,
+  maxGlobWork = Infinity,
+): Truth {
+  const globs = referenceGlobWork(condition, request) <= maxGlobWork;
+  return truthOf(condition, request, globs);
+}
+
+/**
+ * The glob work of src/scope/glob-work.ts, from its statement: over the `~`/`!~` comparisons,
+ * every value read (each element under a quantifier) costs its length + 1 (1 if not a string)
+ * times 1 + ⌊pattern length / 32⌋; missing values cost nothing.
+ */
+export function referenceGlobWork(condition: Condition, request: ScopeRequest): number {
+  switch (condition.kind) {
+    case 'not':
+      return referenceGlobWork(condition.operand, request);
+    case 'and':
+    case 'or':
+      return condition.operands.reduce((sum, o) => sum + referenceGlobWork(o, request), 0);
+    case 'compare': {
+      if (condition.op !== '~' && condition.op !== '!~') return 0;
+      const weight = 1 + Math.floor((condition.value as { value: string }).value.length / 32);
+      const v =
+        condition.path.root === 'tool'
+          ? request.tool
+          : condition.path.root === 'time'
+            ? request.time
+            : walk(request.args, condition.path.keys);
+      if (v === ABSENT) return 0;
+      const cost = (x: unknown) => (typeof x === 'string' ? x.length + 1 : 1);
+      const values = condition.quantifier !== null && Array.isArray(v) ? v : [v];
+      return values.reduce((sum: number, x) => sum + weight * cost(x), 0);
+    }
+    default:
+      return 0;
+  }
+}
+
+function truthOf(condition: Condition, request: ScopeRequest, globs: boolean): Truth {
   switch (condition.kind) {
     case 'constant':
       return condition.value;
     case 'not': {
-      const r = referenceTruth(condition.operand, request);
+      const r = truthOf(condition.operand, request, globs);
       return r === undefined ? undefined : !r;
     }
     case 'and': {
-      const rs = condition.operands.map((o) => referenceTruth(o, request));
+      const rs = condition.operands.map((o) => truthOf(o, request, globs));
       if (rs.includes(false)) return false;
       if (rs.includes(undefined)) return undefined;
       return true;
     }
     case 'or': {
-      const rs = condition.operands.map((o) => referenceTruth(o, request));
+      const rs = condition.operands.map((o) => truthOf(o, request, globs));
       if (rs.includes(true)) return true;
       if (rs.includes(undefined)) return undefined;
       return false;
     }
     case 'compare':
     case 'member': {
+      if (!globs && condition.kind === 'compare' && (condition.op === '~' || condition.op === '!~'))
+        return undefined;
       const isTime = condition.path.root === 'time';
       let value: unknown;
       if (condition.path.root === 'tool') value = request.tool;
@@ -131,7 +176,7 @@ function compareOne(v: unknown, op: string, lit: Literal, isTime: boolean): Trut
     case '~':
     case '!~': {
       if (typeof v !== 'string') return undefined;
-      if (v.split('/').includes('..')) return undefined;
+      if (referencePathAlias(v)) return undefined;
       const m = globRegex((lit as { value: string }).value).test(v);
       return op === '~' ? m : !m;
     }
@@ -163,28 +208,62 @@ function memberOne(v: unknown, values: readonly Literal[], negated: boolean): Tr
 }
 
 /**
- * The reference glob: a regular expression built character by character from the pattern
- * (`**` and longer star runs → any run, `*` → any run without `/`, `?` → one code point but `/`).
- * Backtracking is fine here: tests keep patterns and values short.
+ * The path-alias rule, from its statement in src/scope/path-alias.ts: a `\\` anywhere, or, after
+ * dropping a URL scheme with its `//` (two or more characters before the first `:`, none of them
+ * `/`) or else one leading `/`, a segment that is empty, `.`, `..` or one of them written with
+ * `%2e`; the root `/` alone is fine.
+ */
+export function referencePathAlias(v: string): boolean {
+  if (v.includes('\\')) return true;
+  if (v === '/') return false;
+  const scheme = /^[^/:]{2,}:\/\//u.exec(v);
+  const rest = scheme !== null ? v.slice(scheme[0].length) : v.startsWith('/') ? v.slice(1) : v;
+  const dots = ['', '.', '..', '%2e', '.%2e', '%2e.', '%2e%2e'];
+  return rest.split('/').some((segment) => dots.includes(segment.toLowerCase()));
+}
+
+/**
+ * The reference glob: a regular expression built from the pattern's characters (`**` and longer
+ * star runs → any run, `*` → any run without `/`, `?` → one code point but `/`). A star run that
+ * is a whole segment may also match no segment with one of its slashes: `/**` before a `/` or
+ * at the end becomes `(?:/any)?`, and a `**` starting the pattern before a `/` becomes
+ * `(?:any/)?`. Backtracking is fine here: tests keep patterns and values short.
  */
 export function globRegex(pattern: string): RegExp {
-  let source = '';
+  type Piece = { kind: 'char'; c: string } | { kind: 'star' | 'globstar' | 'one' };
+  const pieces: Piece[] = [];
   const cps = [...pattern];
   for (let i = 0; i < cps.length; i++) {
     const c = cps[i] as string;
     if (c === '\\') {
       const next = cps[++i];
       if (next === undefined) throw new Error('trailing backslash');
-      source += escapeRegex(next);
+      pieces.push({ kind: 'char', c: next });
     } else if (c === '*') {
       let run = 1;
       while (cps[i + 1] === '*') {
         run++;
         i++;
       }
-      source += run === 1 ? '[^/]*' : '[\\s\\S]*';
-    } else if (c === '?') source += '[^/]';
-    else source += escapeRegex(c);
+      pieces.push({ kind: run === 1 ? 'star' : 'globstar' });
+    } else if (c === '?') pieces.push({ kind: 'one' });
+    else pieces.push({ kind: 'char', c });
+  }
+  const slash = (p: Piece | undefined) => p !== undefined && p.kind === 'char' && p.c === '/';
+  const ANY = '[\\s\\S]*';
+  let source = '';
+  for (let i = 0; i < pieces.length; i++) {
+    const p = pieces[i] as Piece;
+    const next = pieces[i + 1];
+    const afterNext = pieces[i + 2];
+    if (slash(p) && next?.kind === 'globstar' && (afterNext === undefined || slash(afterNext))) {
+      source += `(?:/${ANY})?`;
+      i++;
+    } else if (i === 0 && p.kind === 'globstar' && slash(next)) {
+      source += `(?:${ANY}/)?`;
+      i++;
+    } else if (p.kind === 'char') source += escapeRegex(p.c);
+    else source += p.kind === 'star' ? '[^/]*' : p.kind === 'globstar' ? ANY : '[^/]';
   }
   return new RegExp(`^(?:${source})$`, 'u');
 }

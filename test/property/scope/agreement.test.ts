@@ -1,11 +1,12 @@
 // The compiled predicate, the explaining evaluator and a plain reference interpreter (written
 // from ast.ts with no shared code) agree on every random condition and request, including
-// requests with non-JSON values; and the predicate says yes exactly when the value is true.
+// requests with non-JSON values and path aliases, and under a glob work budget small enough to
+// be hit; and the predicate says yes exactly when the value is true.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileCaveat, evaluateCaveat, printCaveat } from '../../../src/scope/index.js';
 import { ROOMY, conditionArb, requestArb } from './_arbitraries.js';
-import { referenceTruth } from './_reference.js';
+import { referenceGlobWork, referenceTruth } from './_reference.js';
 
 describe('evaluators agree', () => {
   it('compiled truth = reference truth = evaluateCaveat value', () => {
@@ -56,6 +57,29 @@ describe('evaluators agree', () => {
         },
       ),
       { numRuns: 2000 },
+    );
+  });
+
+  it('agrees under a small glob work budget (every glob undefined above it)', () => {
+    fc.assert(
+      fc.property(
+        conditionArb({ maxDepth: 3 }),
+        fc.array(requestArb(), { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 1, max: 40 }),
+        (condition, requests, maxGlobWork) => {
+          const options = { limits: { ...ROOMY.limits, maxGlobWork } };
+          const compiled = compileCaveat(condition, options);
+          for (const request of requests) {
+            const expected = referenceTruth(condition, request, maxGlobWork);
+            expect(compiled.truth(request)).toBe(expected);
+            const evaluation = evaluateCaveat(condition, request, options);
+            expect(evaluation.value).toBe(expected);
+            if (expected !== true && referenceGlobWork(condition, request) > maxGlobWork)
+              expect(evaluation.reason).toMatch(/\S/);
+          }
+        },
+      ),
+      { numRuns: 1500 },
     );
   });
 });

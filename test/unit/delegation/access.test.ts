@@ -1,9 +1,11 @@
-// accessForTool: a token's verdict per tool before arguments are known (what discovery shows).
+// accessForTool and accessForTools: a token's verdict per tool before arguments are known
+// (what discovery shows).
 import { describe, expect, it } from 'vitest';
 import {
   RootKeyring,
   TokenInvalidError,
   accessForTool,
+  accessForTools,
   createRootKey,
   delegate,
   mintDelegation,
@@ -122,5 +124,30 @@ describe('accessForTool', () => {
   ];
   it.each(cases)('refuses %s', (_name, call, error) => {
     expect(call).toThrow(error);
+  });
+});
+
+describe('accessForTools', () => {
+  it('gives each tool, in order, what accessForTool gives it', () => {
+    const tools = ['fs.read', 'bank.list', 'shell.run', 'fs.read'];
+    expect(accessForTools(planner, tools, opts)).toEqual(
+      tools.map((t) => accessForTool(planner, t, opts)),
+    );
+    expect(accessForTools(planner, [], opts)).toEqual([]);
+  });
+
+  it('denies every tool alike for a principal mismatch', () => {
+    const access = accessForTools(planner, ['fs.read', 'bank.list'], {
+      ...opts,
+      principal: 'mallory',
+    });
+    expect(access.map((a) => a.status)).toEqual(['denied', 'denied']);
+  });
+
+  it.each<[string, unknown]>([
+    ['tools not an array', 'fs.read'],
+    ['a tool not a string', ['fs.read', 3]],
+  ])('refuses %s', (_name, tools) => {
+    expect(() => accessForTools(planner, tools as never, opts)).toThrow(TypeError);
   });
 });

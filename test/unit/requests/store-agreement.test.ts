@@ -143,6 +143,7 @@ describe('the compare-and-set core', () => {
       insertPolicy: () => later(undefined),
       deletePolicy: () => later(false),
       insertRootKey: () => later(true),
+      deleteRootKey: () => later(undefined),
     };
   }
 

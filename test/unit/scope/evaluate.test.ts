@@ -1,6 +1,6 @@
 // Evaluation with explanations: every operator's true / false / undefined cases per ast.ts,
-// Kleene logic, quantifiers, the `..` rule, fail-closed handling of missing and non-JSON values,
-// and the reason and failing term a denied caller sees.
+// Kleene logic, quantifiers, the path-alias rule, fail-closed handling of missing and non-JSON
+// values, and the reason and failing term a denied caller sees.
 import { describe, expect, it } from 'vitest';
 import type { ScopeRequest, Truth } from '../../../src/scope/ast.js';
 import { evaluateCaveat } from '../../../src/scope/index.js';
@@ -228,7 +228,7 @@ describe('reasons and terms', () => {
       term: 'args.path ~ "/repo/**"',
     });
     expect(explain('args.path ~ "/repo/**"', { path: '/repo/../etc' })).toEqual({
-      reason: 'args.path "/repo/../etc" has a ".." segment',
+      reason: 'args.path "/repo/../etc" has a ".." segment: ~ judges only normalized paths',
       term: 'args.path ~ "/repo/**"',
     });
   });

@@ -1,15 +1,16 @@
-// Glob patterns: tokens, the meaning of each wildcard, escapes, code points, the `..` rule's
-// helper, quoting user text, and linear matching on hostile patterns.
+// Glob patterns: tokens, the meaning of each wildcard (a whole-segment `**` also matching no
+// segment), escapes, code points, the literal prefilter, quoting user text, and linear matching
+// on hostile patterns.
 import { describe, expect, it } from 'vitest';
 import {
   ScopeSyntaxError,
   compileGlob,
   globLiteral,
-  hasDotDotSegment,
   matchGlob,
   parseGlob,
   printGlob,
 } from '../../../src/scope/index.js';
+import { globSkips } from '../../../src/scope/glob.js';
 
 describe('parseGlob', () => {
   it('splits a pattern into tokens; two or more stars are one globstar', () => {
@@ -73,14 +74,32 @@ describe('matchGlob', () => {
     ['**', '', true],
     ['/repo/**', '/repo/src/a.ts', true],
     ['/repo/**', '/repo/', true],
-    ['/repo/**', '/repo', false],
+    ['/repo/**', '/repo', true],
+    ['/repo/**', '/repox', false],
     ['/repo/**', '/repository/x', false],
     ['/home/*/x', '/home/ana/x', true],
     ['/home/*/x', '/home/ana/bo/x', false],
     ['*.ts', 'a.ts', true],
     ['*.ts', 'src/a.ts', false],
     ['src/**/*.ts', 'src/a/b/c.ts', true],
-    ['src/**/*.ts', 'src/c.ts', false],
+    ['src/**/*.ts', 'src/c.ts', true],
+    ['src/**/*.ts', 'srcc.ts', false],
+    ['a/**/b', 'a/b', true],
+    ['a/**/b', 'a/x/y/b', true],
+    ['a/**/b', 'ab', false],
+    ['a/**/b', 'a//b', true],
+    ['**/b', 'b', true],
+    ['**/b', 'x/y/b', true],
+    ['**/b', 'xb', false],
+    ['/**', '', true],
+    ['/**', '/a', true],
+    ['/**', 'a', false],
+    ['a/**/**/b', 'a/b', true],
+    ['x/**y', 'x', false],
+    ['x/**y', 'x/y', true],
+    ['/p/secrets/**', '/p/secrets', true],
+    ['/p/secrets/**', '/p/secrets/key', true],
+    ['/p/secrets/**', '/p/secretsx', false],
     ['src/**.ts', 'src/c.ts', true],
     ['?', 'a', true],
     ['?', '/', false],
@@ -117,8 +136,40 @@ describe('matchGlob', () => {
     expect(matchGlob('?', '\uD83D')).toBe(true);
   });
 
-  it("ignores the .. rule (that is the operator's job)", () => {
+  it("ignores the path-alias rule (that is the operator's job)", () => {
     expect(matchGlob('/pub/**', '/pub/../secret')).toBe(true);
+    expect(matchGlob('/pub/**', '/pub//x')).toBe(true);
+  });
+
+  it('a whole-segment ** may be skipped with one of its slashes, in long patterns too', () => {
+    const long = `${'/a'.repeat(20)}/**${'/b'.repeat(20)}`;
+    expect(matchGlob(long, `${'/a'.repeat(20)}${'/b'.repeat(20)}`)).toBe(true);
+    expect(matchGlob(long, `${'/a'.repeat(20)}/x/y${'/b'.repeat(20)}`)).toBe(true);
+    expect(matchGlob(long, `${'/a'.repeat(20)}x${'/b'.repeat(20)}`)).toBe(false);
+    const starry = `*${'/**'.repeat(20)}/*`;
+    expect(matchGlob(starry, 'a/b')).toBe(true);
+    expect(matchGlob(starry, 'a')).toBe(false);
+  });
+
+  it('refuses a long value that lacks a literal of the pattern, and matches one that has them', () => {
+    const long = 'x'.repeat(1000);
+    expect(matchGlob('*PRIVATE KEY*', long)).toBe(false);
+    expect(matchGlob('*PRIVATE KEY*', `${long}PRIVATE KEY${long}`)).toBe(true);
+    expect(matchGlob('*PRIVATE KEY*', `${long}PRIVATE/KEY${long}`)).toBe(false);
+    expect(matchGlob('**b*a**', `${long}a${long}b`)).toBe(false); // in order
+    expect(matchGlob('**a*b**', `${long}a${long}b`)).toBe(true);
+    expect(matchGlob('**ab**ab**', `${long}ab${long}`)).toBe(false); // without overlapping
+    expect(matchGlob('**aba**aba**', `${long}ababa${long}aba`)).toBe(true);
+  });
+
+  it('finds the skips: a ** between slashes or at an end next to one, never inside a name', () => {
+    expect(globSkips(parseGlob('a/**/b'))).toEqual([1]);
+    expect(globSkips(parseGlob('a/**'))).toEqual([1]);
+    expect(globSkips(parseGlob('**/b'))).toEqual([0]);
+    expect(globSkips(parseGlob('**'))).toEqual([]);
+    expect(globSkips(parseGlob('a**/b'))).toEqual([]);
+    expect(globSkips(parseGlob('a/**b'))).toEqual([]);
+    expect(globSkips(parseGlob('a/*/b'))).toEqual([]);
   });
 
   it('handles patterns longer than one machine word', () => {
@@ -139,24 +190,6 @@ describe('matchGlob', () => {
     expect(() => matchGlob([{ kind: 'char', char: 'ab' }], 'ab')).toThrow(TypeError);
     expect(() => matchGlob([{ kind: 'plus' } as never], 'a')).toThrow(TypeError);
     expect(() => matchGlob('a', 1 as unknown as string)).toThrow(TypeError);
-  });
-});
-
-describe('hasDotDotSegment', () => {
-  it.each([
-    ['..', true],
-    ['../a', true],
-    ['a/..', true],
-    ['/repo/../etc', true],
-    ['a/../../b', true],
-    ['/repo/a..b', false],
-    ['...', false],
-    ['.', false],
-    ['a/.../b', false],
-    ['', false],
-    ['..a/b..', false],
-  ] as const)('%j → %s', (value, expected) => {
-    expect(hasDotDotSegment(value)).toBe(expected);
   });
 });
 

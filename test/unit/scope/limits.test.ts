@@ -33,6 +33,7 @@ describe('DEFAULT_SCOPE_LIMITS', () => {
       maxListLength: 1024,
       maxPatternLength: 256,
       maxStringLength: 4096,
+      maxGlobWork: 1_048_576,
     });
     expect(Object.isFrozen(DEFAULT_SCOPE_LIMITS)).toBe(true);
   });

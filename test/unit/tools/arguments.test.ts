@@ -77,6 +77,26 @@ describe('snapshotArguments', () => {
     expect(result.problem.message).toMatch(message);
   });
 
+  // 2^53 + 1 cannot be a double: by the time it arrives it is 2^53, the neighbouring account.
+  it.each([
+    ['9007199254740993 from JSON (2^53)', JSON.parse('{"account":9007199254740993}'), '/account'],
+    ['-(2^53)', { nested: { n: -(2 ** 53) } }, '/nested/n'],
+    ['1e300', { list: [1, 1e300] }, '/list/1'],
+    ['Number.MAX_VALUE', { n: Number.MAX_VALUE }, '/n'],
+  ])('refuses an integer beyond ±(2^53 − 1), %s, naming its path', (_name, input, path) => {
+    const result = snapshotArguments(input);
+    if (result.ok) throw new Error('expected a problem');
+    expect(result.problem.instancePath).toBe(path);
+    expect(result.problem.message).toMatch(/beyond ±\(2\^53 − 1\).*rounded.*string/);
+  });
+
+  it('keeps every number a double holds exactly: safe integers and fractions', () => {
+    const input = { max: 2 ** 53 - 1, min: -(2 ** 53 - 1), half: 0.5, tiny: 5e-324, big: 1.5e15 };
+    const result = snapshotArguments(input);
+    if (!result.ok) throw new Error(result.problem.message);
+    expect(result.value).toEqual(input);
+  });
+
   it('bounds the number of values and the text size', () => {
     const many = { list: Array.from({ length: 20 }, (_, i) => i) };
     expect(snapshotArguments(many, { ...DEFAULT_ARGUMENT_LIMITS, maxValues: 10 }).ok).toBe(false);

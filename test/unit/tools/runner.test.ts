@@ -37,6 +37,30 @@ describe('createToolRunner', () => {
     );
   });
 
+  it('refuses an integer argument a double cannot hold exactly, before the policy and the handler', async () => {
+    const ran: unknown[] = [];
+    const transfer = defineTool({
+      name: 'bank.transfer',
+      description: 'moves money',
+      inputSchema: { type: 'object' },
+      handler: (args) => ran.push(args),
+    });
+    const runner = createToolRunner({ rootKeys: ring, tools: [transfer] });
+    const token = mintDelegation(ring, { to: 'a', conditions: ['tool == "bank.transfer"'] });
+    const agent = runner.startAgent({ principal: 'a', token });
+    // The caller meant account …993; as JSON it arrives as …992, the neighbouring account.
+    const args = JSON.parse('{ "to": 9007199254740993, "amount": 5 }') as Record<string, unknown>;
+    const refused = agent.invoke('bank.transfer', args);
+    await expect(refused).rejects.toThrow(InvalidArgumentsError);
+    await expect(refused).rejects.toMatchObject({
+      code: 'ERR_TOOLS_INVALID_ARGUMENTS',
+      problems: [{ instancePath: '/to', message: expect.stringMatching(/2\^53/) as unknown }],
+    });
+    expect(ran).toEqual([]);
+    await agent.invoke('bank.transfer', { to: 2 ** 53 - 1, amount: 5 });
+    expect(ran).toEqual([{ to: 2 ** 53 - 1, amount: 5 }]);
+  });
+
   it('takes an array of keys as well as a keyring, and copies it', async () => {
     const key = createRootKey();
     const keys = [key];

@@ -4,7 +4,8 @@
  * object" matters), numbers cluster around a few bounds, globs overlap (`/repo/**`,
  * `/repo/src/*.ts`, `*.ts`, `?`), instants sit a millisecond apart. Requests are drawn *from the
  * scopes under test*: their literals, the numbers next to them, strings that the globs match
- * (and their `..` variants), instant strings at and beside the instants, arrays and objects of
+ * (and their path-alias variants: `..`, `.`, `//`, a trailing `/`, `\\`, `%2e`), instant
+ * strings at and beside the instants, arrays and objects of
  * those — so that a random request has a real chance of separating two scopes that differ.
  */
 import fc from 'fast-check';
@@ -34,6 +35,14 @@ const STRINGS = [
   '/repo/src/b.ts',
   '/repo/src/c.js',
   '/repo/../etc',
+  '/repo/./a.ts',
+  '/repo//a.ts',
+  '/repo/',
+  '/repo',
+  '/',
+  '\\repo\\a.ts',
+  '/repo/%2e%2E/etc',
+  'https://x/repo',
   '..',
   'a/b',
   'a.ts',
@@ -56,6 +65,9 @@ const GLOBS = [
   'fs.*',
   '*/*',
   '\\*',
+  '/repo/**/*.ts',
+  '**/a',
+  'https://x/**',
 ] as const;
 const TOOL_GLOBS = ['fs.*', 'fs.**', '*', '**', 'bank.*', '*.read', 'shell/*', '?s.read'] as const;
 
@@ -335,6 +347,9 @@ function instances(pattern: string): string[] {
     fill(pattern, 'x', 'a/b', 'y'),
     fill(pattern, 'x', '..', '/'),
     fill(pattern, 'a.ts', 'src/..', 'z'),
+    fill(pattern, '.', './x', '.'),
+    fill(pattern, 'x', '/', '\\'),
+    fill(pattern, '%2e', 'a//b', '%'),
     `${fill(pattern, 'x', 'x', 'x')}/`,
   ];
 }
@@ -384,7 +399,7 @@ export function allStrings(alphabet: readonly string[], max: number): string[] {
  */
 export function universeFor(conditions: readonly Condition[]): unknown[] {
   const base = valuesFrom(conditions);
-  const scalarsOnly = [...new Set([...base, ...allStrings(['a', '/', '.', 'x'], 4)])];
+  const scalarsOnly = [...new Set([...base, ...allStrings(['a', '/', '.', '\\'], 4)])];
   const few = base.filter((v) => typeof v !== 'object' || v === null).slice(0, 12);
   const arrays: unknown[][] = [
     [],

@@ -1,21 +1,17 @@
 // The algebra's building blocks agree with the DSL's own definitions: each glob automaton with
-// `matchGlob`, the `..` automaton with `hasDotDotSegment`, the instant automaton with
+// `matchGlob`, the path-alias automaton (stepped by code point) with the rule's plain statement,
+// the instant automaton with
 // `readInstant`, interval sets (over doubles and integer milliseconds) with plain comparisons, and
 // the string search with direct evaluation of the formula it searched.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  dotdotAccepting,
-  dotdotStep,
-  DOTDOT_START,
-  globAutomaton,
-} from '../../../../src/scope/algebra/_glob-automaton.js';
+import { globAutomaton } from '../../../../src/scope/algebra/_glob-automaton.js';
 import { InstantAutomaton } from '../../../../src/scope/algebra/_instant-automaton.js';
 import { IntervalSet, nextDown, nextUp } from '../../../../src/scope/algebra/_interval.js';
 import type { Domain } from '../../../../src/scope/algebra/_interval.js';
 import { stringWitness } from '../../../../src/scope/algebra/_string-search.js';
 import {
-  S_NO_DOTDOT,
+  S_NO_ALIAS,
   evalStr,
   sAnd,
   sGlob,
@@ -26,9 +22,16 @@ import {
 } from '../../../../src/scope/algebra/_strings.js';
 import type { StrF } from '../../../../src/scope/algebra/_strings.js';
 import { Budget, DEFAULT_ALGEBRA_LIMITS } from '../../../../src/scope/algebra/limits.js';
-import { hasDotDotSegment, matchGlob } from '../../../../src/scope/glob.js';
+import { matchGlob } from '../../../../src/scope/glob.js';
 import { formatInstant, readInstant } from '../../../../src/scope/instant.js';
-import { globPatternArb, globValueArb } from '../../../property/scope/_arbitraries.js';
+import {
+  ALIAS_START,
+  aliasAccepting,
+  aliasFate,
+  aliasStep,
+} from '../../../../src/scope/path-alias.js';
+import { globPatternArb, globValueArb, pathLikeArb } from '../../../property/scope/_arbitraries.js';
+import { referencePathAlias } from '../../../property/scope/_reference.js';
 
 const budget = () => new Budget({ ...DEFAULT_ALGEBRA_LIMITS, timeLimitMs: 60_000 });
 
@@ -57,20 +60,23 @@ describe('glob automaton', () => {
   });
 });
 
-describe('the ".." automaton', () => {
-  it('agrees with hasDotDotSegment', () => {
+describe('the path-alias automaton', () => {
+  it('agrees with the plain statement of the rule, stepped one code point at a time', () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.constantFrom('.', '/', 'a', '..', '/..', '../'), { maxLength: 8 }),
-        (parts) => {
-          const v = parts.join('');
-          let s = DOTDOT_START;
-          for (const ch of v) s = dotdotStep(s, ch.codePointAt(0) as number);
-          expect(dotdotAccepting(s)).toBe(hasDotDotSegment(v));
-        },
-      ),
-      { numRuns: 2000 },
+      fc.property(pathLikeArb(), (v) => {
+        let s = ALIAS_START;
+        for (const ch of v) s = aliasStep(s, ch.codePointAt(0) as number);
+        expect(aliasAccepting(s)).toBe(referencePathAlias(v));
+      }),
+      { numRuns: 3000 },
     );
+  });
+
+  it('seals its fate once an alias is read, and never before', () => {
+    let s = ALIAS_START;
+    for (const ch of '/a/') s = aliasStep(s, ch.codePointAt(0) as number);
+    expect(aliasFate(s)).toBeNull();
+    expect(aliasFate(aliasStep(s, 0x2f))).toBe(true); // "/a//"
   });
 });
 
@@ -224,7 +230,7 @@ describe('interval sets', () => {
 
 describe('string search', () => {
   const atom = fc.oneof(
-    globPatternArb(5).map((g) => sAnd([sGlob(g), S_NO_DOTDOT])),
+    globPatternArb(5).map((g) => sAnd([sGlob(g), S_NO_ALIAS])),
     globPatternArb(5).map(sGlob),
     fc.array(globValueArb(4), { maxLength: 3 }).map(sIn),
     fc
