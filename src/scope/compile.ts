@@ -16,7 +16,7 @@ import { assertCaveat, frozenCopy } from './check.js';
 import { parseCaveat } from './parse.js';
 import { printCaveat } from './print.js';
 import { MISSING, comparisonTest, isPlainObject, pathReader, quantified } from './semantics.js';
-import { globWork, hasGlobComparison } from './glob-work.js';
+import { globCount, globWeight, globWork, valueWork } from './glob-work.js';
 
 /**
  * A compiled condition. Calling it returns `true` only when the condition is true for the
@@ -95,15 +95,17 @@ function limitsKey(limits: ScopeLimits): string {
 }
 
 function build(condition: Condition, text: string, limits: ScopeLimits): CompiledCaveat {
-  const root = compileNode(condition, true);
-  const hasGlobs = hasGlobComparison(condition);
-  let overBudget: Node | undefined;
   const max = limits.maxGlobWork;
+  const globs = globCount(condition);
+  // With one glob, pricing it where it is read is the same as pricing the caveat first: a glob
+  // that a short-circuit does not reach cannot change the result. Several are priced together.
+  const root = compileNode(condition, true, globs === 1 ? max : undefined);
+  let overBudget: Node | undefined;
   const truth = (request: ScopeRequest): Truth => {
     assertScopeRequest(request);
     // The closures nest as deep as the caveat; a raised maxDepth must not crash the caller.
     try {
-      if (hasGlobs && globWork(condition, request, max) > max) {
+      if (globs > 1 && globWork(condition, request, max) > max) {
         overBudget ??= compileNode(condition, false);
         return overBudget(request);
       }
@@ -135,15 +137,18 @@ export function assertScopeRequest(request: ScopeRequest): void {
 
 type Node = (request: ScopeRequest) => Truth;
 
-/** The closures of a condition; with `globs` false, every glob comparison is undefined. */
-function compileNode(node: Condition, globs: boolean): Node {
+/**
+ * The closures of a condition; with `globs` false, every glob comparison is undefined; with
+ * `globMax`, a glob comparison whose own work exceeds it is undefined.
+ */
+function compileNode(node: Condition, globs: boolean, globMax?: number): Node {
   switch (node.kind) {
     case 'constant': {
       const value = node.value;
       return () => value;
     }
     case 'not': {
-      const operand = compileNode(node.operand, globs);
+      const operand = compileNode(node.operand, globs, globMax);
       return (request) => {
         const r = operand(request);
         return r === undefined ? undefined : !r;
@@ -153,7 +158,7 @@ function compileNode(node: Condition, globs: boolean): Node {
     case 'or':
       return junction(
         node.kind === 'or',
-        node.operands.map((operand) => compileNode(operand, globs)),
+        node.operands.map((operand) => compileNode(operand, globs, globMax)),
       );
     case 'compare':
     case 'member': {
@@ -164,6 +169,20 @@ function compileNode(node: Condition, globs: boolean): Node {
           ? comparisonTest(node)
           : quantified(node.quantifier, comparisonTest(node));
       const read = pathReader(node.path);
+      if (
+        globMax !== undefined &&
+        node.kind === 'compare' &&
+        (node.op === '~' || node.op === '!~')
+      ) {
+        const weight = globWeight((node.value as { value: string }).value);
+        const quantifier = node.quantifier !== null;
+        return (request) => {
+          const value = read(request);
+          if (value === MISSING || valueWork(value, weight, quantifier, globMax) > globMax)
+            return undefined;
+          return test(value);
+        };
+      }
       return (request) => {
         const value = read(request);
         return value === MISSING ? undefined : test(value);

@@ -54,27 +54,47 @@ export function globWork(condition: Condition, request: ScopeRequest, cap = Infi
   for (const glob of planOf(condition)) {
     const value = glob.read(request);
     if (value === MISSING) continue;
-    if (glob.quantified && Array.isArray(value)) {
-      for (const element of value as unknown[]) {
-        work += glob.weight * cost(element);
-        if (work > cap) return work;
-      }
-    } else work += glob.weight * cost(value);
+    work += valueWork(value, glob.weight, glob.quantified, cap - work);
     if (work > cap) return work;
   }
   return work;
 }
 
 /**
- * Whether the condition has a `~` or `!~` comparison (else its glob work is always 0).
+ * How many glob comparisons (`~`, `!~`) a condition holds.
  *
  * @example
  * ```ts
- * hasGlobComparison(parseCondition('tool ~ "fs.*"')); // true
+ * globCount(parseCondition('args.a ~ "x" or args.b !~ "y"')); // 2
  * ```
  */
-export function hasGlobComparison(condition: Condition): boolean {
-  return planOf(condition).length > 0;
+export function globCount(condition: Condition): number {
+  return planOf(condition).length;
+}
+
+/**
+ * The work of one glob comparison on the value it reads: `weight` times the value's cost (its
+ * length + 1 for a string, 1 otherwise), summed over the elements under a quantifier; stops
+ * counting once past `cap`.
+ *
+ * @example
+ * ```ts
+ * valueWork('/repo/a.ts', globWeight('/repo/**'), false); // 11
+ * ```
+ */
+export function valueWork(
+  value: unknown,
+  weight: number,
+  quantified: boolean,
+  cap = Infinity,
+): number {
+  if (!quantified || !Array.isArray(value)) return weight * cost(value);
+  let work = 0;
+  for (const element of value as unknown[]) {
+    work += weight * cost(element);
+    if (work > cap) return work;
+  }
+  return work;
 }
 
 function cost(value: unknown): number {

@@ -176,6 +176,17 @@ for (const [cp, cls] of NAMED) ASCII_CLASS[cp] = cls;
  * ```
  */
 export function pathAliasOf(value: string): PathAlias | null {
+  // One call usually checks the same argument for several globs: remember the last answer.
+  if (value === lastValue) return lastAlias;
+  lastAlias = readAlias(value);
+  lastValue = value;
+  return lastAlias;
+}
+
+let lastValue: string | undefined;
+let lastAlias: PathAlias | null = null;
+
+function readAlias(value: string): PathAlias | null {
   if (value.includes('\\')) return '\\';
   const { next, absorbing, exits } = TABLE;
   const length = value.length;
