@@ -4,7 +4,7 @@
  * by text, as in any running verifier) and warm (verified chain cached by token text), against
  * two peers in the same process: `macaroons.js` deserializing and verifying the same token in v1
  * form (with a general caveat checker that accepts every caveat, so it does no policy work at
- * all), and `@biscuit-auth/biscuit-wasm` parsing, verifying and authorizing an equivalent biscuit
+ * all), and `@biscuit-auth/biscuit-wasm` (a peer installed apart, in bench/peers) parsing, verifying and authorizing an equivalent biscuit
  * (an authority block plus two attenuation blocks of checks, and an authorizer with the request
  * as facts). Each contender's best of five interleaved rounds is reported. Targets: cold ≥ 1.5× macaroons.js, warm ≥ 20× macaroons.js, warm ≥ 50× biscuit.
  * Then the worst cases an agent can build (bench/_adversarial.ts): target ≤ 10 ms for any
@@ -16,7 +16,7 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { adversarialCases } from './_adversarial.js';
 import { measure, ratio, report, type Measurement } from './_harness.js';
@@ -278,8 +278,10 @@ interface WasmApi {
 
 async function loadBiscuit(): Promise<BiscuitModule> {
   const wasm = (globalThis as unknown as { readonly WebAssembly: WasmApi }).WebAssembly;
-  // The package's entry is module/biscuit.js; resolving it does not load it.
-  const dir = dirname(fileURLToPath(import.meta.resolve('@biscuit-auth/biscuit-wasm')));
+  // A benchmark-only peer, installed in bench/peers by `npm run bench` (bench/run.ts).
+  const dir = fileURLToPath(
+    new URL('./peers/node_modules/@biscuit-auth/biscuit-wasm/module/', import.meta.url),
+  );
   const bindings = (await import(
     pathToFileURL(join(dir, 'biscuit_bg.js')).href
   )) as BiscuitModule & {

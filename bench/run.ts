@@ -3,7 +3,14 @@
  * `npm run bench -- macaroon`), each in its own process so one cannot warm up another.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+
+// Benchmark-only peers live in their own install (bench/peers), out of the main `npm ci`.
+if (!existsSync('bench/peers/node_modules')) {
+  execFileSync('npm', ['ci', '--prefix', 'bench/peers', '--no-audit', '--no-fund'], {
+    stdio: 'inherit',
+  });
+}
 
 const wanted = process.argv.slice(2);
 const files = readdirSync('bench')
