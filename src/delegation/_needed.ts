@@ -12,8 +12,9 @@
  * inherits the expiry.) `grantableBy` is the author of the first block that refuses the call:
  * every grantor above it holds a token that allows it.
  *
- * All of it runs within one algebra budget (`AUTHORIZE_ALGEBRA_LIMITS`): the token's holder
- * writes the conditions the algebra reasons about, so no part may take a fresh budget of its own.
+ * All of it runs within the call's one budget (`AUTHORIZE_ALGEBRA_LIMITS`), which the
+ * explanation of the failures has already drawn on: the token's holder writes the conditions the
+ * algebra reasons about, so no part may take a fresh budget of its own.
  */
 import type { Budget } from '../scope/algebra/limits.js';
 import { size } from '../scope/build.js';
@@ -32,15 +33,17 @@ import {
   type Condition,
   type ScopeRequest,
 } from '../scope/index.js';
-import { AUTHORIZE_ALGEBRA_LIMITS, delegationBudget } from './budgets.js';
+import { AUTHORIZE_ALGEBRA_LIMITS } from './budgets.js';
 import type { NeededPermission } from './decision.js';
 
 /**
  * Builds `needed` for a request that `scope` refuses (`failing`: the canonical texts of its
- * conditions that do not hold); `grantableBy` is the author of the first refusing block. `undefined` when no permission
+ * conditions that do not hold), within `budget` (the call's, shared with the explanation of its
+ * failures); `grantableBy` is the author of the first refusing block. `undefined` when no permission
  * can name the call (its tool's name is too long to write as a condition).
  */
 export function neededPermission(
+  budget: Budget,
   scope: readonly Condition[],
   failing: readonly string[],
   grantorScope: readonly Condition[],
@@ -48,7 +51,6 @@ export function neededPermission(
   askFrom: string,
   grantableBy: string,
 ): NeededPermission | undefined {
-  const budget = delegationBudget(AUTHORIZE_ALGEBRA_LIMITS);
   // Only the failing conditions shape the answer, so only they are read again: as their
   // canonical texts, which explaining the failures has just compiled (the scope layer's cache
   // answers by text, without printing or copying the AST). `within: []` (everything) keeps

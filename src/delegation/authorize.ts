@@ -13,6 +13,8 @@ import { assertBoolean, assertDate, assertObject, assertString } from '../_asser
 import { evaluateCaveat, expiryOf, type ScopeRequest } from '../scope/index.js';
 import { neededPermission } from './_needed.js';
 import { grantorScope, type ChainCaveat } from './_chain.js';
+import { AUTHORIZE_ALGEBRA_LIMITS, delegationBudget } from './budgets.js';
+import type { Budget } from '../scope/algebra/limits.js';
 import { chainOf, type Delegation } from './delegation.js';
 import type {
   AuthorizationAllowed,
@@ -110,12 +112,16 @@ export function authorize(
     failures = [principalFailure(marker, marker.analysis.principal, request.principal)];
   }
   let unknown = false;
+  // One budget for the whole of a denial: explaining its failures and working out what would
+  // help share it, so the token's holder cannot make one call cost more by adding caveats.
+  let budget: Budget | undefined;
   for (const check of chain.checks) {
     const analysis = check.analysis;
     if (analysis.kind === 'condition') {
       if (analysis.test(scopeRequest)) continue;
       (failing ??= []).push(analysis.text);
-      (failures ??= []).push(conditionFailure(check, scopeRequest));
+      budget ??= delegationBudget(AUTHORIZE_ALGEBRA_LIMITS);
+      (failures ??= []).push(conditionFailure(check, scopeRequest, budget));
     } else {
       unknown = true;
       const reason =
@@ -152,6 +158,7 @@ export function authorize(
   // into an exception (a harness that handles denials would crash on it).
   try {
     const needed = neededPermission(
+      budget ?? delegationBudget(AUTHORIZE_ALGEBRA_LIMITS),
       chain.scope,
       failing ?? [],
       grantorScope(chain),
@@ -166,9 +173,21 @@ export function authorize(
   }
 }
 
-function conditionFailure(check: ChainCaveat, request: ScopeRequest): AuthorizationFailure {
+/**
+ * A failed condition with the evaluator's reason and failing term; once the call's budget is
+ * spent, with a plain reason instead (the failure itself is still reported, in its place).
+ */
+function conditionFailure(
+  check: ChainCaveat,
+  request: ScopeRequest,
+  budget: Budget,
+): AuthorizationFailure {
   const analysis = check.analysis;
   if (analysis.kind !== 'condition') throw new Error('unreachable: not a condition');
+  if (budget.spent !== undefined) {
+    const reason = `${analysis.text} is not true for this request (not explained: the work budget of this call was spent)`;
+    return failure(check, 'condition', analysis.text, reason);
+  }
   const result = evaluateCaveat(analysis.ast, request);
   const reason = result.reason ?? `${analysis.text} is not true for this request`;
   return result.term === undefined
