@@ -96,7 +96,7 @@ export function authorize(
   assertDate(now, 'options.now');
   if (options.cache !== undefined) assertBoolean(options.cache, 'options.cache');
 
-  const { chain } = chainOf(token, options.rootKeys, 'token', options.cache !== false);
+  const { chain, readMs } = chainOf(token, options.rootKeys, 'token', options.cache !== false);
   const scopeRequest: ScopeRequest = { tool: request.tool, args: request.args, time: now };
 
   let failures: AuthorizationFailure[] | undefined;
@@ -120,7 +120,7 @@ export function authorize(
     if (analysis.kind === 'condition') {
       if (analysis.test(scopeRequest)) continue;
       (failing ??= []).push(analysis.text);
-      budget ??= delegationBudget(AUTHORIZE_ALGEBRA_LIMITS);
+      budget ??= delegationBudget(AUTHORIZE_ALGEBRA_LIMITS, readMs);
       (failures ??= []).push(conditionFailure(check, scopeRequest, budget));
     } else {
       unknown = true;
@@ -158,7 +158,7 @@ export function authorize(
   // into an exception (a harness that handles denials would crash on it).
   try {
     const needed = neededPermission(
-      budget ?? delegationBudget(AUTHORIZE_ALGEBRA_LIMITS),
+      budget ?? delegationBudget(AUTHORIZE_ALGEBRA_LIMITS, readMs),
       chain.scope,
       failing ?? [],
       grantorScope(chain),

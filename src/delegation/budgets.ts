@@ -73,7 +73,9 @@ function workClock(limitMs: number): () => number {
 }
 
 /**
- * A fresh budget within `limits`, its time counted by the work of this call (see `workClock`).
+ * A fresh budget within `limits`, its time counted by the work of this call (see `workClock`),
+ * `spentMs` of which were already spent before it was made (reading a token that arrived as new
+ * text: the holder chooses its size, so the call's budget counts it).
  *
  * @example
  * ```ts
@@ -81,8 +83,9 @@ function workClock(limitMs: number): () => number {
  * contains(grantor, proposal, { budget });
  * ```
  */
-export function delegationBudget(limits: AlgebraLimits): Budget {
-  return algebraBudget(limits, workClock(limits.timeLimitMs));
+export function delegationBudget(limits: AlgebraLimits, spentMs = 0): Budget {
+  const timeLimitMs = Math.max(1, Math.floor(limits.timeLimitMs - spentMs));
+  return algebraBudget({ ...limits, timeLimitMs }, workClock(timeLimitMs));
 }
 
 /**

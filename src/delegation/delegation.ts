@@ -188,7 +188,7 @@ export function chainOf(
   rootKeys: RootKeys,
   name: string,
   useCache = true,
-): { readonly chain: Chain; readonly key: RootKey } {
+): { readonly chain: Chain; readonly key: RootKey; readonly readMs?: number } {
   if (typeof value === 'string') return verifyChain(value, rootKeys, useCache);
   const internals =
     typeof value === 'object' && value !== null ? registry.get(value as Delegation) : undefined;
