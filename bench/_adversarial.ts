@@ -9,18 +9,15 @@
  * `discoverTools` over 20 tools. The target is 10 ms for any authorize or invoke.
  */
 import { performance } from 'node:perf_hooks';
-import {
-  RootKeyring,
-  authorize,
-  createRootKey,
-  delegate,
-  mintDelegation,
-  verifyDelegation,
-} from '../src/delegation/index.js';
-import { addFirstPartyCaveat, decodeMacaroon, encodeMacaroon } from '../src/macaroon/index.js';
+import { authorize, verifyDelegation } from '../src/delegation/index.js';
 import { createToolRunner, defineTool } from '../src/tools/index.js';
-
-const NOW = new Date('2026-03-01T12:00:00Z');
+// The hostile tokens the delegation tests bound by CPU time, measured here on the wall clock.
+import {
+  NOW,
+  appendUntilFull,
+  coderChain,
+  hardCondition as hard,
+} from '../test/unit/delegation/_hard-tokens.js';
 const INSTANCES = 8;
 
 interface Case {
@@ -29,13 +26,6 @@ interface Case {
   readonly caveats: (seed: number) => (k: number) => string;
   readonly args: Readonly<Record<string, unknown>>;
 }
-
-/** Sixty alternatives over seven numbers and five globs: slow to simplify. */
-const hard = (seed: number): string =>
-  Array.from(
-    { length: 60 },
-    (_, i) => `(args.a${i % 7} > ${i + seed} or args.g ~ "t${i % 5}.*")`,
-  ).join(' and ');
 
 const pigeonhole = (seed: number): string[] => {
   const holes = [1, 2, 3, 4, 5, 6].map((h) => h + seed * 10);
@@ -94,18 +84,7 @@ interface Timing {
 
 /** Runs every case and prints one table; returns the slowest authorize or invoke seen. */
 export async function adversarialCases(): Promise<number> {
-  const ring = new RootKeyring([createRootKey({ id: 'adversary' })]);
-  const planner = mintDelegation(ring, {
-    to: 'planner',
-    conditions: ['tool ~ "fs.*" or tool ~ "bank.*"'],
-    now: NOW,
-    expiresIn: 3600,
-  });
-  const coder = delegate(planner, {
-    to: 'coder',
-    conditions: ['args.path ~ "/repo/**"', 'args.amount <= 100'],
-    now: NOW,
-  }).token;
+  const { ring, coder } = coderChain();
   const names = [...Array.from({ length: 19 }, (_, i) => `fs.t${i}`), 'fs.read'];
   const tools = names.map((name) =>
     defineTool({ name, description: name, inputSchema: { type: 'object' }, handler: () => name }),
@@ -134,7 +113,7 @@ export async function adversarialCases(): Promise<number> {
     const options = { rootKeys: ring, now: NOW };
     for (let i = 0; i < INSTANCES; i++) {
       // Three tokens per instance: each column meets its token fresh.
-      const [a, b, d] = [0, 1, 2].map((k) => appendUntilFull(coder, c.caveats(i * 3 + k))) as [
+      const [a, b, d] = [0, 1, 2].map((k) => appendUntilFull(coder, [], c.caveats(i * 3 + k))) as [
         string,
         string,
         string,
@@ -157,7 +136,7 @@ export async function adversarialCases(): Promise<number> {
       runs.invoke.push(performance.now() - t0);
       const other = runner.startAgent({
         principal: 'coder',
-        token: appendUntilFull(coder, c.caveats(INSTANCES * 3 + i)),
+        token: appendUntilFull(coder, [], c.caveats(INSTANCES * 3 + i)),
       });
       runs.discover.push(time(() => other.discoverTools()));
     }
@@ -173,17 +152,6 @@ export async function adversarialCases(): Promise<number> {
 
 type Column = 'text' | 'first' | 'again' | 'invoke' | 'discover';
 const COLUMNS: readonly Column[] = ['text', 'first', 'again', 'invoke', 'discover'];
-
-function appendUntilFull(token: string, next: (k: number) => string): string {
-  let m = decodeMacaroon(token);
-  for (let k = 0; ; k++) {
-    try {
-      m = addFirstPartyCaveat(m, next(k));
-    } catch {
-      return encodeMacaroon(m);
-    }
-  }
-}
 
 function time(fn: () => unknown): number {
   const t0 = performance.now();

@@ -43,6 +43,7 @@ import {
   type RootKeys,
 } from './keys.js';
 import { BEARER_PRINCIPAL, OWNER_PRINCIPAL, principalProblem } from './principal.js';
+import type { DelegationBlock, UnknownTokenCaveat } from './token-shapes.js';
 
 /** Longest token text accepted, in characters (the macaroon layer's own token limit). */
 export const MAX_TOKEN_LENGTH = MACAROON_MAX_TOKEN_SIZE;
@@ -81,28 +82,6 @@ export interface ChainCaveat {
   readonly analysis: Analysis;
 }
 
-/** A caveat this verifier cannot evaluate, as a block lists it. */
-export interface ChainUnknown {
-  readonly index: number;
-  /** The caveat as received (or a description, for binary or third-party caveats). */
-  readonly caveat: string;
-  readonly reason: string;
-}
-
-/** One delegation hop, read once. */
-export interface ChainBlock {
-  readonly block: number;
-  /** Who wrote the block: `owner` for block 0, else the previous block's grantee. */
-  readonly grantor: string;
-  /** Whom the block delegates to (its `to` marker), or `null` for a bearer block 0. */
-  readonly grantee: string | null;
-  /** The block's conditions, printed in canonical form. */
-  readonly conditions: readonly string[];
-  /** The same conditions, parsed. */
-  readonly scope: readonly Condition[];
-  readonly unknownCaveats: readonly ChainUnknown[];
-}
-
 /** A read (and possibly verified) token. */
 export interface Chain {
   readonly token: string;
@@ -117,7 +96,7 @@ export interface Chain {
   /** The conditions' ASTs, in token order: the token's scope for the algebra. */
   readonly scope: readonly Condition[];
   /** The blocks, in order. */
-  readonly blocks: readonly ChainBlock[];
+  readonly blocks: readonly DelegationBlock[];
   /** The last marker, whose principal every request must match; `null` for a bearer token. */
   readonly lastMarker: ChainCaveat | null;
   /** The number of the last block. */
@@ -277,7 +256,7 @@ function buildChain(token: string, macaroon: Macaroon, keyId: string, delegation
     grantee: string | null;
     conditions: string[];
     scope: Condition[];
-    unknownCaveats: ChainUnknown[];
+    unknownCaveats: UnknownTokenCaveat[];
   };
   const blocks: MutableBlock[] = [
     {

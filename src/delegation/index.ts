@@ -22,15 +22,8 @@ export {
   type DelegationResult,
   type DelegationWarning,
 } from './mint.js';
-export {
-  verifyDelegation,
-  isDelegation,
-  type Delegation,
-  type DelegationBlock,
-  type TokenBlock,
-  type TokenView,
-  type UnknownTokenCaveat,
-} from './delegation.js';
+export { verifyDelegation, isDelegation, type Delegation } from './delegation.js';
+export type { DelegationBlock, TokenBlock, TokenView, UnknownTokenCaveat } from './token-shapes.js';
 export { inspectToken, type UnverifiedToken } from './inspect.js';
 export { isGrantorOf, samePlace } from './place.js';
 export { authorize, type AuthorizeRequest, type AuthorizeOptions } from './authorize.js';

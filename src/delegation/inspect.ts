@@ -6,7 +6,8 @@
  */
 import { assertString } from '../_assert.js';
 import { readChain } from './_chain.js';
-import { tokenBlock, type TokenView } from './delegation.js';
+import { tokenBlock } from './delegation.js';
+import type { TokenView } from './token-shapes.js';
 
 /**
  * A token's structure as read, with *nothing* verified: anyone can forge this.
