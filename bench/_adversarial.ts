@@ -1,7 +1,7 @@
 /**
  * The worst an agent can make one call cost, for bench/authorize.bench.ts. The agent holds an
  * ordinary delegated token and appends, offline, whatever conditions it likes up to the token's
- * size limit (65,536 characters), then calls with arguments of its choosing up to the runner's
+ * limits (16,384 characters, 128 caveats), then calls with arguments of its choosing up to the runner's
  * limits (1 MiB of text). Each case is timed on fresh tokens (new literals, so no cache
  * answers): `authorize` on new token text (decode, HMAC chain and reading every caveat
  * included), `authorize` on a token verified beforehand (the first call, then the same call

@@ -17,7 +17,6 @@
  * entries, so the cache never outlives a key.
  */
 import {
-  MACAROON_MAX_TOKEN_SIZE,
   MacaroonDischargeError,
   decodeMacaroon,
   normalizeMacaroonText,
@@ -44,9 +43,8 @@ import {
 } from './keys.js';
 import { BEARER_PRINCIPAL, OWNER_PRINCIPAL, principalProblem } from './principal.js';
 import type { DelegationBlock, UnknownTokenCaveat } from './token-shapes.js';
+import { DELEGATION_TOKEN_LIMITS } from './token-limits.js';
 
-/** Longest token text accepted, in characters (the macaroon layer's own token limit). */
-export const MAX_TOKEN_LENGTH = MACAROON_MAX_TOKEN_SIZE;
 /** Entries in the cache of verified chains (by token text). */
 export const CHAIN_CACHE_SIZE = 4096;
 /** Entries in the cache of read caveats (by caveat text). */
@@ -124,7 +122,8 @@ onRootKeyRetired((key) => verified.deleteWhere((entry) => entry.key === key));
  * The length limit counts the text as received.
  */
 function tokenText(token: string): string {
-  if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw new TokenInvalidError();
+  if (token.length === 0 || token.length > DELEGATION_TOKEN_LIMITS.maxTokenSize)
+    throw new TokenInvalidError();
   return normalizeMacaroonText(token);
 }
 
@@ -136,7 +135,7 @@ function decodeToken(token: string): {
 } {
   let macaroon: Macaroon;
   try {
-    macaroon = decodeMacaroon(token);
+    macaroon = decodeMacaroon(token, { limits: DELEGATION_TOKEN_LIMITS });
   } catch {
     throw new TokenInvalidError();
   }

@@ -57,7 +57,16 @@ export function neededPermission(
   // neededScope's own containment tags trivial: ours differ.
   const needed = neededScope(failing, request, { within: [], budget });
   if (needed.conditions.length === 0) return undefined;
-  const grantable = grantableNow(scope, grantorScope, request, budget);
+  // What the budget cut, if anything: suggestions when it ran out while they were sought, a
+  // grantable answer when it ran out before that answer. A budget that runs out only after
+  // everything was answered (a pause of the process at the end of the call) cut nothing.
+  let cut = budget.spent !== undefined;
+  const grantableWithin = grantableNow(scope, grantorScope, request, budget);
+  const grantable = (proposal: readonly string[]): boolean | 'unknown' => {
+    const answer = grantableWithin(proposal);
+    if (answer === 'unknown' && budget.spent !== undefined) cut = true;
+    return answer;
+  };
   const permission: NeededPermission = {
     scope: needed.conditions,
     grantable: grantable(needed.conditions),
@@ -70,7 +79,7 @@ export function neededPermission(
     askFrom,
     grantableBy,
   };
-  const spent = budget.spent;
+  const spent = cut ? budget.spent : undefined;
   return spent === undefined
     ? permission
     : {

@@ -44,6 +44,7 @@ export {
   type ToolAccessOptions,
 } from './access.js';
 export { AUTHORIZE_ALGEBRA_LIMITS, DISCOVERY_ALGEBRA_LIMITS } from './budgets.js';
+export { DELEGATION_TOKEN_LIMITS } from './token-limits.js';
 export { normalizeConditions, parseConditions, type ParsedCondition } from './conditions.js';
 export {
   principalProblem,

@@ -13,6 +13,7 @@ import {
   addFirstPartyCaveat,
   createMacaroon,
   encodeMacaroon,
+  MacaroonLimitError,
   type Macaroon,
 } from '../macaroon/index.js';
 import {
@@ -28,6 +29,7 @@ import { parseConditions, type ParsedCondition } from './conditions.js';
 import { verifiedChain, type Delegation } from './delegation.js';
 import { rootKeySecret, signingKeyOf, type RootKey, type RootKeyring } from './keys.js';
 import { assertPrincipal } from './principal.js';
+import { DELEGATION_TOKEN_LIMITS } from './token-limits.js';
 
 /**
  * Options of `mintDelegation`.
@@ -131,7 +133,7 @@ export function mintDelegation(rootKey: RootKey | RootKeyring, options: MintOpti
     ...(options.location === undefined ? {} : { location: options.location }),
   });
   macaroon = append(macaroon, options.to, conditions, expiry);
-  return encodeMacaroon(macaroon, { format: 'v2' });
+  return tokenText(macaroon);
 }
 
 /**
@@ -172,7 +174,7 @@ export function appendBlock(
   const parent = typeof token === 'string' ? readChain(token) : verifiedChain(token, 'token');
   const next = append(parent.macaroon, options.to, conditions, expiry);
   const scope = [...parent.scope, ...conditions.map((c) => c.ast), ...(expiry ? [expiry] : [])];
-  return { token: encodeMacaroon(next, { format: 'v2' }), scope };
+  return { token: tokenText(next), scope };
 }
 
 function append(
@@ -187,6 +189,17 @@ function append(
   for (const condition of conditions) out = addFirstPartyCaveat(out, condition.text);
   if (expiry !== undefined) out = addFirstPartyCaveat(out, printCaveat(expiry));
   return out;
+}
+
+/** The token's text, refused when it is past `DELEGATION_TOKEN_LIMITS` (no reader would take it). */
+function tokenText(macaroon: Macaroon): string {
+  const { maxCaveats, maxTokenSize } = DELEGATION_TOKEN_LIMITS;
+  if (macaroon.caveats.length > maxCaveats)
+    throw new MacaroonLimitError('maxCaveats', maxCaveats, macaroon.caveats.length);
+  const text = encodeMacaroon(macaroon, { format: 'v2' });
+  if (text.length > maxTokenSize)
+    throw new MacaroonLimitError('maxTokenSize', maxTokenSize, text.length);
+  return text;
 }
 
 function expiryCondition(expiresIn: unknown, now: unknown): Condition | undefined {

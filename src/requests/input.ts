@@ -11,7 +11,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { assertBoolean, assertObject, describe } from '../_assert.js';
 import { canonicalJson, parseFrozenJson, type Json } from '../_json.js';
-import { normalizeConditions } from '../delegation/index.js';
+import { DELEGATION_TOKEN_LIMITS, normalizeConditions } from '../delegation/index.js';
 import { snapshotArguments } from '../tools/arguments.js';
 import { RequestInvalidError } from './errors.js';
 
@@ -28,8 +28,8 @@ export const REQUEST_LIMITS = Object.freeze({
   maxReasonLength: 2000,
   /** Most conditions in one requested, approved or policy scope. */
   maxScopeConditions: 32,
-  /** Longest token accepted, in characters. */
-  maxTokenLength: 65_536,
+  /** Longest token accepted, in characters (`DELEGATION_TOKEN_LIMITS.maxTokenSize`). */
+  maxTokenLength: DELEGATION_TOKEN_LIMITS.maxTokenSize,
   /** Lifetime of a request when the requester gives none, in seconds (1 hour). */
   defaultRequestLifetime: 3600,
   /** Longest lifetime a request may ask for, in seconds (7 days). */

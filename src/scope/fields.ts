@@ -69,10 +69,26 @@ export function fieldsOverlap(a: Path, b: Path): boolean {
  * ```
  */
 export function restrictionsOf(scope: readonly Condition[]): Condition[] {
-  return scope
-    .map((c) => nnf(c))
-    .flatMap((c) => (c.kind === 'and' ? c.operands : [c]))
-    .filter((c) => !(c.kind === 'constant' && c.value));
+  return scope.flatMap(restrictionsOfOne);
+}
+
+/**
+ * The restrictions of each condition, kept while the condition is: a verified token's conditions
+ * are read once and shared, and a denial asks for them again (its expiry, what a grant leaves
+ * standing), which on a token full of conditions cost a millisecond each time.
+ */
+const restrictionsByCondition = new WeakMap<Condition, readonly Condition[]>();
+
+function restrictionsOfOne(c: Condition): readonly Condition[] {
+  let found = restrictionsByCondition.get(c);
+  if (found === undefined) {
+    const n = nnf(c);
+    found = Object.freeze(
+      (n.kind === 'and' ? n.operands : [n]).filter((r) => !(r.kind === 'constant' && r.value)),
+    );
+    restrictionsByCondition.set(c, found);
+  }
+  return found;
 }
 
 /**

@@ -34,6 +34,18 @@ describe('BoundedCache', () => {
     expect(cache.get('c')).toBe(3);
   });
 
+  it('bounds the work of one eviction: at most 8 second chances, then the oldest goes', () => {
+    // A full sweep of a large cache whose entries were all used made one call slow.
+    const cache = new BoundedCache<number, number>(100);
+    for (let i = 0; i < 100; i++) cache.set(i, i);
+    for (let i = 0; i < 100; i++) cache.get(i);
+    cache.set(100, 100);
+    expect(cache.size).toBe(100);
+    for (let i = 0; i < 8; i++) expect(cache.get(i)).toBe(i);
+    expect(cache.get(8)).toBeUndefined();
+    expect(cache.get(9)).toBe(9);
+  });
+
   it('replaces a value and deletes by predicate', () => {
     const cache = new BoundedCache<string, number>(5);
     cache.set('a', 1);

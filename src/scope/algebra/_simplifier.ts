@@ -96,6 +96,9 @@ export class Simplifier {
   }
 
   #simplify(c: Condition): Condition {
+    // Rewriting costs too (merging value sets of large conditions takes milliseconds), so it
+    // counts against the budget; once that is spent the rest is kept as it is.
+    if (!this.#charge(1)) return c;
     switch (c.kind) {
       case 'and':
       case 'or':
@@ -178,6 +181,8 @@ export class Simplifier {
       const t = meaning(first).T;
       return t.k === 'false' ? FALSE : t.k === 'true' ? TRUE : first;
     }
+    const kept = (kind === 'and' ? and : or)(leaves);
+    if (!this.#charge(leaves.length)) return kept;
     const path = pathRef(first.path);
     let set: ValueSet | undefined;
     for (const leaf of leaves) {
@@ -188,7 +193,6 @@ export class Simplifier {
     if (f.k === 'false') return FALSE;
     if (f.k === 'true') return TRUE;
     const written = f.k === 'atom' ? render(first.path, f.vs) : null;
-    const kept = (kind === 'and' ? and : or)(leaves);
     return sorted(written !== null && size(written) <= size(kept) ? written : kept);
   }
 
@@ -218,6 +222,19 @@ export class Simplifier {
       if (redundant) kept = others;
     }
     return kept;
+  }
+
+  /** Counts `steps` of rewriting against the budget; `false` (and incomplete) once it is spent. */
+  #charge(steps: number): boolean {
+    if (!this.#complete) return false;
+    try {
+      this.#budget.tick(steps);
+      return true;
+    } catch (err) {
+      if (!(err instanceof LimitExceeded)) throw err;
+      this.#complete = false;
+      return false;
+    }
   }
 
   /**

@@ -27,6 +27,12 @@ export interface AlgebraLimits {
   readonly maxGlobStates: number;
   /** Wall-clock time for the whole call, in milliseconds. */
   readonly timeLimitMs: number;
+  /**
+   * Steps taken before `timeLimitMs` applies. A call that has done less work than this is not
+   * cut by a pause of the process it did not cause (a garbage collection, a compilation), only
+   * by the other limits; a call that works hard meets the time limit as soon as it passes it.
+   */
+  readonly untimedSteps: number;
 }
 
 /**
@@ -45,6 +51,7 @@ export const DEFAULT_ALGEBRA_LIMITS: AlgebraLimits = Object.freeze({
   maxProductStates: 20_000,
   maxGlobStates: 2_000,
   timeLimitMs: 40,
+  untimedSteps: 16,
 });
 
 /** Options shared by every algebra function. */
@@ -99,7 +106,8 @@ export class Budget {
    * not: a caller sharing the budget asks before work that the budget does not count.
    */
   get spent(): string | undefined {
-    if (this.#spent === undefined && this.#clock() > this.#deadline) this.#spent = this.#late();
+    if (this.#spent === undefined && this.#timed() && this.#clock() > this.#deadline)
+      this.#spent = this.#late();
     return this.#spent;
   }
 
@@ -113,8 +121,12 @@ export class Budget {
     this.#untilClock -= n;
     if (this.#untilClock <= 0) {
       this.#untilClock = CLOCK_EVERY;
-      if (this.#clock() > this.#deadline) this.#spend(this.#late());
+      if (this.#timed() && this.#clock() > this.#deadline) this.#spend(this.#late());
     }
+  }
+
+  #timed(): boolean {
+    return this.#steps >= this.limits.untimedSteps;
   }
 
   #late(): string {

@@ -1,10 +1,11 @@
 /**
  * Tokens an agent can write to make the scope algebra work hard: its own token, to which it
- * appends, offline, as many hard conditions as the token's size limit admits. Each condition
+ * appends, offline, as many hard conditions as the token limits admit. Each condition
  * ANDs sixty alternatives over seven numbers and five globs, which the simplifier cannot settle
  * quickly; the literals change with `seed`, so that no cache answers for a fresh token.
  */
 import {
+  DELEGATION_TOKEN_LIMITS,
   RootKeyring,
   createRootKey,
   delegate,
@@ -26,7 +27,10 @@ export function hardCondition(seed: number): string {
   ).join(' and ');
 }
 
-/** `token` with `first`, then as many of `next(k)` as fit, appended as raw caveats. */
+/**
+ * `token` with `first`, then as many of `next(k)` as fit within `DELEGATION_TOKEN_LIMITS`,
+ * appended as raw caveats.
+ */
 export function appendUntilFull(
   token: string,
   first: readonly string[],
@@ -35,11 +39,13 @@ export function appendUntilFull(
   let m = decodeMacaroon(token);
   for (const c of first) m = addFirstPartyCaveat(m, c);
   for (let k = 0; ; k++) {
-    try {
-      m = addFirstPartyCaveat(m, next(k));
-    } catch {
+    const grown = addFirstPartyCaveat(m, next(k));
+    if (
+      grown.caveats.length > DELEGATION_TOKEN_LIMITS.maxCaveats ||
+      encodeMacaroon(grown).length > DELEGATION_TOKEN_LIMITS.maxTokenSize
+    )
       return encodeMacaroon(m);
-    }
+    m = grown;
   }
 }
 

@@ -68,7 +68,7 @@ describe('the algebra budget of one authorize', () => {
   });
 
   it('is documented by its limits', () => {
-    expect(AUTHORIZE_ALGEBRA_LIMITS).toMatchObject({ timeLimitMs: 10, maxSteps: 5_000 });
+    expect(AUTHORIZE_ALGEBRA_LIMITS).toMatchObject({ timeLimitMs: 6, maxSteps: 5_000 });
     expect(DISCOVERY_ALGEBRA_LIMITS).toMatchObject({ timeLimitMs: 25, maxSteps: 50_000 });
     expect(Object.isFrozen(AUTHORIZE_ALGEBRA_LIMITS)).toBe(true);
   });

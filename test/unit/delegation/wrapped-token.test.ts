@@ -3,6 +3,7 @@
 // entry in the cache of verified chains, and stops verifying with it when its key is retired.
 import { describe, expect, it } from 'vitest';
 import {
+  DELEGATION_TOKEN_LIMITS,
   RootKeyring,
   TokenInvalidError,
   authorize,
@@ -12,7 +13,6 @@ import {
   mintDelegation,
   verifyDelegation,
 } from '../../../src/delegation/index.js';
-import { MACAROON_MAX_TOKEN_SIZE } from '../../../src/macaroon/index.js';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 
@@ -70,7 +70,7 @@ describe('a wrapped token', () => {
 
   it('counts the token length limit on the text as received', () => {
     const { ring, token } = setup();
-    const padded = `${token}${' '.repeat(MACAROON_MAX_TOKEN_SIZE - token.length + 1)}`;
+    const padded = `${token}${' '.repeat(DELEGATION_TOKEN_LIMITS.maxTokenSize - token.length + 1)}`;
     expect(() => verifyDelegation(padded, { rootKeys: ring })).toThrow(TokenInvalidError);
     expect(verifyDelegation(padded.slice(0, -1), { rootKeys: ring }).token).toBe(token);
   });

@@ -13,6 +13,7 @@ import {
   union,
 } from '../../../../src/scope/algebra/index.js';
 import type { AlgebraOptions, ScopeInput } from '../../../../src/scope/algebra/index.js';
+import { algebraBudget } from '../../../../src/scope/algebra/limits.js';
 import { ScopeSyntaxError } from '../../../../src/scope/index.js';
 
 const request = { tool: 'a', args: {}, time: new Date(0) };
@@ -125,6 +126,27 @@ describe('limits turn into unknown', () => {
       limits: { timeLimitMs: 1, maxSteps: 1e9, maxComparisons: 10_000 },
     });
     expectUnknown(r, /timeLimitMs = 1 ms/);
+  });
+
+  it('timeLimitMs applies only once untimedSteps steps were taken', () => {
+    // A clock already far past the deadline: a pause of the process before any real work.
+    let now = 0;
+    const late = (untimedSteps: number) => {
+      now = 0;
+      const budget = algebraBudget({ timeLimitMs: 5, untimedSteps }, () => now);
+      now = 1_000;
+      return budget;
+    };
+    const patient = late(64);
+    for (let i = 0; i < 63; i++) patient.tick();
+    expect(patient.spent).toBeUndefined();
+    expect(() => {
+      for (let i = 0; i < 32; i++) patient.tick();
+    }).toThrow(/timeLimitMs = 5 ms/);
+    expect(patient.spent).toMatch(/timeLimitMs = 5 ms/);
+    const eager = late(1);
+    eager.tick();
+    expect(eager.spent).toMatch(/timeLimitMs = 5 ms/);
   });
 
   it('maxGlobStates', () => {
