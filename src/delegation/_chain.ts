@@ -44,6 +44,7 @@ import {
 import { BEARER_PRINCIPAL, OWNER_PRINCIPAL, principalProblem } from './principal.js';
 import type { DelegationBlock, UnknownTokenCaveat } from './token-shapes.js';
 import { DELEGATION_TOKEN_LIMITS } from './token-limits.js';
+import { prefixIds } from './hops.js';
 
 /** Entries in the cache of verified chains (by token text). */
 export const CHAIN_CACHE_SIZE = 4096;
@@ -101,6 +102,37 @@ export interface Chain {
   readonly lastBlock: number;
   /** The author of the last block: whom a denied holder should ask. */
   readonly askFrom: string;
+}
+
+const hopIds = new WeakMap<Chain, ChainHops>();
+
+/** The hop ids of a chain (see hops.ts). */
+export interface ChainHops {
+  /** `prefixes[i]` names the token of the first `i` caveats. */
+  readonly prefixes: readonly string[];
+  /** `blocks[k]` is block k's id: the prefix that ends with the block. */
+  readonly blocks: readonly string[];
+}
+
+/**
+ * The chain's hop ids, computed on first use (a SHA-256 per caveat, which the allowed path never
+ * pays) and kept while the chain is.
+ */
+export function chainHops(chain: Chain): ChainHops {
+  let hops = hopIds.get(chain);
+  if (hops === undefined) {
+    const prefixes = prefixIds(chain.macaroon);
+    // Block k ends where block k + 1 starts (its marker), the last one at the token's end.
+    const ends: number[] = chain.blocks.map(() => chain.caveats.length);
+    for (const c of chain.caveats)
+      if (c.block > 0 && ends[c.block - 1] === chain.caveats.length) ends[c.block - 1] = c.index;
+    hops = Object.freeze({
+      prefixes: Object.freeze(prefixes),
+      blocks: Object.freeze(ends.map((end) => prefixes[end] as string)),
+    });
+    hopIds.set(chain, hops);
+  }
+  return hops;
 }
 
 /** The conditions of every block but the last: the scope of the grantor a holder asks. */

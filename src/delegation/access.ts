@@ -20,7 +20,8 @@ import {
 import type { ChainCaveat } from './_chain.js';
 import { DISCOVERY_ALGEBRA_LIMITS, delegationBudget, whileBudgetLasts } from './budgets.js';
 import { chainOf, type Delegation } from './delegation.js';
-import type { AuthorizationFailure } from './decision.js';
+import type { AuthorizationFailure, RevocationStaleness, RevokedHop } from './decision.js';
+import { assertRevocationOptions, revocationDenial, type RevocationSource } from './revocation.js';
 import { assertRootKeys, type RootKeys } from './keys.js';
 
 /**
@@ -37,6 +38,10 @@ export interface ToolAccessOptions {
   readonly now?: Date;
   /** The caller; when given, it must match the token's last `to` marker. */
   readonly principal?: string;
+  /** Where to learn of revocations; a revoked token is denied every tool (see `authorize`). */
+  readonly revocations?: RevocationSource;
+  /** With `revocations`: the most its view may lag, in seconds (see `authorize`). */
+  readonly maxRevocationStaleness?: number;
 }
 
 /**
@@ -51,7 +56,14 @@ export interface ToolAccessOptions {
 export type ToolAccess =
   | { readonly status: 'allowed' }
   | { readonly status: 'conditional'; readonly condition: string }
-  | { readonly status: 'denied'; readonly failures: readonly AuthorizationFailure[] };
+  | {
+      readonly status: 'denied';
+      readonly failures: readonly AuthorizationFailure[];
+      /** The revocation that reaches the token, when that is why. */
+      readonly revoked?: RevokedHop;
+      /** Present when the verifier's view of revocations is too old (see `authorize`). */
+      readonly revocationsStale?: RevocationStaleness;
+    };
 
 /**
  * Says whether `token` (text or a `Delegation`) allows calls to `tool` at `now`: always, never
@@ -99,7 +111,27 @@ export function accessForTools(
   const now = options.now ?? new Date();
   if (!isValidDate(now))
     throw new TypeError(`options.now must be a valid Date, got ${describe(now)}`);
+  assertRevocationOptions(options);
   const { chain } = chainOf(token, options.rootKeys, 'token');
+  if (options.revocations !== undefined) {
+    const refused = revocationDenial(
+      chain,
+      options.revocations,
+      options.maxRevocationStaleness,
+      now,
+    );
+    if (refused !== undefined) {
+      const denied: ToolAccess = {
+        status: 'denied',
+        failures: refused.failures,
+        ...(refused.revoked === undefined ? {} : { revoked: refused.revoked }),
+        ...(refused.revocationsStale === undefined
+          ? {}
+          : { revocationsStale: refused.revocationsStale }),
+      };
+      return tools.map(() => denied);
+    }
+  }
 
   const failures: AuthorizationFailure[] = [];
   const marker = chain.lastMarker;

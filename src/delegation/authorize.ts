@@ -13,6 +13,7 @@ import { assertBoolean, assertDate, assertObject, assertString } from '../_asser
 import { evaluateCaveat, expiryOf, type ScopeRequest } from '../scope/index.js';
 import { neededPermission } from './_needed.js';
 import { grantorScope, type ChainCaveat } from './_chain.js';
+import { assertRevocationOptions, revocationDenial, type RevocationSource } from './revocation.js';
 import { AUTHORIZE_ALGEBRA_LIMITS, delegationBudget } from './budgets.js';
 import type { Budget } from '../scope/algebra/limits.js';
 import { chainOf, type Delegation } from './delegation.js';
@@ -58,6 +59,18 @@ export interface AuthorizeOptions {
    * and leaves the cache untouched; compiled conditions are cached by text either way.
    */
   readonly cache?: boolean;
+  /**
+   * Where to learn of revocations (`delegator.revocations()`, a `RevocationList` fed by the
+   * service, or your own). A token that is revoked, or derived from a revoked one, or held
+   * through a revoked principal, is denied with `revoked`. Without it nothing is checked.
+   */
+  readonly revocations?: RevocationSource;
+  /**
+   * With `revocations`: the most its view may lag, in seconds. When the source was last
+   * complete longer ago than this before `now` (or never was), every call is denied with
+   * `revocationsStale`: fail closed rather than honour a token revoked meanwhile.
+   */
+  readonly maxRevocationStaleness?: number;
 }
 
 /**
@@ -95,8 +108,14 @@ export function authorize(
   const now = options.now ?? new Date();
   assertDate(now, 'options.now');
   if (options.cache !== undefined) assertBoolean(options.cache, 'options.cache');
+  assertRevocationOptions(options);
 
   const { chain, readMs } = chainOf(token, options.rootKeys, 'token', options.cache !== false);
+  const revocations = options.revocations;
+  if (revocations !== undefined) {
+    const refused = revocationDenial(chain, revocations, options.maxRevocationStaleness, now);
+    if (refused !== undefined) return refused;
+  }
   const scopeRequest: ScopeRequest = { tool: request.tool, args: request.args, time: now };
 
   let failures: AuthorizationFailure[] | undefined;

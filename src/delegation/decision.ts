@@ -21,7 +21,9 @@ export type FailureKind =
   /** The request's principal is not the one the token was delegated to. */
   | 'principal'
   /** A caveat this verifier cannot evaluate (not the DSL, or a third-party caveat): always denies. */
-  | 'unknown-caveat';
+  | 'unknown-caveat'
+  /** The token, a token it was derived from, or one of its grantees was revoked (see `revoked`). */
+  | 'revoked';
 
 /**
  * One failed caveat.
@@ -163,8 +165,30 @@ export interface AuthorizationDenied {
    */
   readonly neededUnavailable?: string;
   readonly expired?: TokenExpiry;
+  /** Present when a revocation reaches the token: which hop, by whom, when and why. */
+  readonly revoked?: RevokedHop;
+  /**
+   * Present when the verifier's view of revocations is older than its `maxRevocationStaleness`
+   * allows: the call is refused without looking at the token's conditions (`failures` is empty).
+   */
+  readonly revocationsStale?: RevocationStaleness;
   readonly keyId: string;
   readonly delegationId: string;
+}
+
+/**
+ * Why a verifier refused every call: its view of revocations is too old to trust.
+ *
+ * @example
+ * ```ts
+ * if (!d.allowed && d.revocationsStale) console.log(`revocations last complete ${d.revocationsStale.completeAt}`);
+ * ```
+ */
+export interface RevocationStaleness {
+  /** When the view was last complete (RFC 3339, UTC), or `null` when it never was. */
+  readonly completeAt: string | null;
+  /** The most the verifier accepts, in seconds. */
+  readonly maxStaleness: number;
 }
 
 /**
@@ -177,3 +201,28 @@ export interface AuthorizationDenied {
  * ```
  */
 export type AuthorizationDecision = AuthorizationAllowed | AuthorizationDenied;
+
+/**
+ * What a denial says of a revoked token: the hop that was revoked (a block of this token) and
+ * the revocation.
+ *
+ * @example
+ * ```ts
+ * if (!d.allowed && d.revoked) console.log(`block ${d.revoked.block} revoked by ${d.revoked.by}: ${d.revoked.reason}`);
+ * ```
+ */
+export interface RevokedHop {
+  /** The revoked id (a hop of this token), or the revoked principal's name. */
+  readonly target: string;
+  readonly kind: 'hop' | 'principal';
+  /** The block of this token that the revocation reaches first. */
+  readonly block: number;
+  /** The caveat (index in the token) the revoked hop ends with, or its grantee's marker. */
+  readonly index: number;
+  readonly grantor: string;
+  readonly grantee: string | null;
+  readonly by: string;
+  /** When (RFC 3339, UTC). */
+  readonly at: string;
+  readonly reason: string;
+}

@@ -15,10 +15,16 @@
  */
 import { assertObject, assertString, describe } from '../_assert.js';
 import type { Condition } from '../scope/index.js';
-import { stillLive, verifyChain, type Chain } from './_chain.js';
+import { chainHops, stillLive, verifyChain, type Chain } from './_chain.js';
 import { TokenInvalidError } from './errors.js';
 import { assertRootKeys, type RootKey, type RootKeys } from './keys.js';
-import type { DelegationBlock, TokenBlock, TokenView } from './token-shapes.js';
+import type {
+  DelegationBlock,
+  DelegationHops,
+  TokenBlock,
+  TokenBlockView,
+  TokenView,
+} from './token-shapes.js';
 
 /**
  * A token whose HMAC chain verified under a live root key, read once. Pass it wherever a token
@@ -54,6 +60,8 @@ export interface Delegation {
   readonly conditions: readonly string[];
   /** Whether a caveat cannot be evaluated here: such a token allows nothing. */
   readonly hasUnknownCaveats: boolean;
+  /** The hop ids of the token and of each block (computed on first read). */
+  readonly hops: DelegationHops;
   /** The public view (no token, no parsed scope): what `JSON.stringify` writes. */
   toJSON(): TokenView & { readonly verified: true };
 }
@@ -149,7 +157,7 @@ export function delegationOf(chain: Chain, key: RootKey): Delegation {
   if (known !== undefined) return known;
   const blocks = chain.blocks.map(freezeBlock);
   const marker = chain.lastMarker?.analysis;
-  const value: Omit<Delegation, 'toJSON'> = {
+  const value: Omit<Delegation, 'toJSON' | 'hops'> = {
     verified: true as const,
     token: chain.token,
     keyId: chain.keyId,
@@ -165,16 +173,25 @@ export function delegationOf(chain: Chain, key: RootKey): Delegation {
   };
   // `toJSON` is not enumerable, so spreading a Delegation copies only its data; it leaves the
   // token out, so logging a Delegation never logs a credential.
-  Object.defineProperty(value, 'toJSON', { value: () => viewOf(value), enumerable: false });
+  Object.defineProperty(value, 'toJSON', { value: () => viewOf(chain, value), enumerable: false });
+  // The hop ids cost a hash per caveat: computed when first read (revocation, display, audit).
+  Object.defineProperty(value, 'hops', { get: () => hopsOf(chain), enumerable: true });
   const delegation = Object.freeze(value) as Delegation;
   registry.set(delegation, { chain, key });
   byChain.set(chain, delegation);
   return delegation;
 }
 
-/** @internal A block as the public views show it (no parsed scope). */
-export function tokenBlock(b: TokenBlock): TokenBlock {
+/** @internal The hop ids of a chain, as a `Delegation` and the views show them. */
+export function hopsOf(chain: Chain): DelegationHops {
+  const { blocks, prefixes } = chainHops(chain);
+  return { id: blocks[blocks.length - 1] as string, blocks, prefixes };
+}
+
+/** @internal A block as the public views show it (no parsed scope; its hop id). */
+export function tokenBlock(b: TokenBlock, hops: DelegationHops): TokenBlockView {
   return {
+    id: hops.blocks[b.block] as string,
     block: b.block,
     grantor: b.grantor,
     grantee: b.grantee,
@@ -194,7 +211,11 @@ function freezeBlock(b: DelegationBlock): DelegationBlock {
   });
 }
 
-function viewOf(d: Omit<Delegation, 'toJSON'>): TokenView & { readonly verified: true } {
+function viewOf(
+  chain: Chain,
+  d: Omit<Delegation, 'toJSON' | 'hops'>,
+): TokenView & { readonly verified: true } {
+  const hops = hopsOf(chain);
   return {
     verified: true,
     keyId: d.keyId,
@@ -202,6 +223,7 @@ function viewOf(d: Omit<Delegation, 'toJSON'>): TokenView & { readonly verified:
     location: d.location,
     principal: d.principal,
     askFrom: d.askFrom,
-    blocks: d.blocks.map(tokenBlock),
+    id: hops.id,
+    blocks: d.blocks.map((b) => tokenBlock(b, hops)),
   };
 }

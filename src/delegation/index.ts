@@ -23,7 +23,23 @@ export {
   type DelegationWarning,
 } from './mint.js';
 export { verifyDelegation, isDelegation, type Delegation } from './delegation.js';
-export type { DelegationBlock, TokenBlock, TokenView, UnknownTokenCaveat } from './token-shapes.js';
+export type {
+  DelegationBlock,
+  DelegationHops,
+  TokenBlock,
+  TokenBlockView,
+  TokenView,
+  UnknownTokenCaveat,
+} from './token-shapes.js';
+export { prefixIds, isHopId, HOP_ID_PATTERN } from './hops.js';
+export {
+  RevocationList,
+  revocationFor,
+  revocationSentence,
+  type Revocation,
+  type RevocationSource,
+  type RevocationFeedPage,
+} from './revocation.js';
 export { inspectToken, type UnverifiedToken } from './inspect.js';
 export { isGrantorOf, samePlace } from './place.js';
 export { authorize, type AuthorizeRequest, type AuthorizeOptions } from './authorize.js';
@@ -36,6 +52,8 @@ export type {
   NeededPermission,
   ScopeSuggestion,
   TokenExpiry,
+  RevocationStaleness,
+  RevokedHop,
 } from './decision.js';
 export {
   accessForTool,

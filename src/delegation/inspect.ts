@@ -6,7 +6,7 @@
  */
 import { assertString } from '../_assert.js';
 import { readChain } from './_chain.js';
-import { tokenBlock } from './delegation.js';
+import { hopsOf, tokenBlock } from './delegation.js';
 import type { TokenView } from './token-shapes.js';
 
 /**
@@ -37,6 +37,7 @@ export function inspectToken(token: string): UnverifiedToken {
   assertString(token, 'token');
   const chain = readChain(token);
   const marker = chain.lastMarker?.analysis;
+  const hops = hopsOf(chain);
   return {
     verified: false,
     keyId: chain.keyId,
@@ -44,6 +45,7 @@ export function inspectToken(token: string): UnverifiedToken {
     location: chain.location,
     principal: marker?.kind === 'marker' ? marker.principal : null,
     askFrom: chain.askFrom,
-    blocks: chain.blocks.map(tokenBlock),
+    id: hops.id,
+    blocks: chain.blocks.map((b) => tokenBlock(b, hops)),
   };
 }

@@ -57,7 +57,39 @@ export interface TokenView {
   readonly principal: string | null;
   /** The grantor of the last block: whom the holder asks for more. */
   readonly askFrom: string;
-  readonly blocks: readonly TokenBlock[];
+  /** The token's own hop id (its last block's): what `revoke` takes to refuse it and its subtree. */
+  readonly id: string;
+  readonly blocks: readonly TokenBlockView[];
+}
+
+/**
+ * A block as a view shows it: with its hop id, the id of the token its grantee held (as far as
+ * this token shows). Revoking that id refuses this block and every one after it.
+ *
+ * @example
+ * ```ts
+ * for (const b of inspectToken(token).blocks) console.log(b.id, b.grantee);
+ * ```
+ */
+export interface TokenBlockView extends TokenBlock {
+  readonly id: string;
+}
+
+/**
+ * A token's hop ids (see hops.ts).
+ *
+ * @example
+ * ```ts
+ * const { id, blocks } = delegation.hops;
+ * ```
+ */
+export interface DelegationHops {
+  /** The token's own id: its last block's. */
+  readonly id: string;
+  /** Block k's id, for every block. */
+  readonly blocks: readonly string[];
+  /** Every prefix id: `prefixes[i]` names the token of the first `i` caveats (0: the bare mint). */
+  readonly prefixes: readonly string[];
 }
 
 /**

@@ -5,7 +5,6 @@
  * current token, verified every time. State lives in the store, so another Delegator on the
  * same SQLite file (in this process or another) sees every request, decision and token.
  */
-import type { RootKey, RootKeyring } from '../delegation/index.js';
 import type {
   PermissionBroker,
   PermissionOutcome,
@@ -20,18 +19,16 @@ import { previewDecision } from './answers/preview.js';
 import { AttachedSessions } from './answers/sessions.js';
 import { subscribeInbox } from './answers/subscription.js';
 import {
-  auditRecords,
   ticketView,
   type ApprovalPreview,
-  type AuditRecord,
   type InboxItem,
   type PermissionRequestView,
   type PolicyView,
 } from './answers/views.js';
 import { awaitOutcome } from './answers/waiter.js';
-import { actorFrom, authenticate, type Actor } from './decisions/authority.js';
+import { authenticate } from './decisions/authority.js';
+import { DelegatorBase } from './delegator-base.js';
 import type { Lifecycle } from './decisions/lifecycle.js';
-import { RequestStoreError } from './errors.js';
 import { checkApprovalTerms, checkEscalation, checkReason, checkRequestInput } from './input.js';
 import { inMemoryParts, openParts, wire } from './opening.js';
 import type { DelegatorContexts, DelegatorParts } from './opening.js';
@@ -39,25 +36,19 @@ import type {
   AddPolicyOptions,
   ApproveRequestOptions,
   AttachableSession,
-  AuditQuery,
   CancelRequestOptions,
-  DelegatorMintOptions,
   DelegatorOptions,
   DenyRequestOptions,
   EscalateRequestOptions,
   GrantorRef,
   OpenOptions,
-  RotateKeyOptions,
-  VerifyAuditOptions,
   WaitOptions,
 } from './options.js';
-import { mintAudited, retireRootKey, rotateRootKey } from './root-keys.js';
 import {
   addStandingPolicy,
   listStandingPolicies,
   removeStandingPolicy,
 } from './standing-policies.js';
-import { checkAudit, type AuditCheck } from './store/audit-check.js';
 import type { RequestRecord } from './store/model.js';
 
 /**
@@ -76,20 +67,18 @@ import type { RequestRecord } from './store/model.js';
  * }
  * ```
  */
-export class Delegator implements PermissionBroker {
-  readonly #parts: DelegatorParts;
+export class Delegator extends DelegatorBase implements PermissionBroker {
   readonly #sessions = new AttachedSessions();
   readonly #closers = new Set<() => void>();
   readonly #lifecycle: Lifecycle;
   readonly #ctx: DelegatorContexts;
-  #closed = false;
 
   private constructor(parts: DelegatorParts) {
-    this.#parts = parts;
+    super(parts);
     this.#ctx = wire(parts, {
       deliver: (principal, from, to) => this.#sessions.deliver(principal, from, to),
       closers: this.#closers,
-      closed: () => this.#closed,
+      closed: () => this.closed,
     });
     this.#lifecycle = this.#ctx.lifecycle;
   }
@@ -119,54 +108,6 @@ export class Delegator implements PermissionBroker {
     return new Delegator(await inMemoryParts(options));
   }
 
-  /** The live root keys, for `createToolRunner({ rootKeys })`. */
-  get rootKeys(): RootKeyring {
-    return this.#parts.keys;
-  }
-
-  /**
-   * Adds a fresh root key that signs from now on (older ones verify until retired), audited as
-   * `key-add`; keys supplied change in the caller's ring, for it to persist. Returns the key.
-   *
-   * @example
-   * ```ts
-   * const key = await delegator.rotateKey({ id: '2026-06' });
-   * ```
-   */
-  async rotateKey(options: RotateKeyOptions = {}): Promise<RootKey> {
-    this.#check();
-    return rotateRootKey(this.#parts, options);
-  }
-
-  /**
-   * Retires a live root key, audited as `key-retire`: every token it signed stops verifying at
-   * once, and a request kept with such a token says so. Returns the retired key.
-   *
-   * @example
-   * ```ts
-   * await delegator.retireKey(previous.id);
-   * ```
-   */
-  async retireKey(id: string): Promise<RootKey> {
-    this.#check();
-    return retireRootKey(this.#parts, id);
-  }
-
-  /**
-   * Mints an owner delegation under the signing key, and records it in the audit log.
-   *
-   * @example
-   * ```ts
-   * const token = await delegator.mint({ to: 'planner', conditions: ['tool in ["fs.read", "fs.list"]'], expiresIn: 8 * 3600 });
-   * ```
-   */
-  async mint(options: DelegatorMintOptions): Promise<string> {
-    this.#check();
-    const token = await mintAudited(this.#parts, options);
-    await this.#parts.tail.pump();
-    return token;
-  }
-
   /**
    * Files a permission request for the holder of `input.token`, addressed to the grantor of
    * its last block. The same token asking for the same scope while an earlier request is still
@@ -178,10 +119,11 @@ export class Delegator implements PermissionBroker {
    * ```
    */
   async request(input: PermissionRequestInput): Promise<PermissionTicket> {
-    this.#check();
-    const arrival = checkRequestInput(input, this.#parts.now().getTime());
-    const holder = await authenticate(this.#parts.store, input.token, {
-      rootKeys: this.#parts.keys,
+    this.check();
+    const arrival = checkRequestInput(input, this.parts.now().getTime());
+    const holder = await authenticate(this.parts.store, input.token, {
+      rootKeys: this.parts.keys,
+      revocations: this.parts.revocations,
       now: new Date(arrival.at),
       claimed: arrival.principal,
     });
@@ -198,7 +140,7 @@ export class Delegator implements PermissionBroker {
    * ```
    */
   async awaitResponse(id: string, options: WaitOptions = {}): Promise<PermissionOutcome> {
-    this.#check();
+    this.check();
     assertString(id, 'id');
     return awaitOutcome(this.#ctx.waiter, id, options.signal);
   }
@@ -215,8 +157,8 @@ export class Delegator implements PermissionBroker {
    */
   async poll(id: string): Promise<PollAnswer> {
     const record = await this.#load(id);
-    const { answer, touch } = pollStep(record, this.#parts.now().getTime());
-    if (touch !== undefined) await this.#parts.store.touchPoll(id, touch.at, touch.interval);
+    const { answer, touch } = pollStep(record, this.parts.now().getTime());
+    if (touch !== undefined) await this.parts.store.touchPoll(id, touch.at, touch.interval);
     return answer;
   }
 
@@ -230,7 +172,7 @@ export class Delegator implements PermissionBroker {
    */
   async cancel(id: string, options: CancelRequestOptions): Promise<PermissionRequestView> {
     assertObject(options, 'options');
-    const actor = await this.#actor(options.by);
+    const actor = await this.actor(options.by);
     const record = await this.#load(id);
     return this.#view(await this.#lifecycle.withdraw(record, actor));
   }
@@ -248,7 +190,7 @@ export class Delegator implements PermissionBroker {
    * ```
    */
   async inbox(grantor: GrantorRef): Promise<InboxItem[]> {
-    return listInbox(this.#ctx.inbox, await this.#actor(grantor, 'grantor'));
+    return listInbox(this.#ctx.inbox, await this.actor(grantor, 'grantor'));
   }
 
   /**
@@ -261,8 +203,8 @@ export class Delegator implements PermissionBroker {
    * ```
    */
   subscribe(grantor: GrantorRef, options: WaitOptions = {}): AsyncIterableIterator<InboxItem> {
-    this.#check();
-    return subscribeInbox(this.#ctx.subscriptions, this.#actor(grantor, 'grantor'), options.signal);
+    this.check();
+    return subscribeInbox(this.#ctx.subscriptions, this.actor(grantor, 'grantor'), options.signal);
   }
 
   /**
@@ -318,7 +260,7 @@ export class Delegator implements PermissionBroker {
    */
   async deny(id: string, options: DenyRequestOptions): Promise<PermissionRequestView> {
     assertObject(options, 'options');
-    const actor = await this.#actor(options.by);
+    const actor = await this.actor(options.by);
     const reason = checkReason(options.reason, 'reason');
     const record = await this.#load(id);
     return this.#view(await this.#lifecycle.deny(record, actor, reason));
@@ -337,7 +279,7 @@ export class Delegator implements PermissionBroker {
    */
   async escalate(id: string, options: EscalateRequestOptions): Promise<PermissionRequestView> {
     const autoApprove = checkEscalation(options);
-    const actor = await this.#actor(options.by);
+    const actor = await this.actor(options.by);
     const record = await this.#load(id);
     return this.#view(await this.#lifecycle.escalate(record, actor, autoApprove));
   }
@@ -356,7 +298,7 @@ export class Delegator implements PermissionBroker {
    */
   async addPolicy(options: AddPolicyOptions): Promise<PolicyView> {
     assertObject(options, 'options');
-    const actor = await this.#actor(options.grantor, 'options.grantor');
+    const actor = await this.actor(options.grantor, 'options.grantor');
     return addStandingPolicy(this.#ctx.policies, actor, options);
   }
 
@@ -369,8 +311,8 @@ export class Delegator implements PermissionBroker {
    * ```
    */
   async policies(grantor?: GrantorRef): Promise<PolicyView[]> {
-    this.#check();
-    const actor = grantor === undefined ? undefined : await this.#actor(grantor, 'grantor');
+    this.check();
+    const actor = grantor === undefined ? undefined : await this.actor(grantor, 'grantor');
     return listStandingPolicies(this.#ctx.policies, actor);
   }
 
@@ -385,39 +327,8 @@ export class Delegator implements PermissionBroker {
   async removePolicy(id: string, options: { readonly grantor: GrantorRef }): Promise<void> {
     assertString(id, 'id');
     assertObject(options, 'options');
-    const actor = await this.#actor(options.grantor, 'options.grantor');
+    const actor = await this.actor(options.grantor, 'options.grantor');
     await removeStandingPolicy(this.#ctx.policies, actor, id);
-  }
-
-  /**
-   * Audit entries, oldest first: every key added or retired, mint, first sighting of a token,
-   * request, decision (who, from where, what, when, why), escalation, reopening, expiry,
-   * cancellation and policy change.
-   *
-   * @example
-   * ```ts
-   * for (const e of await delegator.audit({ requestId: id })) console.log(e.at, e.kind, e.actor, e.details);
-   * ```
-   */
-  async audit(query: AuditQuery = {}): Promise<AuditRecord[]> {
-    this.#check();
-    return auditRecords(this.#parts.store, query);
-  }
-
-  /**
-   * Re-computes the audit log's hash chain and reports the first entry altered, removed or
-   * inserted; with `expectHead` (a `head` kept from before) a log cut short is caught too. Then
-   * holds every request to the entries that record it (`mismatches`).
-   *
-   * @example
-   * ```ts
-   * const check = await delegator.verifyAudit({ expectHead: keptHead });
-   * if (!check.ok) alert(`audit log tampered with: ${check.problem}`);
-   * ```
-   */
-  async verifyAudit(options: VerifyAuditOptions = {}): Promise<AuditCheck> {
-    this.#check();
-    return checkAudit(this.#parts.store, options);
   }
 
   /**
@@ -430,7 +341,7 @@ export class Delegator implements PermissionBroker {
    * ```
    */
   attach(session: AttachableSession): () => void {
-    this.#check();
+    this.check();
     assertObject(session, 'session');
     return this.#sessions.attach(session);
   }
@@ -445,8 +356,8 @@ export class Delegator implements PermissionBroker {
    * ```
    */
   async sweep(): Promise<number> {
-    this.#check();
-    return this.#lifecycle.expireDue(this.#parts.now().getTime());
+    this.check();
+    return this.#lifecycle.expireDue(this.parts.now().getTime());
   }
 
   /**
@@ -459,12 +370,13 @@ export class Delegator implements PermissionBroker {
    * ```
    */
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
+    if (this.closed) return;
+    this.closed = true;
     for (const close of [...this.#closers]) close();
-    this.#parts.tail.close();
+    this.parts.tail.close();
+    this.parts.revocations.stop();
     this.#sessions.clear();
-    if (this.#parts.ownsStore) await this.#parts.store.close();
+    if (this.parts.ownsStore) await this.parts.store.close();
   }
 
   /** The public view of a request, with the chain of its requester's verified token. */
@@ -474,7 +386,7 @@ export class Delegator implements PermissionBroker {
 
   /** The request `id`, expired first if its time is up (on an open Delegator). */
   #load(id: unknown): Promise<RequestRecord> {
-    this.#check();
+    this.check();
     assertString(id, 'id');
     return this.#lifecycle.load(id);
   }
@@ -482,18 +394,7 @@ export class Delegator implements PermissionBroker {
   /** An approval's (or its preview's) request, grantor and checked terms. */
   async #approval(id: unknown, options: ApproveRequestOptions) {
     assertObject(options, 'options');
-    const terms = checkApprovalTerms(options, this.#parts.now().getTime());
-    return { terms, actor: await this.#actor(options.by), record: await this.#load(id) };
-  }
-
-  /** Who `by` names, authenticated (on an open Delegator). */
-  #actor(by: unknown, field = 'options.by'): Promise<Actor> {
-    this.#check();
-    const { store, keys, now } = this.#parts;
-    return actorFrom(store, by, field, { rootKeys: keys, now: now() });
-  }
-
-  #check(): void {
-    if (this.#closed) throw new RequestStoreError('the delegator is closed');
+    const terms = checkApprovalTerms(options, this.parts.now().getTime());
+    return { terms, actor: await this.actor(options.by), record: await this.#load(id) };
   }
 }

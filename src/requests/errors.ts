@@ -164,7 +164,13 @@ export class RequestScopeNotRequestedError extends MandateError {
 
 /** What is wrong with a token presented to the Delegator, or kept with a request. */
 export type TokenProblem =
-  'invalid' | 'key-retired' | 'expired' | 'stale' | 'principal-mismatch' | 'no-principal';
+  | 'invalid'
+  | 'key-retired'
+  | 'expired'
+  | 'stale'
+  | 'revoked'
+  | 'principal-mismatch'
+  | 'no-principal';
 
 /**
  * A token presented to request, decide or subscribe cannot be used. `invalid` (malformed,
@@ -173,7 +179,9 @@ export type TokenProblem =
  * root key the store has recorded as retired since: the message names the key and whom the
  * requester must ask for a fresh delegation, and nothing about the signature; `expired` means its
  * time is up (the message says when, and whom to ask for a new delegation); `stale` means it
- * no longer authorizes anything for another reason; `principal-mismatch` means the claimed
+ * no longer authorizes anything for another reason; `revoked` means it, a token it was derived
+ * from or its holder was revoked (the message says which hop, by whom, when and why);
+ * `principal-mismatch` means the claimed
  * principal is not the one its last block names; `no-principal` means a bearer token, which has
  * nobody to answer to.
  *
@@ -194,13 +202,32 @@ export class RequestTokenError extends MandateError {
           ? 'ERR_REQUEST_TOKEN_EXPIRED'
           : problem === 'stale'
             ? 'ERR_REQUEST_TOKEN_STALE'
-            : 'ERR_REQUEST_TOKEN_PRINCIPAL';
+            : problem === 'revoked'
+              ? 'ERR_REQUEST_TOKEN_REVOKED'
+              : 'ERR_REQUEST_TOKEN_PRINCIPAL';
     super(code, problem === 'invalid' ? 'token is invalid' : message);
     this.problem = problem;
   }
 
   protected override details(): Record<string, unknown> {
     return { problem: this.problem };
+  }
+}
+
+/**
+ * The caller may not revoke this: only the owner revokes anything (a principal everywhere
+ * included); an agent revokes only hops below its own place, named by a token or by the id of
+ * a hop the Delegator knows.
+ *
+ * @example
+ * ```ts
+ * try { await delegator.revoke(plannerToken, { by: { token: coderToken }, reason: 'no' }); }
+ * catch (err) { if (err instanceof RevokeForbiddenError) console.log(err.message); }
+ * ```
+ */
+export class RevokeForbiddenError extends MandateError {
+  constructor(message: string) {
+    super('ERR_REQUEST_REVOKE_FORBIDDEN', message);
   }
 }
 

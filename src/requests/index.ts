@@ -71,6 +71,7 @@ export {
   RequestExceedsAuthorityError,
   RequestScopeNotRequestedError,
   RequestTokenError,
+  RevokeForbiddenError,
   RequestInvalidError,
   RequestCannotEscalateError,
   RequestStoreError,

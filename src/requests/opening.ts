@@ -11,6 +11,7 @@ import { AuditTail } from './answers/notify.js';
 import type { SubscriptionContext } from './answers/subscription.js';
 import type { WaiterContext } from './answers/waiter.js';
 import { Lifecycle } from './decisions/lifecycle.js';
+import { StoreRevocations } from './decisions/revocations.js';
 import type { DelegatorOptions, OpenOptions } from './options.js';
 import { storedKeys, suppliedKeys, type KeyParts } from './root-keys.js';
 import { KeyLog } from './store/key-log.js';
@@ -24,6 +25,7 @@ export interface DelegatorParts extends KeyParts {
   /** Whether closing the Delegator closes the store (it opened it). */
   readonly ownsStore: boolean;
   readonly tail: AuditTail;
+  readonly revocations: StoreRevocations;
 }
 
 /**
@@ -78,9 +80,14 @@ async function assemble(
   const keys = keysStored
     ? await storedKeys(store, keyLog, now)
     : await suppliedKeys(store, keyLog, options.rootKeys, now());
+  const refresh = options.revocationRefreshMs ?? 1000;
+  if (!Number.isSafeInteger(refresh) || refresh < 0)
+    throw new RangeError('options.revocationRefreshMs must be a non-negative integer');
   const tail = new AuditTail(store, { intervalMs: watch });
   await tail.start();
-  return { store, ownsStore, keys, keyLog, keysStored, now, tail };
+  const revocations = new StoreRevocations(store, { now });
+  await revocations.start(refresh);
+  return { store, ownsStore, keys, keyLog, keysStored, now, tail, revocations };
 }
 
 /** What the Delegator itself lends to the parts it wires together. */
@@ -110,11 +117,19 @@ export interface DelegatorContexts {
  * ```
  */
 export function wire(parts: DelegatorParts, hooks: DelegatorHooks): DelegatorContexts {
-  const { store, keys, keyLog, now, tail } = parts;
+  const { store, keys, keyLog, now, tail, revocations } = parts;
   const { closers, closed } = hooks;
   const notify = (): Promise<void> => tail.pump();
   const deliver = hooks.deliver;
-  const lifecycle = new Lifecycle({ store, rootKeys: keys, keyLog, now, notify, deliver });
+  const lifecycle = new Lifecycle({
+    store,
+    rootKeys: keys,
+    keyLog,
+    revocations,
+    now,
+    notify,
+    deliver,
+  });
   const inbox: InboxContext = { store, lifecycle, now };
   return {
     lifecycle,

@@ -26,6 +26,12 @@ export interface DelegatorOptions {
    * other processes (default 250; 0 listens to this process only).
    */
   readonly watchIntervalMs?: number;
+  /**
+   * How often, in ms, the Delegator re-reads the revocations that other processes sharing the
+   * store made (default 1000; 0 never: only this process's own). It bounds how long such a
+   * revocation takes to reach this process's verifiers (`revocations()`).
+   */
+  readonly revocationRefreshMs?: number;
 }
 
 /** Options of `Delegator.open`: a SQLite file (`path`) or any store (`store`). */

@@ -21,6 +21,7 @@ import {
 } from '../delegation/index.js';
 import { assertObject, assertString } from '../_assert.js';
 import { assertRootKeys } from '../delegation/keys.js';
+import { hopRecords } from './decisions/hop-records.js';
 import { fingerprint } from './input.js';
 import type { DelegatorMintOptions, RotateKeyOptions } from './options.js';
 import { RequestStoreError } from './errors.js';
@@ -195,6 +196,7 @@ export async function mintAudited(parts: KeyParts, options: DelegatorMintOptions
     now,
   });
   const view = verifyDelegation(token, { rootKeys: keys });
+  await store.recordHops(hopRecords(view, { source: 'mint', at: now.getTime() }));
   await store.appendAudit([
     {
       at: now.getTime(),
@@ -207,6 +209,7 @@ export async function mintAudited(parts: KeyParts, options: DelegatorMintOptions
         token: fingerprint(token),
         delegationId: view.delegationId,
         keyId: view.keyId,
+        hop: view.hops.id,
       },
     },
   ]);

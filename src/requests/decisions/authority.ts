@@ -19,8 +19,11 @@ import {
   inspectToken,
   isDelegation,
   parseConditions,
+  revocationFor,
+  revocationSentence,
   verifyDelegation,
   type Delegation,
+  type RevocationSource,
   type RootKeyring,
 } from '../../delegation/index.js';
 import {
@@ -36,6 +39,7 @@ import { RequestTokenError } from '../errors.js';
 import { REQUEST_LIMITS, fingerprint } from '../input.js';
 import type { KeyLog } from '../store/key-log.js';
 import type { RequestStore } from '../store/store.js';
+import { hopRecords } from './hop-records.js';
 
 /**
  * Who acts: the owner, or an agent with its current, verified delegation.
@@ -81,7 +85,7 @@ export const OWNER: Actor = Object.freeze({ kind: 'owner', name: OWNER_PRINCIPAL
  */
 export function verifyAgent(
   token: string | Delegation,
-  options: { readonly rootKeys: RootKeyring; readonly now: Date; readonly claimed?: string },
+  options: AgentCheck & { readonly claimed?: string },
 ): AgentActor {
   if (typeof token === 'string' && token.length > REQUEST_LIMITS.maxTokenLength)
     throw new RequestTokenError('invalid', 'token is invalid');
@@ -101,6 +105,7 @@ export function verifyAgent(
       `the token is delegated to ${JSON.stringify(principal)}, not ${JSON.stringify(options.claimed)}`,
     );
   }
+  refuseRevoked(delegation, options.revocations);
   if (delegation.hasUnknownCaveats) {
     throw new RequestTokenError(
       'stale',
@@ -159,11 +164,16 @@ export function verifiedOrInvalid(token: string | Delegation, rootKeys: RootKeyr
  */
 export function verifiedKept(
   token: string,
-  keys: { readonly rootKeys: RootKeyring; readonly keyLog: KeyLog },
+  keys: {
+    readonly rootKeys: RootKeyring;
+    readonly keyLog: KeyLog;
+    readonly revocations: RevocationSource;
+  },
   who: { readonly requester: string; readonly grantor: string },
 ): Delegation {
+  let kept: Delegation;
   try {
-    return verifiedOrInvalid(token, keys.rootKeys);
+    kept = verifiedOrInvalid(token, keys.rootKeys);
   } catch (err) {
     if (!(err instanceof RequestTokenError)) throw err;
     const keyId = keyIdOf(token);
@@ -175,6 +185,21 @@ export function verifiedKept(
       `the requester's token was signed by root key ${JSON.stringify(keyId)}, retired at ${new Date(retiredAt).toISOString()}, so it can no longer be approved: ${who.requester} must get a fresh delegation from ${who.grantor} and ask again`,
     );
   }
+  refuseRevoked(kept, keys.revocations);
+  return kept;
+}
+
+/** What checking an agent's token needs: the live keys, the clock, and the revocations. */
+export interface AgentCheck {
+  readonly rootKeys: RootKeyring;
+  readonly now: Date;
+  readonly revocations: RevocationSource;
+}
+
+/** Throws `RequestTokenError('revoked')` when a revocation reaches `delegation`. */
+function refuseRevoked(delegation: Delegation, revocations: RevocationSource): void {
+  const revoked = revocationFor(delegation, revocations);
+  if (revoked !== undefined) throw new RequestTokenError('revoked', revocationSentence(revoked));
 }
 
 /** The key id a token names, read without verifying it; `undefined` when it does not decode. */
@@ -244,25 +269,31 @@ export function authorityContains(
 export async function authenticate(
   store: RequestStore,
   token: unknown,
-  options: { readonly rootKeys: RootKeyring; readonly now: Date; readonly claimed?: string },
+  options: AgentCheck & { readonly claimed?: string },
 ): Promise<AgentActor> {
   if (typeof token !== 'string' && (typeof token !== 'object' || token === null))
     throw new TypeError(`token must be a string, got ${describe(token)}`);
   const agent = verifyAgent(token as string | Delegation, options);
   const delegation = agent.delegation;
-  await store.markSeen(agent.fingerprint, {
-    at: options.now.getTime(),
-    kind: 'delegation-seen',
-    actor: agent.name,
-    subject: delegation.askFrom,
-    requestId: null,
-    details: {
-      token: agent.fingerprint,
-      delegationId: delegation.delegationId,
-      keyId: delegation.keyId,
-      chain: delegation.blocks.map((b) => `${b.grantor} -> ${b.grantee ?? '(bearer)'}`),
+  const at = options.now.getTime();
+  await store.markSeen(
+    agent.fingerprint,
+    {
+      at,
+      kind: 'delegation-seen',
+      actor: agent.name,
+      subject: delegation.askFrom,
+      requestId: null,
+      details: {
+        token: agent.fingerprint,
+        delegationId: delegation.delegationId,
+        keyId: delegation.keyId,
+        chain: delegation.blocks.map((b) => `${b.grantor} -> ${b.grantee ?? '(bearer)'}`),
+        hop: delegation.hops.id,
+      },
     },
-  });
+    hopRecords(delegation, { source: 'seen', at }),
+  );
   return agent;
 }
 
@@ -279,7 +310,7 @@ export async function actorFrom(
   store: RequestStore,
   by: unknown,
   field: string,
-  options: { readonly rootKeys: RootKeyring; readonly now: Date },
+  options: AgentCheck,
 ): Promise<Actor> {
   if (by === 'owner') return OWNER;
   const token =

@@ -7,6 +7,7 @@
  */
 import type { Delegation, RootKeyring } from '../../delegation/index.js';
 import type { KeyLog } from '../store/key-log.js';
+import type { StoreRevocations } from './revocations.js';
 import type { RequestRecord } from '../store/model.js';
 import type { RequestStore } from '../store/store.js';
 import type { Actor } from './authority.js';
@@ -24,6 +25,8 @@ export interface LifecycleContext {
   readonly rootKeys: RootKeyring;
   /** The store's record of added and retired root keys. */
   readonly keyLog: KeyLog;
+  /** The revocations: a revoked token neither asks nor decides, and is not approved. */
+  readonly revocations: StoreRevocations;
   now(): Date;
   /** Wakes local listeners after a write. */
   notify(): Promise<void>;

@@ -145,6 +145,7 @@ export class Escalations {
       const agent = verifyAgent(outcome.token, {
         rootKeys: this.#ctx.rootKeys,
         now: this.#ctx.now(),
+        revocations: this.#ctx.revocations,
       });
       const narrowed =
         contains(scopeOf(record.scope), scopeOf(outcome.scope)).contained === true

@@ -10,7 +10,7 @@
  * (`grant.ts`). After each final decision the escalation links are followed (`escalation.ts`).
  * Tokens are verified once per operation and passed on as `Delegation` values.
  */
-import { samePlace, type Delegation } from '../../delegation/index.js';
+import { samePlace, verifyDelegation, type Delegation } from '../../delegation/index.js';
 import { contains, type Condition, type Containment } from '../../scope/index.js';
 import {
   authorityContains,
@@ -33,6 +33,7 @@ import { deriveToken, planGrant, type GrantPlan } from './grant.js';
 import { fingerprint } from '../input.js';
 import type { AuditInput, RequestRecord, RequestStatus, StoredOutcome } from '../store/model.js';
 import { decideByPolicies } from './policies.js';
+import { recordApproval } from './revoke.js';
 import {
   isAddressedGrantor,
   mayBeRequester,
@@ -223,6 +224,7 @@ export class Lifecycle implements Decisions {
           scope: [...outcome.scope],
           expiresAt: outcome.expiresAt === null ? null : new Date(outcome.expiresAt).toISOString(),
           token: fingerprint(outcome.token),
+          hop: verifyDelegation(outcome.token, { rootKeys: this.#ctx.rootKeys }).hops.id,
           via: options.via,
           place: placeOf(actor),
           ...(options.reason === undefined ? {} : { reason: options.reason }),
@@ -410,6 +412,7 @@ export class Lifecycle implements Decisions {
 
   /** Notifies, then carries a decision along the escalation links. */
   async #after(record: RequestRecord): Promise<void> {
+    if (record.status === 'approved') await recordApproval(this.#ctx, record);
     await this.#ctx.notify();
     if (!isOpen(record.status)) {
       await this.#escalations.follow(record);

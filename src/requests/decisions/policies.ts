@@ -93,7 +93,11 @@ function policyAuthor(
 ): AgentActor | undefined {
   if (token === null) return undefined;
   try {
-    return verifyAgent(token, { rootKeys: context.rootKeys, now });
+    return verifyAgent(token, {
+      rootKeys: context.rootKeys,
+      now,
+      revocations: context.revocations,
+    });
   } catch (err) {
     if (err instanceof RequestTokenError) return undefined;
     throw err;

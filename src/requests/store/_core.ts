@@ -16,7 +16,15 @@
 import type { ExportedRootKey } from '../../delegation/index.js';
 import { callFromJson, callToJson } from '../input.js';
 import { GENESIS_HASH, chainEntries } from './audit.js';
-import type { AuditEntry, AuditInput, PolicyRecord, RequestRecord } from './model.js';
+import type {
+  AuditEntry,
+  AuditInput,
+  HopRecord,
+  PolicyRecord,
+  RequestRecord,
+  Revocation,
+  RevocationInput,
+} from './model.js';
 import { assertTransition } from './state.js';
 import { applyTransition, type EscalateInput, type TransitionInput } from './store.js';
 
@@ -49,6 +57,14 @@ export interface RequestTables {
   insertRootKey(key: ExportedRootKey): Maybe<boolean>;
   /** Deletes the stored root key with this id, if any. */
   deleteRootKey(id: string): Maybe<void>;
+  /** Inserts the hops not stored yet (by id), each with an index row per prefix. */
+  insertHops(hops: readonly HopRecord[]): Maybe<void>;
+  /** The revocation of this target, if there is one. */
+  findRevocation(kind: Revocation['kind'], target: string): Maybe<Revocation | undefined>;
+  /** The last revocation's `seq` (0 when there is none). */
+  revocationHead(): Maybe<number>;
+  /** Inserts a revocation already numbered after `revocationHead()`. */
+  insertRevocation(revocation: Revocation): Maybe<void>;
 }
 
 /** `RequestTables` over a synchronous driver (better-sqlite3, memory): `runSync` can drive it. */
@@ -221,9 +237,11 @@ export function* markSeenStep(
   t: RequestTables,
   fingerprint: string,
   audit: AuditInput,
+  hops: readonly HopRecord[] = [],
 ): Step<boolean> {
   if (!(yield* table(t.insertSeen(fingerprint, audit.at)))) return false;
   yield* appendStep(t, [audit]);
+  yield* recordHopsStep(t, hops);
   return true;
 }
 
@@ -294,6 +312,55 @@ export function* retireRootKeyStep(t: RequestTables, id: string, audit: AuditInp
   const entries = yield* chain(t, [audit]);
   yield* table(t.deleteRootKey(id));
   yield* write(t, entries);
+}
+
+/**
+ * `RequestStore.recordHops`: stores the hops not stored yet.
+ *
+ * @example
+ * ```ts
+ * runSync(recordHopsStep(tables, hops));
+ * ```
+ */
+export function* recordHopsStep(t: RequestTables, hops: readonly HopRecord[]): Step<void> {
+  if (hops.length > 0) yield* table(t.insertHops(hops));
+}
+
+/**
+ * `RequestStore.revoke`: numbers and stores the revocations of targets not revoked yet, and
+ * appends `audit` for the new ones in the same step; revocations that exist are returned as
+ * they are. Everything is read and computed before the first write.
+ *
+ * @example
+ * ```ts
+ * const { created } = runSync(revokeStep(tables, [input], (made) => [revokeEntry(made)]));
+ * ```
+ */
+export function* revokeStep(
+  t: RequestTables,
+  inputs: readonly RevocationInput[],
+  audit: (created: readonly Revocation[]) => readonly AuditInput[],
+): Step<{ readonly created: Revocation[]; readonly existing: Revocation[] }> {
+  const existing: Revocation[] = [];
+  const fresh: RevocationInput[] = [];
+  const targets = new Set<string>();
+  for (const input of inputs) {
+    const key = `${input.kind}:${input.target}`;
+    if (targets.has(key)) continue;
+    targets.add(key);
+    const found = yield* table(t.findRevocation(input.kind, input.target));
+    if (found === undefined) fresh.push(input);
+    else existing.push(found);
+  }
+  if (fresh.length === 0) return { created: [], existing };
+  const head = yield* table(t.revocationHead());
+  const created = fresh.map((input, i): Revocation =>
+    Object.freeze({ ...input, seq: head + 1 + i }),
+  );
+  const entries = yield* chain(t, audit(created));
+  for (const r of created) yield* table(t.insertRevocation(r));
+  yield* write(t, entries);
+  return { created, existing };
 }
 
 /** Numbers and hashes `inputs` after the head; computed before any write so a bad entry changes nothing. */

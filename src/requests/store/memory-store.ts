@@ -16,7 +16,9 @@ import {
   escalateStep,
   freezeRecord,
   markSeenStep,
+  recordHopsStep,
   removePolicyStep,
+  revokeStep,
   retireRootKeyStep,
   runSync,
   saveRootKeyStep,
@@ -25,14 +27,19 @@ import {
   type SyncRequestTables,
 } from './_core.js';
 import { MemoryAuditLog } from './_memory-audit.js';
+import { MemoryHops } from './_memory-hops.js';
 import { MemoryRequests } from './_memory-requests.js';
 import type {
   AuditEntry,
   AuditFilter,
   AuditInput,
+  HopFilter,
+  HopRecord,
   PolicyRecord,
   RequestFilter,
   RequestRecord,
+  Revocation,
+  RevocationInput,
 } from './model.js';
 import { settle, type EscalateInput, type RequestStore, type TransitionInput } from './store.js';
 
@@ -55,6 +62,7 @@ class MemoryStore implements RequestStore {
   readonly #seen = new Set<string>();
   readonly #policies = new Map<string, PolicyRecord>();
   readonly #keys: ExportedRootKey[] = [];
+  readonly #hops = new MemoryHops();
   readonly #tables: SyncRequestTables = {
     getRequest: (id) => this.#requests.get(id),
     findOpenRequest: (key) => this.#requests.findOpen(key),
@@ -87,6 +95,10 @@ class MemoryStore implements RequestStore {
       const at = this.#keys.findIndex((k) => k.id === id);
       if (at >= 0) this.#keys.splice(at, 1);
     },
+    insertHops: (hops) => this.#hops.insertHops(hops),
+    findRevocation: (kind, target) => this.#hops.findRevocation(kind, target),
+    revocationHead: () => this.#hops.revocationHead(),
+    insertRevocation: (revocation) => this.#hops.insertRevocation(revocation),
   };
   #closed = false;
 
@@ -135,8 +147,12 @@ class MemoryStore implements RequestStore {
     return this.#whileOpen(() => this.#audit.head()?.seq ?? 0);
   }
 
-  markSeen(fingerprint: string, audit: AuditInput): Promise<boolean> {
-    return this.#run(markSeenStep(this.#tables, fingerprint, audit));
+  markSeen(
+    fingerprint: string,
+    audit: AuditInput,
+    hops: readonly HopRecord[] = [],
+  ): Promise<boolean> {
+    return this.#run(markSeenStep(this.#tables, fingerprint, audit, hops));
   }
 
   addPolicy(policy: PolicyRecord, audit: AuditInput): Promise<void> {
@@ -174,6 +190,25 @@ class MemoryStore implements RequestStore {
 
   retireRootKey(id: string, audit: AuditInput): Promise<void> {
     return this.#run(retireRootKeyStep(this.#tables, id, audit));
+  }
+
+  recordHops(hops: readonly HopRecord[]): Promise<void> {
+    return this.#run(recordHopsStep(this.#tables, hops));
+  }
+
+  listHops(filter: HopFilter): Promise<HopRecord[]> {
+    return this.#whileOpen(() => this.#hops.listHops(filter));
+  }
+
+  revoke(
+    inputs: readonly RevocationInput[],
+    audit: (created: readonly Revocation[]) => readonly AuditInput[],
+  ): Promise<{ created: Revocation[]; existing: Revocation[] }> {
+    return this.#run(revokeStep(this.#tables, inputs, audit));
+  }
+
+  revocationsSince(cursor: number, limit: number): Promise<Revocation[]> {
+    return this.#whileOpen(() => this.#hops.revocationsSince(cursor, limit));
   }
 
   close(): Promise<void> {

@@ -5,6 +5,7 @@
  * public views; stores only ever see these.
  */
 import type { Json } from '../../_json.js';
+import type { Revocation } from '../../delegation/index.js';
 import type { PermissionStatus } from '../../tools/broker.js';
 import type { RequestCall } from '../input.js';
 
@@ -89,7 +90,8 @@ export type AuditKind =
   | 'expire'
   | 'cancel'
   | 'policy-add'
-  | 'policy-remove';
+  | 'policy-remove'
+  | 'revoke';
 
 /** An audit entry before the store numbers and chains it. */
 export interface AuditInput {
@@ -155,3 +157,50 @@ export interface RequestFilter {
   readonly expiresBy?: number;
   readonly limit?: number;
 }
+
+/**
+ * One hop of the delegation tree as the store keeps it: a block of a token the Delegator minted,
+ * approved or was shown, named by its hop id (see delegation/hops.ts).
+ */
+export interface HopRecord {
+  /** The block's hop id: the token its grantee held, as far as the token showed. */
+  readonly id: string;
+  /** The previous block's id (`null` for block 0). */
+  readonly parent: string | null;
+  /** For an approval's last block: the id of the requester's token it answered. */
+  readonly via: string | null;
+  readonly delegationId: string;
+  readonly keyId: string;
+  readonly block: number;
+  readonly grantor: string;
+  /** `null` for a bearer block 0. */
+  readonly grantee: string | null;
+  /** The grantees of blocks 0 to this one: who holds it, as a place in the tree. */
+  readonly place: readonly (string | null)[];
+  /** The block's conditions (canonical texts). */
+  readonly conditions: readonly string[];
+  /** When the token up to this block stops allowing anything (ms), or `null`. */
+  readonly expiresAt: number | null;
+  /** Every prefix id from the mint to this block's end (its own id last). */
+  readonly prefixes: readonly string[];
+  /** How the Delegator learned of it. */
+  readonly source: 'mint' | 'approval' | 'seen';
+  readonly firstSeenAt: number;
+}
+
+/** Which hops to list. */
+export interface HopFilter {
+  /** Hops delegated to this principal. */
+  readonly grantee?: string;
+  /** Hops derived from any of these ids (one of their prefixes is among them). */
+  readonly derivedFrom?: readonly string[];
+  /** Approvals that answered any of these tokens. */
+  readonly via?: readonly string[];
+  /** Hops with these ids. */
+  readonly ids?: readonly string[];
+}
+
+/** A revocation before the store numbers it. */
+export type RevocationInput = Omit<Revocation, 'seq'>;
+
+export type { Revocation };

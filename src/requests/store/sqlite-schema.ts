@@ -99,6 +99,44 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE requests ADD COLUMN call TEXT;
   ALTER TABLE policies ADD COLUMN grant_lifetime REAL;
   `,
+  // 3 → 4: the delegation tree (every hop minted, approved or seen, with an index from each
+  // prefix id to the hops derived from it) and the revocations, final: numbered in order, one
+  // per target, never updated or deleted.
+  `
+  CREATE TABLE hops (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    parent TEXT,
+    via TEXT,
+    delegation_id TEXT NOT NULL,
+    key_id TEXT NOT NULL,
+    block INTEGER NOT NULL,
+    grantor TEXT NOT NULL,
+    grantee TEXT,
+    place TEXT NOT NULL,
+    conditions TEXT NOT NULL,
+    expires_at INTEGER,
+    prefixes TEXT NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('mint','approval','seen')),
+    first_seen_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX hops_grantee ON hops (grantee) WHERE grantee IS NOT NULL;
+  CREATE INDEX hops_via ON hops (via) WHERE via IS NOT NULL;
+  CREATE TABLE hop_prefixes (prefix TEXT NOT NULL, hop TEXT NOT NULL, PRIMARY KEY (prefix, hop)) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE revocations (
+    seq INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('hop','principal')),
+    target TEXT NOT NULL,
+    delegation_id TEXT,
+    revoked_by TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    UNIQUE (kind, target)
+  ) STRICT;
+  CREATE TRIGGER revocations_no_update BEFORE UPDATE ON revocations BEGIN SELECT RAISE(ABORT, 'revocations are final'); END;
+  CREATE TRIGGER revocations_no_delete BEFORE DELETE ON revocations BEGIN SELECT RAISE(ABORT, 'revocations are final'); END;
+  `,
 ];
 
 /**

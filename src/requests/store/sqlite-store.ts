@@ -20,7 +20,9 @@ import {
   createStep,
   escalateStep,
   markSeenStep,
+  recordHopsStep,
   removePolicyStep,
+  revokeStep,
   retireRootKeyStep,
   runSync,
   saveRootKeyStep,
@@ -29,13 +31,27 @@ import {
   type SyncRequestTables,
 } from './_core.js';
 import { STATEMENTS, auditQuery, requestQuery } from './_sqlite-queries.js';
+import {
+  HOP_STATEMENTS,
+  hopQuery,
+  hopToRow,
+  revocationToRow,
+  rowToHop,
+  rowToRevocation,
+  type HopRow,
+  type RevocationRow,
+} from './_sqlite-hops.js';
 import type {
   AuditEntry,
   AuditFilter,
   AuditInput,
+  HopFilter,
+  HopRecord,
   PolicyRecord,
   RequestFilter,
   RequestRecord,
+  Revocation,
+  RevocationInput,
 } from './model.js';
 import {
   migrate,
@@ -171,11 +187,15 @@ class SqliteStore implements RequestStore {
     return this.#read(() => this.#tables.auditHead()?.seq ?? 0);
   }
 
-  markSeen(fingerprint: string, audit: AuditInput): Promise<boolean> {
+  markSeen(
+    fingerprint: string,
+    audit: AuditInput,
+    hops: readonly HopRecord[] = [],
+  ): Promise<boolean> {
     // Every authentication asks, and a fingerprint is never forgotten: one already seen is
     // answered by a read, without taking the write lock for a transaction that changes nothing.
     return this.#read(() => this.#stmt(STATEMENTS.findSeen).get(fingerprint) !== undefined).then(
-      (seen) => (seen ? false : this.#write(markSeenStep(this.#tables, fingerprint, audit))),
+      (seen) => (seen ? false : this.#write(markSeenStep(this.#tables, fingerprint, audit, hops))),
     );
   }
 
@@ -221,6 +241,32 @@ class SqliteStore implements RequestStore {
 
   retireRootKey(id: string, audit: AuditInput): Promise<void> {
     return this.#write(retireRootKeyStep(this.#tables, id, audit));
+  }
+
+  recordHops(hops: readonly HopRecord[]): Promise<void> {
+    return this.#write(recordHopsStep(this.#tables, hops));
+  }
+
+  listHops(filter: HopFilter): Promise<HopRecord[]> {
+    return this.#read(() => {
+      const { sql, params } = hopQuery(filter);
+      return (this.#stmt(sql).all(...params) as HopRow[]).map(rowToHop);
+    });
+  }
+
+  revoke(
+    inputs: readonly RevocationInput[],
+    audit: (created: readonly Revocation[]) => readonly AuditInput[],
+  ): Promise<{ created: Revocation[]; existing: Revocation[] }> {
+    return this.#write(revokeStep(this.#tables, inputs, audit));
+  }
+
+  revocationsSince(cursor: number, limit: number): Promise<Revocation[]> {
+    return this.#read(() =>
+      (this.#stmt(HOP_STATEMENTS.revocationsSince).all(cursor, limit) as RevocationRow[]).map(
+        rowToRevocation,
+      ),
+    );
   }
 
   close(): Promise<void> {
@@ -315,6 +361,25 @@ function sqliteTables(stmt: (sql: string) => Database.Statement): SyncRequestTab
     },
     deleteRootKey(id) {
       stmt(STATEMENTS.deleteRootKey).run(id);
+    },
+    insertHops(hops) {
+      const insert = stmt(HOP_STATEMENTS.insertHop);
+      const index = stmt(HOP_STATEMENTS.insertPrefix);
+      for (const hop of hops) {
+        if (insert.run(...hopToRow(hop)).changes === 0) continue;
+        for (const prefix of hop.prefixes) index.run(prefix, hop.id);
+      }
+    },
+    findRevocation(kind, target) {
+      const row = stmt(HOP_STATEMENTS.findRevocation).get(kind, target) as
+        RevocationRow | undefined;
+      return row === undefined ? undefined : rowToRevocation(row);
+    },
+    revocationHead() {
+      return (stmt(HOP_STATEMENTS.revocationHead).get() as { seq: number | null }).seq ?? 0;
+    },
+    insertRevocation(revocation) {
+      stmt(HOP_STATEMENTS.insertRevocation).run(...revocationToRow(revocation));
     },
   };
 }

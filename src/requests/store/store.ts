@@ -19,10 +19,14 @@ import type {
   AuditFilter,
   AuditInput,
   EscalationLink,
+  HopFilter,
+  HopRecord,
   PolicyRecord,
   RequestFilter,
   RequestRecord,
   RequestStatus,
+  Revocation,
+  RevocationInput,
   StoredOutcome,
 } from './model.js';
 
@@ -102,10 +106,11 @@ export interface RequestStore {
   lastAuditSeq(): Promise<number>;
 
   /**
-   * Records the first sighting of a token by its fingerprint, appending `audit` with it.
-   * Returns `false` (and appends nothing) when it was seen before.
+   * Records the first sighting of a token by its fingerprint, appending `audit` and storing its
+   * `hops` (those not stored yet) with it. Returns `false` (and changes nothing) when it was
+   * seen before.
    */
-  markSeen(fingerprint: string, audit: AuditInput): Promise<boolean>;
+  markSeen(fingerprint: string, audit: AuditInput, hops?: readonly HopRecord[]): Promise<boolean>;
 
   addPolicy(policy: PolicyRecord, audit: AuditInput): Promise<void>;
   /** Removes the policy if it belongs to `grantor`; `false` when there is none. */
@@ -124,6 +129,22 @@ export interface RequestStore {
    * its keys stores none), and appends `audit` (its `key-retire` entry) in the same step.
    */
   retireRootKey(id: string, audit: AuditInput): Promise<void>;
+
+  /** Stores the hops of the delegation tree not stored yet (by id); never changes one. */
+  recordHops(hops: readonly HopRecord[]): Promise<void>;
+  /** Matching hops, in the order they were first stored. */
+  listHops(filter: HopFilter): Promise<HopRecord[]>;
+  /**
+   * Stores the revocations of targets not revoked yet, numbered in order, and appends `audit`
+   * for them in the same step. Revoking twice changes nothing: the existing revocation is
+   * returned in `existing`.
+   */
+  revoke(
+    inputs: readonly RevocationInput[],
+    audit: (created: readonly Revocation[]) => readonly AuditInput[],
+  ): Promise<{ readonly created: Revocation[]; readonly existing: Revocation[] }>;
+  /** The revocations after `cursor` (a `seq`), in order, at most `limit`. */
+  revocationsSince(cursor: number, limit: number): Promise<Revocation[]>;
 
   /** Releases the store; later calls fail. */
   close(): Promise<void>;

@@ -36,8 +36,10 @@ describe('inspectToken', () => {
       location: 'https://runner',
       principal: 'coder',
       askFrom: 'planner',
+      id: expect.stringMatching(/^hop_[0-9a-f]{32}$/) as unknown,
       blocks: [
         {
+          id: expect.stringMatching(/^hop_[0-9a-f]{32}$/) as unknown,
           block: 0,
           grantor: 'owner',
           grantee: 'planner',
@@ -45,6 +47,7 @@ describe('inspectToken', () => {
           unknownCaveats: [],
         },
         {
+          id: view.id,
           block: 1,
           grantor: 'planner',
           grantee: 'coder',
@@ -66,6 +69,7 @@ describe('inspectToken', () => {
     expect(view.location).toBeNull();
     expect(view.blocks).toEqual([
       {
+        id: view.id,
         block: 0,
         grantor: 'owner',
         grantee: null,

@@ -9,6 +9,7 @@ import {
   escalateStep,
   runAsync,
   runSync,
+  revokeStep,
   transitionStep,
   type RequestTables,
 } from '../../../src/requests/store/_core.js';
@@ -18,6 +19,7 @@ import type {
   RequestFilter,
   RequestRecord,
   RequestStatus,
+  Revocation,
 } from '../../../src/requests/store/model.js';
 import { auditInput, pendingRecord } from './_records.js';
 import { temporaryStores } from './_stores.js';
@@ -125,6 +127,7 @@ describe('the compare-and-set core', () => {
   function asyncTables(): RequestTables & { readonly log: AuditEntry[] } {
     const rows = new Map<string, RequestRecord>();
     const log: AuditEntry[] = [];
+    const revocations: Revocation[] = [];
     const later = <T>(value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), 0));
     return {
       log,
@@ -144,6 +147,11 @@ describe('the compare-and-set core', () => {
       deletePolicy: () => later(false),
       insertRootKey: () => later(true),
       deleteRootKey: () => later(undefined),
+      insertHops: () => later(undefined),
+      findRevocation: (kind, target) =>
+        later(revocations.find((r) => r.kind === kind && r.target === target)),
+      revocationHead: () => later(revocations.at(-1)?.seq ?? 0),
+      insertRevocation: (r) => later(void revocations.push(r)),
     };
   }
 
@@ -170,6 +178,18 @@ describe('the compare-and-set core', () => {
       await runAsync(transitionStep(t, { id: record.id, version: 1, to: 'denied', audit: [] })),
     ).toBeUndefined();
     expect(verifyAuditChain(t.log)).toMatchObject({ ok: true, count: 2 });
+    const revoke = (target: string) =>
+      runAsync(
+        revokeStep(
+          t,
+          [{ kind: 'hop', target, delegationId: 'd', by: 'owner', at: 1, reason: 'r' }],
+          (made) => made.map((r) => auditInput('revoke', { details: { target: r.target } })),
+        ),
+      );
+    expect((await revoke('hop_a')).created).toMatchObject([{ seq: 1, target: 'hop_a' }]);
+    expect(await revoke('hop_a')).toMatchObject({ created: [], existing: [{ seq: 1 }] });
+    expect((await revoke('hop_b')).created).toMatchObject([{ seq: 2 }]);
+    expect(verifyAuditChain(t.log)).toMatchObject({ ok: true, count: 4 });
   });
 
   it('refuses to drive asynchronous tables synchronously', () => {

@@ -1,0 +1,91 @@
+/**
+ * The Delegator's view of the revocations in its store: a `RevocationSource` that verifiers in
+ * this process use (`delegator.revocations()`, the runner's `revocations` option) and that the
+ * Delegator itself checks every token against. It loads the store's revocations when the
+ * Delegator opens, adds the Delegator's own at once, and reads what other processes sharing the
+ * store revoked every `intervalMs` (1 s by default): that is the bound on how long another
+ * process's revocation takes to reach this one. `completeAt` is when the last read began.
+ */
+import { RevocationList, type Revocation, type RevocationSource } from '../../delegation/index.js';
+import type { RequestStore } from '../store/store.js';
+
+/** Revocations read from the store in one query, at most. */
+const PAGE = 1000;
+
+export class StoreRevocations implements RevocationSource {
+  readonly #store: RequestStore;
+  readonly #now: () => Date;
+  readonly #list = new RevocationList();
+  readonly #onError: (err: unknown) => void;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #refreshing: Promise<void> | undefined;
+
+  constructor(
+    store: RequestStore,
+    options: { readonly now: () => Date; readonly onError?: (err: unknown) => void },
+  ) {
+    this.#store = store;
+    this.#now = options.now;
+    this.#onError = options.onError ?? (() => {});
+  }
+
+  get version(): number {
+    return this.#list.version;
+  }
+
+  get completeAt(): number | null {
+    return this.#list.completeAt;
+  }
+
+  hop(id: string): Revocation | undefined {
+    return this.#list.hop(id);
+  }
+
+  principal(name: string): Revocation | undefined {
+    return this.#list.principal(name);
+  }
+
+  touchesMint(delegationId: string): boolean {
+    return this.#list.touchesMint(delegationId);
+  }
+
+  /** Adds revocations this process just stored. */
+  added(revocations: readonly Revocation[]): void {
+    this.#list.add(revocations);
+  }
+
+  /**
+   * Reads every revocation stored after the last one read; then the view is complete as of the
+   * moment the read began. Concurrent calls share one read.
+   */
+  refresh(): Promise<void> {
+    this.#refreshing ??= this.#read().finally(() => {
+      this.#refreshing = undefined;
+    });
+    return this.#refreshing;
+  }
+
+  /** Reads now, then every `intervalMs` (a timer that does not keep the process alive). */
+  async start(intervalMs: number): Promise<void> {
+    await this.refresh();
+    if (intervalMs > 0) {
+      this.#timer = setInterval(() => void this.refresh().catch(this.#onError), intervalMs);
+      this.#timer.unref();
+    }
+  }
+
+  stop(): void {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  async #read(): Promise<void> {
+    const began = this.#now().getTime();
+    for (;;) {
+      const page = await this.#store.revocationsSince(this.#list.cursor, PAGE);
+      this.#list.add(page);
+      if (page.length < PAGE) break;
+    }
+    this.#list.markComplete(began);
+  }
+}
