@@ -6,7 +6,13 @@
  * colour only through `Output.style` (which renders every line inert). JSON mode never comes
  * here: commands print the library's own objects there.
  */
-import type { AuthorizationDecision, TokenBlock } from '../delegation/index.js';
+import type {
+  AuthorizationDecision,
+  Revocation,
+  RevocationStaleness,
+  RevokedHop,
+  TokenBlock,
+} from '../delegation/index.js';
 import type { PermissionRequestView } from '../requests/index.js';
 import {
   and,
@@ -151,7 +157,7 @@ export function expiryText(out: Output, at: Date | undefined, now: Date): string
  */
 export function printBlocks(
   out: Output,
-  blocks: readonly TokenBlock[],
+  blocks: readonly (TokenBlock & { readonly id?: string })[],
   now: Date,
   indent = '  ',
 ): void {
@@ -167,6 +173,7 @@ export function printBlocks(
     out.line(
       `${indent}${s.dim(`block ${block.block}`)}  ${s.bold(block.grantor)} → ${grantee}${until}`,
     );
+    if (block.id !== undefined) out.line(`${indent}    ${s.dim(`id ${block.id}`)}`);
     if (block.conditions.length === 0 && block.unknownCaveats.length === 0)
       out.line(`${indent}    ${s.dim('(no conditions: all of the grantor’s authority)')}`);
     for (const condition of block.conditions)
@@ -245,6 +252,14 @@ export function printDecision(
     return;
   }
   out.line(`${indent}${s.red('✗ denied')}  ${tool}${who}`);
+  if (decision.revoked !== undefined) {
+    printRevoked(out, decision.revoked, `${indent}  `);
+    return;
+  }
+  if (decision.revocationsStale !== undefined) {
+    printStale(out, decision.revocationsStale, `${indent}  `);
+    return;
+  }
   for (const f of decision.failures) {
     out.line(
       `${indent}  caveat ${f.index} ${s.dim(`(block ${f.block}, written by`)} ${s.bold(f.author)}${s.dim(')')}: ${s.cyan(f.caveat)}`,
@@ -290,6 +305,51 @@ export function printDecision(
       out.line(`${indent}    ${conjunctionText(suggestion.scope)}${grantable}`);
     }
   }
+}
+
+/**
+ * Prints what a denial says of a revoked token: which hop (block, grantor → grantee, id) or
+ * which principal was revoked, by whom, when and why, and that asking cannot help.
+ */
+function printRevoked(out: Output, revoked: RevokedHop, indent: string): void {
+  const s = out.style;
+  const hop = `block ${revoked.block}, ${revoked.grantor} → ${revoked.grantee ?? 'any holder (bearer)'}`;
+  out.line(
+    revoked.kind === 'principal'
+      ? `${indent}${s.red('revoked:')} every delegation to ${s.bold(revoked.target)} ${s.dim(`(${hop})`)}`
+      : `${indent}${s.red('revoked:')} ${s.bold(revoked.target)} ${s.dim(`(${hop})`)}, and every token derived from it`,
+  );
+  out.line(`${indent}  by ${s.bold(revoked.by)} at ${revoked.at}: ${revoked.reason}`);
+  out.line(
+    `${indent}${s.dim('a permission request cannot help: a revocation is final; only a new delegation can replace it')}`,
+  );
+}
+
+/** Prints the denial of a verifier whose view of revocations is too old to trust. */
+function printStale(out: Output, stale: RevocationStaleness, indent: string): void {
+  const s = out.style;
+  const since =
+    stale.completeAt === null ? 'was never complete' : `was last complete at ${stale.completeAt}`;
+  out.line(
+    `${indent}${s.red('revocations unknown:')} this verifier's list of revocations ${since}, more than ${formatDuration(Math.max(1, stale.maxStaleness))} ago`,
+  );
+  out.line(
+    `${indent}${s.dim('every call is refused until it is brought up to date; the token itself was not checked')}`,
+  );
+}
+
+/**
+ * A revocation in a few words: by whom, when (and how long ago), and why.
+ *
+ * @example
+ * ```ts
+ * out.line(`revoked ${revocationText(outcome.revocation, new Date())}`);
+ * // 'by owner at 2026-03-01T12:00:00.000Z (3s ago): the coder leaked its token'
+ * ```
+ */
+export function revocationText(revocation: Revocation, now: Date): string {
+  const at = new Date(revocation.at);
+  return `by ${revocation.by} at ${at.toISOString()} (${relative(at, now)}): ${revocation.reason}`;
 }
 
 /**

@@ -113,7 +113,8 @@ export abstract class DelegatorBase {
    * a denial, the audit log or `delegations()`), or `{ principal }`. The approvals that answered
    * a token in the revoked subtree are revoked with it. Final and audited (`revoke`); revoking
    * again changes nothing (`already: true`). The owner revokes anything; an agent, by its
-   * current token, only hops below its own place (`RevokeForbiddenError` otherwise).
+   * current token, only hops below its own place (`RevokeForbiddenError` otherwise). Open
+   * requests from revoked tokens are cancelled, so their requesters learn at once.
    *
    * @example
    * ```ts
@@ -131,9 +132,13 @@ export abstract class DelegatorBase {
       actor,
       options.reason,
     );
+    await this.cancelRevokedRequests();
     await this.parts.tail.pump();
     return outcome;
   }
+
+  /** Cancels the open requests whose requester's token a revocation now reaches. */
+  protected abstract cancelRevokedRequests(): Promise<number>;
 
   /**
    * The Delegator's view of revocations, for verifiers in this process: pass it as

@@ -379,6 +379,10 @@ export class Delegator extends DelegatorBase implements PermissionBroker {
     if (this.parts.ownsStore) await this.parts.store.close();
   }
 
+  protected cancelRevokedRequests(): Promise<number> {
+    return this.#lifecycle.cancelRevoked();
+  }
+
   /** The public view of a request, with the chain of its requester's verified token. */
   #view(record: RequestRecord): PermissionRequestView {
     return viewOf(this.#lifecycle, record);

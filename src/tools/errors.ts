@@ -115,6 +115,10 @@ export class PermissionDenied extends MandateError {
         ? {}
         : { neededUnavailable: this.decision.neededUnavailable }),
       ...(this.decision.expired === undefined ? {} : { expired: this.decision.expired }),
+      ...(this.decision.revoked === undefined ? {} : { revoked: this.decision.revoked }),
+      ...(this.decision.revocationsStale === undefined
+        ? {}
+        : { revocationsStale: this.decision.revocationsStale }),
     };
   }
 }
@@ -175,15 +179,25 @@ function describeDenial(tool: string, decision: AuthorizationDenied): string {
     (f) =>
       `caveat ${f.index} (block ${f.block}, by ${f.author}) ${JSON.stringify(f.caveat)}: ${f.reason}`,
   );
+  const stale = decision.revocationsStale;
+  if (stale !== undefined) {
+    const since =
+      stale.completeAt === null
+        ? 'has never been complete'
+        : `was last complete at ${stale.completeAt}`;
+    return `${JSON.stringify(tool)} is not permitted: this verifier's view of revocations ${since}, more than the ${stale.maxStaleness} s it accepts, so it refuses every call until it is fresh again`;
+  }
   const needed = decision.needed;
   const expired = decision.expired;
   const ask =
-    expired !== undefined
-      ? `; the token expired at ${expired.at}: ask ${JSON.stringify(expired.askFrom)} for a new delegation`
-      : needed === undefined
-        ? ''
-        : needed.grantableBy === needed.askFrom
-          ? `; ask ${JSON.stringify(needed.askFrom)} for more`
-          : `; ask ${JSON.stringify(needed.askFrom)} for more (the call is beyond its own authority: it will have to escalate to ${JSON.stringify(needed.grantableBy)})`;
+    decision.revoked !== undefined
+      ? '; asking for more cannot help: a new delegation must be made'
+      : expired !== undefined
+        ? `; the token expired at ${expired.at}: ask ${JSON.stringify(expired.askFrom)} for a new delegation`
+        : needed === undefined
+          ? ''
+          : needed.grantableBy === needed.askFrom
+            ? `; ask ${JSON.stringify(needed.askFrom)} for more`
+            : `; ask ${JSON.stringify(needed.askFrom)} for more (the call is beyond its own authority: it will have to escalate to ${JSON.stringify(needed.grantableBy)})`;
   return `${JSON.stringify(tool)} is not permitted by this delegation: ${parts.join('; ')}${ask}`;
 }

@@ -11,14 +11,21 @@ import {
   principalProblem,
   RootKeyring,
   verifyDelegation,
+  type RevocationSource,
   type RootKeys,
 } from '../delegation/index.js';
 import { assertRootKeys } from '../delegation/keys.js';
+import { assertRevocationOptions } from '../delegation/revocation.js';
 import { DEFAULT_ARGUMENT_LIMITS, type ArgumentLimits } from './arguments.js';
 import type { PermissionBroker } from './broker.js';
 import { PrincipalMismatchError } from './errors.js';
 import { buildRegistry, type ToolDefinition, type ToolInputSchema } from './registry.js';
-import { AgentSession, type RunnerContext, type StartAgentOptions } from './session.js';
+import {
+  AgentSession,
+  type RevocationOptions,
+  type RunnerContext,
+  type StartAgentOptions,
+} from './session.js';
 
 /**
  * Options of `createToolRunner`.
@@ -40,6 +47,16 @@ export interface ToolRunnerOptions {
   readonly now?: () => Date;
   /** Bounds on each call's arguments. Default `DEFAULT_ARGUMENT_LIMITS`. */
   readonly argumentLimits?: Partial<ArgumentLimits>;
+  /**
+   * Where to learn of revocations (`delegator.revocations()`, or a `RevocationList` fed by the
+   * service's feed): a revoked token is denied every call, and discovery shows every tool denied.
+   */
+  readonly revocations?: RevocationSource;
+  /**
+   * With `revocations`: the most its view may lag, in seconds; past it every call is denied
+   * (`revocationsStale`) until the view is fresh again. Default: no bound.
+   */
+  readonly maxRevocationStaleness?: number;
 }
 
 /**
@@ -138,6 +155,25 @@ export function createToolRunner(options: ToolRunnerOptions): ToolRunner {
     return new AgentSession(context, principal, verified);
   };
 
-  const context: RunnerContext = { rootKeys, registry, broker, now, argumentLimits, startAgent };
+  const revocation = revocationOptions(options);
+  const context: RunnerContext = {
+    rootKeys,
+    registry,
+    broker,
+    now,
+    argumentLimits,
+    revocation,
+    startAgent,
+  };
   return Object.freeze({ tools, startAgent });
+}
+
+/** The runner's revocation options, checked, as `authorize` takes them (`{}` without). */
+function revocationOptions(options: ToolRunnerOptions): RevocationOptions {
+  assertRevocationOptions(options);
+  const { revocations, maxRevocationStaleness } = options;
+  if (revocations === undefined) return {};
+  return maxRevocationStaleness === undefined
+    ? { revocations }
+    : { revocations, maxRevocationStaleness };
 }

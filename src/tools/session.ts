@@ -21,6 +21,9 @@ import {
   type Delegation,
   type DelegationResult,
   type DelegationWarning,
+  type RevocationSource,
+  type RevocationStaleness,
+  type RevokedHop,
   type RootKeys,
   type ToolAccess,
 } from '../delegation/index.js';
@@ -63,7 +66,15 @@ export interface RunnerContext {
   readonly broker: PermissionBroker | undefined;
   readonly now: () => Date;
   readonly argumentLimits: ArgumentLimits;
+  /** Passed to every `authorize` and `accessForTools` of the runner's sessions. */
+  readonly revocation: RevocationOptions;
   readonly startAgent: (options: StartAgentOptions) => AgentSession;
+}
+
+/** @internal The revocation options a runner passes on. */
+export interface RevocationOptions {
+  readonly revocations?: RevocationSource;
+  readonly maxRevocationStaleness?: number;
 }
 
 /**
@@ -87,6 +98,10 @@ export interface ToolStatus {
   readonly condition?: string;
   /** For `denied`: the caveats that exclude the tool. */
   readonly failures?: readonly AuthorizationFailure[];
+  /** For `denied`: the revocation that reaches the session's token, when that is why. */
+  readonly revoked?: RevokedHop;
+  /** For `denied`: the runner's view of revocations is too old (see `authorize`). */
+  readonly revocationsStale?: RevocationStaleness;
 }
 
 /**
@@ -180,13 +195,13 @@ export class AgentSession {
    * ```
    */
   discoverTools(): ToolStatus[] {
-    const { registry, rootKeys, now } = this.#context;
+    const { registry, rootKeys, now, revocation } = this.#context;
     const tools = [...registry.values()];
     // One call for every tool: one algebra budget for the whole discovery.
     const verdicts = accessForTools(
       this.#delegation,
       tools.map((t) => t.name),
-      { rootKeys, now: now() },
+      { rootKeys, now: now(), ...revocation },
     );
     return tools.map((tool, i) => {
       const access = verdicts[i] as ToolAccess;
@@ -198,7 +213,15 @@ export class AgentSession {
       if (access.status === 'conditional')
         return { ...base, status: access.status, condition: access.condition };
       if (access.status === 'denied')
-        return { ...base, status: access.status, failures: access.failures };
+        return {
+          ...base,
+          status: access.status,
+          failures: access.failures,
+          ...(access.revoked === undefined ? {} : { revoked: access.revoked }),
+          ...(access.revocationsStale === undefined
+            ? {}
+            : { revocationsStale: access.revocationsStale }),
+        };
       return { ...base, status: access.status };
     });
   }
@@ -216,7 +239,7 @@ export class AgentSession {
    */
   async invoke(tool: string, args: Readonly<Record<string, unknown>> = {}): Promise<unknown> {
     assertString(tool, 'tool');
-    const { registry, rootKeys, now, argumentLimits } = this.#context;
+    const { registry, rootKeys, now, argumentLimits, revocation } = this.#context;
     const registered = registry.get(tool);
     if (registered === undefined) throw new UnknownToolError(tool);
     const snapshot = snapshotArguments(args, argumentLimits);
@@ -226,7 +249,7 @@ export class AgentSession {
     const decision = authorize(
       this.#delegation,
       { tool, args: snapshot.value, principal: this.principal },
-      { rootKeys, now: now() },
+      { rootKeys, now: now(), ...revocation },
     );
     if (!decision.allowed) throw new PermissionDenied(tool, decision, snapshot.value);
     return await registered.handler(snapshot.value as never, {

@@ -2,7 +2,9 @@
  * `mandate authorize` and `mandate contains`: the two questions a script asks from a shell.
  * `authorize` verifies a token under the home's keys and decides one call offline, exiting 0
  * when allowed and 3 when denied (after listing every failed caveat with its author, and the
- * needed scope and whom to ask). `contains` asks the scope algebra whether one scope contains
+ * needed scope and whom to ask; or, for a revoked token, which hop was revoked, by whom, when
+ * and why). It reads the revocations from the home's store, so a revoked token is denied here
+ * as by every verifier the Delegator feeds. `contains` asks the scope algebra whether one scope contains
  * another, exiting 0 when it does and 3 when it does not (with the witness request that
  * separates them) or when the algebra cannot tell within its limits.
  */
@@ -77,16 +79,22 @@ export function registerAuthorizeCommands(program: Command, action: ActionFactor
   ).action(action((ctx, args) => containment(ctx, String(args[0]), String(args[1]))));
 }
 
-function decide(ctx: Context, spec: string | undefined, opts: AuthorizeOptions): ExitCode {
+async function decide(
+  ctx: Context,
+  spec: string | undefined,
+  opts: AuthorizeOptions,
+): Promise<ExitCode> {
   const token = readToken(spec, ctx.env, 'token', ctx.stdin);
   const args = readJsonObject(opts.args, '--args', ctx.stdin);
   const principal =
     opts.as ?? nonEmpty(ctx.env['MANDATE_PRINCIPAL']) ?? inspectToken(token).principal ?? undefined;
   const { keyring } = ctx.keys();
+  // The home's store holds the revocations: a revoked token is denied here as everywhere else.
+  const delegator = await ctx.delegator();
   const decision = authorize(
     token,
     { tool: opts.tool, args, ...(principal === undefined ? {} : { principal }) },
-    { rootKeys: keyring, now: ctx.now() },
+    { rootKeys: keyring, revocations: delegator.revocations(), now: ctx.now() },
   );
   const out = ctx.out;
   out.data({ tool: opts.tool, principal: principal ?? null, ...decision });

@@ -25,6 +25,7 @@ import {
   RequestExceedsAuthorityError,
   RequestForbiddenError,
   RequestNotFoundError,
+  RequestNotPendingError,
   RequestScopeNotRequestedError,
   RequestTokenError,
 } from '../errors.js';
@@ -196,12 +197,16 @@ export class Lifecycle implements Decisions {
     }
   }
 
-  /** Throws the requester's `key-retired` error, when that is why its kept token fails. */
+  /**
+   * Throws the requester's `key-retired` or `revoked` error, when that is why its kept token
+   * fails: the grantor is told why, not that it is the wrong grantor.
+   */
   #throwIfKeyRetired(record: RequestRecord): void {
     try {
       this.requester(record);
     } catch (err) {
-      if (!(err instanceof RequestTokenError) || err.problem === 'key-retired') throw err;
+      if (!(err instanceof RequestTokenError)) throw err;
+      if (err.problem === 'key-retired' || err.problem === 'revoked') throw err;
     }
   }
 
@@ -310,6 +315,31 @@ export class Lifecycle implements Decisions {
         details: { why },
       }),
     );
+  }
+
+  /**
+   * Cancels every open request whose requester's token a revocation now reaches, so that the
+   * requester waiting on it learns at once (it can never be approved). Returns how many.
+   */
+  async cancelRevoked(): Promise<number> {
+    let cancelled = 0;
+    for (const record of await this.#ctx.store.listRequests({ status: ['pending', 'escalated'] })) {
+      let why: string | undefined;
+      try {
+        this.requester(record);
+      } catch (err) {
+        if (err instanceof RequestTokenError && err.problem === 'revoked') why = err.message;
+        else if (!(err instanceof RequestTokenError)) throw err;
+      }
+      if (why === undefined) continue;
+      try {
+        await this.cancel(record, 'system', `the requester's token was revoked: ${why}`);
+        cancelled++;
+      } catch (err) {
+        if (!(err instanceof RequestNotPendingError)) throw err;
+      }
+    }
+    return cancelled;
   }
 
   /** Escalates `record` (see `escalation.ts`). Returns the linked request. */
