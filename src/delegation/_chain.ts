@@ -102,9 +102,23 @@ export interface Chain {
   readonly lastBlock: number;
   /** The author of the last block: whom a denied holder should ask. */
   readonly askFrom: string;
+  /**
+   * What belongs to the chain once computed, kept on it (a field rather than a `WeakMap`, which
+   * costs a lookup per call and burdens the garbage collector with every short-lived chain):
+   * its hop ids, and the last answer of a revocation source.
+   */
+  readonly memo: ChainMemo;
 }
 
-const hopIds = new WeakMap<Chain, ChainHops>();
+/** See `Chain.memo`. */
+export interface ChainMemo {
+  hops?: ChainHops;
+  revocation?: {
+    readonly source: object;
+    readonly version: number;
+    readonly revoked: unknown;
+  };
+}
 
 /** The hop ids of a chain (see hops.ts). */
 export interface ChainHops {
@@ -119,7 +133,7 @@ export interface ChainHops {
  * pays) and kept while the chain is.
  */
 export function chainHops(chain: Chain): ChainHops {
-  let hops = hopIds.get(chain);
+  let hops = chain.memo.hops;
   if (hops === undefined) {
     const prefixes = prefixIds(chain.macaroon);
     // Block k ends where block k + 1 starts (its marker), the last one at the token's end.
@@ -130,7 +144,7 @@ export function chainHops(chain: Chain): ChainHops {
       prefixes: Object.freeze(prefixes),
       blocks: Object.freeze(ends.map((end) => prefixes[end] as string)),
     });
-    hopIds.set(chain, hops);
+    chain.memo.hops = hops;
   }
   return hops;
 }
@@ -369,5 +383,6 @@ function buildChain(token: string, macaroon: Macaroon, keyId: string, delegation
     lastMarker,
     lastBlock: block,
     askFrom: author,
+    memo: {},
   };
 }

@@ -194,26 +194,18 @@ function assertRevocation(r: unknown): asserts r is Revocation {
     );
 }
 
-interface Memo {
-  readonly source: RevocationSource;
-  readonly version: number;
-  readonly revoked: RevokedHop | undefined;
-}
-
-const memos = new WeakMap<Chain, Memo>();
-
 /**
  * The revocation that reaches `chain`, if any: of one of its prefixes (itself or a token it was
- * derived from) or of one of its grantees. Remembered per chain until the source's `version`
+ * derived from) or of one of its grantees. Remembered on the chain until the source's `version`
  * changes.
  */
 export function revocationOf(chain: Chain, source: RevocationSource): RevokedHop | undefined {
-  const memo = memos.get(chain);
-  if (memo !== undefined && memo.source === source && memo.version === source.version)
-    return memo.revoked;
+  const memo = chain.memo.revocation;
   const version = source.version;
+  if (memo !== undefined && memo.source === source && memo.version === version)
+    return memo.revoked as RevokedHop | undefined;
   const revoked = findRevocation(chain, source);
-  memos.set(chain, { source, version, revoked });
+  chain.memo.revocation = { source, version, revoked };
   return revoked;
 }
 
@@ -326,8 +318,10 @@ export function assertRevocationOptions(options: {
   readonly revocations?: unknown;
   readonly maxRevocationStaleness?: unknown;
 }): void {
-  if (options.revocations !== undefined)
-    assertRevocationSource(options.revocations, 'options.revocations');
+  const source = options.revocations;
+  // A `RevocationList` (the Delegator's view is one) is known good: no property read per call.
+  if (source !== undefined && !(source instanceof RevocationList))
+    assertRevocationSource(source, 'options.revocations');
   const max = options.maxRevocationStaleness;
   if (max === undefined) return;
   if (options.revocations === undefined)
@@ -354,12 +348,13 @@ export function revocationDenial(
   maxStaleness: number | undefined,
   now: Date,
 ): AuthorizationDenied | undefined {
-  const base = { allowed: false as const, keyId: chain.keyId, delegationId: chain.delegationId };
   if (maxStaleness !== undefined) {
     const completeAt = source.completeAt;
     if (completeAt === null || now.getTime() - completeAt > maxStaleness * 1000) {
       return {
-        ...base,
+        allowed: false,
+        keyId: chain.keyId,
+        delegationId: chain.delegationId,
         failures: [],
         revocationsStale: {
           completeAt: completeAt === null ? null : new Date(completeAt).toISOString(),
@@ -373,7 +368,9 @@ export function revocationDenial(
   const at = chain.caveats[revoked.index];
   const reason = revocationSentence(revoked);
   return {
-    ...base,
+    allowed: false,
+    keyId: chain.keyId,
+    delegationId: chain.delegationId,
     failures: [
       {
         kind: 'revoked',

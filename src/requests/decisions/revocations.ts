@@ -2,7 +2,7 @@
  * The Delegator's view of the revocations in its store: a `RevocationSource` that verifiers in
  * this process use (`delegator.revocations()`, the runner's `revocations` option) and that the
  * Delegator itself checks every token against. It loads the store's revocations when the
- * Delegator opens, adds the Delegator's own at once, and reads what other processes sharing the
+ * Delegator opens, adds the Delegator's own at once (`add`), and reads what other processes sharing the
  * store revoked every `intervalMs` (1 s by default): that is the bound on how long another
  * process's revocation takes to reach this one. `completeAt` is when the last read began.
  */
@@ -12,10 +12,9 @@ import type { RequestStore } from '../store/store.js';
 /** Revocations read from the store in one query, at most. */
 const PAGE = 1000;
 
-export class StoreRevocations implements RevocationSource {
+export class StoreRevocations extends RevocationList {
   readonly #store: RequestStore;
   readonly #now: () => Date;
-  readonly #list = new RevocationList();
   readonly #onError: (err: unknown) => void;
   #timer: ReturnType<typeof setInterval> | undefined;
   #refreshing: Promise<void> | undefined;
@@ -24,34 +23,10 @@ export class StoreRevocations implements RevocationSource {
     store: RequestStore,
     options: { readonly now: () => Date; readonly onError?: (err: unknown) => void },
   ) {
+    super();
     this.#store = store;
     this.#now = options.now;
     this.#onError = options.onError ?? (() => {});
-  }
-
-  get version(): number {
-    return this.#list.version;
-  }
-
-  get completeAt(): number | null {
-    return this.#list.completeAt;
-  }
-
-  hop(id: string): Revocation | undefined {
-    return this.#list.hop(id);
-  }
-
-  principal(name: string): Revocation | undefined {
-    return this.#list.principal(name);
-  }
-
-  touchesMint(delegationId: string): boolean {
-    return this.#list.touchesMint(delegationId);
-  }
-
-  /** Adds revocations this process just stored. */
-  added(revocations: readonly Revocation[]): void {
-    this.#list.add(revocations);
   }
 
   /**
@@ -82,10 +57,10 @@ export class StoreRevocations implements RevocationSource {
   async #read(): Promise<void> {
     const began = this.#now().getTime();
     for (;;) {
-      const page = await this.#store.revocationsSince(this.#list.cursor, PAGE);
-      this.#list.add(page);
+      const page = await this.#store.revocationsSince(this.cursor, PAGE);
+      this.add(page);
       if (page.length < PAGE) break;
     }
-    this.#list.markComplete(began);
+    this.markComplete(began);
   }
 }

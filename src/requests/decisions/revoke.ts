@@ -107,7 +107,7 @@ export async function revoke(
       },
     })),
   );
-  ctx.revocations.added(created);
+  ctx.revocations.add(created);
   const mine = (r: Revocation) => r.kind === resolved.kind && r.target === resolved.target;
   const made = created.find(mine);
   return {
