@@ -20,6 +20,7 @@ export {
 } from './codec.js';
 export type { DecodeMacaroonOptions, EncodeMacaroonOptions, MacaroonFormat } from './codec.js';
 export { verifyMacaroon, verifyMacaroonSignature } from './verify.js';
+export { macaroonPrefixDigests } from './prefix-digests.js';
 export type { VerifyMacaroonOptions, VerifyMacaroonSignatureOptions } from './verify.js';
 export {
   MACAROON_DEFAULT_LIMITS,

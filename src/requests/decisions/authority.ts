@@ -292,7 +292,7 @@ export async function authenticate(
         hop: delegation.hops.id,
       },
     },
-    hopRecords(delegation, { source: 'seen', at }),
+    () => hopRecords(delegation, { source: 'seen', at }),
   );
   return agent;
 }

@@ -32,9 +32,16 @@ import {
 import { Escalations } from './escalation.js';
 import { deriveToken, planGrant, type GrantPlan } from './grant.js';
 import { fingerprint } from '../input.js';
-import type { AuditInput, RequestRecord, RequestStatus, StoredOutcome } from '../store/model.js';
+import type {
+  AuditInput,
+  HopRecord,
+  RequestRecord,
+  RequestStatus,
+  StoredOutcome,
+} from '../store/model.js';
+import { hopRecords } from './hop-records.js';
 import { decideByPolicies } from './policies.js';
-import { recordApproval } from './revoke.js';
+import { revokeIfAnsweringRevoked } from './revoke.js';
 import {
   isAddressedGrantor,
   mayBeRequester,
@@ -221,23 +228,39 @@ export class Lifecycle implements Decisions {
     this.checkDecider(record, actor);
     return this.#decide(record, open, (current) => {
       const outcome = this.#grant(current, actor, options);
-      return this.#transition(current, 'approved', outcome, actor.name, options.policyId ?? null, {
-        kind: 'approve',
-        actor: actor.name,
-        subject: current.requester,
-        details: {
-          scope: [...outcome.scope],
-          expiresAt: outcome.expiresAt === null ? null : new Date(outcome.expiresAt).toISOString(),
-          token: fingerprint(outcome.token),
-          hop: verifyDelegation(outcome.token, { rootKeys: this.#ctx.rootKeys }).hops.id,
-          via: options.via,
-          place: placeOf(actor),
-          ...(options.reason === undefined ? {} : { reason: options.reason }),
-          ...(options.policyId === undefined || options.policyId === null
-            ? {}
-            : { policy: options.policyId }),
-        },
+      // The new token's hops join the delegation tree in the approval's own transaction.
+      const granted = verifyDelegation(outcome.token, { rootKeys: this.#ctx.rootKeys });
+      const hops = hopRecords(granted, {
+        source: 'approval',
+        at: this.#ctx.now().getTime(),
+        via: this.requester(current).hops.id,
       });
+      return this.#transition(
+        current,
+        'approved',
+        outcome,
+        actor.name,
+        options.policyId ?? null,
+        {
+          kind: 'approve',
+          actor: actor.name,
+          subject: current.requester,
+          details: {
+            scope: [...outcome.scope],
+            expiresAt:
+              outcome.expiresAt === null ? null : new Date(outcome.expiresAt).toISOString(),
+            token: fingerprint(outcome.token),
+            hop: granted.hops.id,
+            via: options.via,
+            place: placeOf(actor),
+            ...(options.reason === undefined ? {} : { reason: options.reason }),
+            ...(options.policyId === undefined || options.policyId === null
+              ? {}
+              : { policy: options.policyId }),
+          },
+        },
+        hops,
+      );
     });
   }
 
@@ -427,6 +450,7 @@ export class Lifecycle implements Decisions {
     decidedBy: string,
     policyId: string | null,
     audit: Omit<AuditInput, 'at' | 'requestId'>,
+    hops: readonly HopRecord[] = [],
   ): Promise<RequestRecord | undefined> {
     const at = this.#ctx.now().getTime();
     const final = !isOpen(to);
@@ -437,12 +461,13 @@ export class Lifecycle implements Decisions {
       ...(outcome === null ? {} : { outcome }),
       ...(final ? { decidedBy, decidedAt: at, policyId } : {}),
       audit: [{ ...audit, at, requestId: record.id }],
+      ...(hops.length === 0 ? {} : { hops }),
     });
   }
 
   /** Notifies, then carries a decision along the escalation links. */
   async #after(record: RequestRecord): Promise<void> {
-    if (record.status === 'approved') await recordApproval(this.#ctx, record);
+    if (record.status === 'approved') await revokeIfAnsweringRevoked(this.#ctx, record);
     await this.#ctx.notify();
     if (!isOpen(record.status)) {
       await this.#escalations.follow(record);

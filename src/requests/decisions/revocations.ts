@@ -6,7 +6,7 @@
  * store revoked every `intervalMs` (1 s by default): that is the bound on how long another
  * process's revocation takes to reach this one. `completeAt` is when the last read began.
  */
-import { RevocationList, type Revocation, type RevocationSource } from '../../delegation/index.js';
+import { RevocationList } from '../../delegation/index.js';
 import type { RequestStore } from '../store/store.js';
 
 /** Revocations read from the store in one query, at most. */

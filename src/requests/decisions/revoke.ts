@@ -118,28 +118,27 @@ export async function revoke(
 }
 
 /**
- * After an approval: stores its token's hops (its last block answering the requester's token)
- * and, if the requester's token was revoked meanwhile (by another process, while the approval
- * was being made), revokes the approval too, so that no approval outlives the token it answered.
+ * After an approval (whose token's hops were stored with it): if the requester's token was
+ * revoked meanwhile (by another process, while the approval was being made), revokes the
+ * approval too, so that no approval outlives the token it answered.
  *
  * @example
  * ```ts
- * await recordApproval(ctx, approvedRecord);
+ * await revokeIfAnsweringRevoked(ctx, approvedRecord);
  * ```
  */
-export async function recordApproval(ctx: RevokeContext, record: RequestRecord): Promise<void> {
+export async function revokeIfAnsweringRevoked(
+  ctx: RevokeContext,
+  record: RequestRecord,
+): Promise<void> {
   const outcome = record.outcome;
   if (outcome?.status !== 'approved') return;
-  const requester = verifyDelegation(record.token, { rootKeys: ctx.rootKeys });
-  const approved = verifyDelegation(outcome.token, { rootKeys: ctx.rootKeys });
-  const at = record.decidedAt ?? ctx.now().getTime();
-  await ctx.store.recordHops(
-    hopRecords(approved, { source: 'approval', at, via: requester.hops.id }),
-  );
   await ctx.revocations.refresh();
+  const requester = verifyDelegation(record.token, { rootKeys: ctx.rootKeys });
   const revoked = revocationFor(requester, ctx.revocations);
   if (revoked === undefined) return;
   const system: Actor = { kind: 'owner', name: OWNER_PRINCIPAL };
+  const approved = verifyDelegation(outcome.token, { rootKeys: ctx.rootKeys });
   await revoke(
     ctx,
     approved,

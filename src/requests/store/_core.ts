@@ -173,6 +173,7 @@ export function* transitionStep(
   const entries = yield* chain(t, input.audit);
   yield* table(t.updateRequest(current, next));
   yield* write(t, entries);
+  yield* recordHopsStep(t, input.hops ?? []);
   return next;
 }
 
@@ -237,11 +238,11 @@ export function* markSeenStep(
   t: RequestTables,
   fingerprint: string,
   audit: AuditInput,
-  hops: readonly HopRecord[] = [],
+  hops: () => readonly HopRecord[] = () => [],
 ): Step<boolean> {
   if (!(yield* table(t.insertSeen(fingerprint, audit.at)))) return false;
   yield* appendStep(t, [audit]);
-  yield* recordHopsStep(t, hops);
+  yield* recordHopsStep(t, hops());
   return true;
 }
 

@@ -150,7 +150,7 @@ class MemoryStore implements RequestStore {
   markSeen(
     fingerprint: string,
     audit: AuditInput,
-    hops: readonly HopRecord[] = [],
+    hops?: () => readonly HopRecord[],
   ): Promise<boolean> {
     return this.#run(markSeenStep(this.#tables, fingerprint, audit, hops));
   }

@@ -190,7 +190,7 @@ class SqliteStore implements RequestStore {
   markSeen(
     fingerprint: string,
     audit: AuditInput,
-    hops: readonly HopRecord[] = [],
+    hops?: () => readonly HopRecord[],
   ): Promise<boolean> {
     // Every authentication asks, and a fingerprint is never forgotten: one already seen is
     // answered by a read, without taking the write lock for a transaction that changes nothing.

@@ -43,6 +43,8 @@ export interface TransitionInput {
   readonly escalation?: EscalationLink | null;
   /** Appended in the same step as the change. */
   readonly audit: readonly AuditInput[];
+  /** Hops of the delegation tree stored in the same step (an approval's new token). */
+  readonly hops?: readonly HopRecord[];
 }
 
 /** An escalation: move a request to `escalated` and open (or join) its linked request. */
@@ -106,11 +108,15 @@ export interface RequestStore {
   lastAuditSeq(): Promise<number>;
 
   /**
-   * Records the first sighting of a token by its fingerprint, appending `audit` and storing its
-   * `hops` (those not stored yet) with it. Returns `false` (and changes nothing) when it was
-   * seen before.
+   * Records the first sighting of a token by its fingerprint, appending `audit` and storing the
+   * hops `hops` returns (those not stored yet) with it. Returns `false` (and changes nothing)
+   * when it was seen before; `hops` is then not called.
    */
-  markSeen(fingerprint: string, audit: AuditInput, hops?: readonly HopRecord[]): Promise<boolean>;
+  markSeen(
+    fingerprint: string,
+    audit: AuditInput,
+    hops?: () => readonly HopRecord[],
+  ): Promise<boolean>;
 
   addPolicy(policy: PolicyRecord, audit: AuditInput): Promise<void>;
   /** Removes the policy if it belongs to `grantor`; `false` when there is none. */

@@ -13,6 +13,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../../src/requests/store/audit.js';
 import { RequestStoreError } from '../../../src/requests/errors.js';
+import { HOP_STATEMENTS, hopQuery } from '../../../src/requests/store/_sqlite-hops.js';
 import {
   STATEMENTS,
   auditQuery,
@@ -196,6 +197,22 @@ describe('openSqliteStore', () => {
     expect(() => openSqliteStore(path, { synchronous: 'off' as 'full' })).toThrow(RangeError);
   });
 
+  it('will not update or delete a revocation', async () => {
+    const s = store();
+    await s.revoke(
+      [{ kind: 'hop', target: 'hop_a', delegationId: 'd', by: 'owner', at: 1, reason: 'r' }],
+      () => [auditInput('revoke')],
+    );
+    const raw = new Database(path);
+    try {
+      expect(() => raw.prepare("UPDATE revocations SET reason = 'x'").run()).toThrow(/final/);
+      expect(() => raw.prepare('DELETE FROM revocations').run()).toThrow(/final/);
+    } finally {
+      raw.close();
+    }
+    expect(await s.revocationsSince(0, 10)).toMatchObject([{ target: 'hop_a', reason: 'r' }]);
+  });
+
   it('will not update or delete audit entries, and a forged edit breaks the chain', async () => {
     const s = store();
     await s.appendAudit([
@@ -344,6 +361,20 @@ describe('openSqliteStore', () => {
         { kind: 'approve' as const },
         { since: 1, until: 2 },
       ].map((f) => ({ name: JSON.stringify(f), ...auditQuery(f) })),
+      ...Object.entries(HOP_STATEMENTS).map(([name, sql]) => ({
+        name,
+        sql,
+        params: sql
+          .split('?')
+          .slice(1)
+          .map(() => null),
+      })),
+      ...[
+        { derivedFrom: ['hop_a', 'hop_b'] },
+        { via: ['hop_a'] },
+        { ids: ['hop_a'] },
+        { grantee: 'coder' },
+      ].map((f) => ({ name: JSON.stringify(f), ...hopQuery(f) })),
     ];
     try {
       for (const { name, sql, params } of queries) {
@@ -352,7 +383,9 @@ describe('openSqliteStore', () => {
         ).map((r) => r.detail);
         expect({
           name,
-          scans: plan.filter((d) => /^SCAN (requests|audit|policies)/.test(d)),
+          scans: plan.filter((d) =>
+            /^SCAN (requests|audit|policies|hops|hop_prefixes|revocations)/.test(d),
+          ),
         }).toEqual({ name, scans: [] });
       }
       const inbox = requestQuery({ grantor: 'planner', status: [...open] });
