@@ -90,6 +90,25 @@ export type RequestErrorCode =
   | 'ERR_REQUEST_STORE';
 
 /**
+ * Every code the HTTP service (`mandate/server`) raises itself: a caller it cannot identify,
+ * a body it cannot read, a route or a request of someone else's, too many calls or streams, and
+ * a service that answered something the client cannot use.
+ *
+ * @example
+ * ```ts
+ * const code: ServerErrorCode = 'ERR_SERVER_UNAUTHORIZED';
+ * ```
+ */
+export type ServerErrorCode =
+  | 'ERR_SERVER_UNAUTHORIZED'
+  | 'ERR_SERVER_BAD_REQUEST'
+  | 'ERR_SERVER_NOT_FOUND'
+  | 'ERR_SERVER_TOO_LARGE'
+  | 'ERR_SERVER_RATE_LIMITED'
+  | 'ERR_SERVER_UNAVAILABLE'
+  | 'ERR_SERVER_INTERNAL';
+
+/**
  * Every code the command line raises itself (`CliError`), plus `ERR_CLI_UNEXPECTED`, which it
  * prints for a failure that is no `MandateError` at all.
  *
@@ -129,6 +148,7 @@ export type ErrorCode =
   | DelegationErrorCode
   | ToolErrorCode
   | RequestErrorCode
+  | ServerErrorCode
   | CliErrorCode;
 
 /**

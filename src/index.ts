@@ -11,6 +11,7 @@ export {
   type DelegationErrorCode,
   type ToolErrorCode,
   type RequestErrorCode,
+  type ServerErrorCode,
   type CliErrorCode,
 } from './errors.js';
 export * from './requests/index.js';

@@ -12,6 +12,7 @@ import {
   type MacaroonErrorCode,
   type RequestErrorCode,
   type ScopeErrorCode,
+  type ServerErrorCode,
   type ToolErrorCode,
 } from '../../src/index.js';
 
@@ -32,6 +33,7 @@ same<
   | DelegationErrorCode
   | ToolErrorCode
   | RequestErrorCode
+  | ServerErrorCode
   | CliErrorCode
 >(true);
 same<MacaroonErrorCode & (ScopeErrorCode | DelegationErrorCode | ToolErrorCode), never>(true);

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { CliError, ContextualError } from '../../src/cli/cli-error.js';
 import { errorBody } from '../../src/cli/output.js';
+import { ServiceError } from '../../src/server/errors.js';
 import * as mandate from '../../src/index.js';
 import type { AuthorizationDenied, CliErrorCode, ErrorCode } from '../../src/index.js';
 
@@ -46,6 +47,13 @@ const CODES = [
   'ERR_REQUEST_INVALID',
   'ERR_REQUEST_CANNOT_ESCALATE',
   'ERR_REQUEST_STORE',
+  'ERR_SERVER_UNAUTHORIZED',
+  'ERR_SERVER_BAD_REQUEST',
+  'ERR_SERVER_NOT_FOUND',
+  'ERR_SERVER_TOO_LARGE',
+  'ERR_SERVER_RATE_LIMITED',
+  'ERR_SERVER_UNAVAILABLE',
+  'ERR_SERVER_INTERNAL',
   'ERR_CLI_USAGE',
   'ERR_CLI_BAD_DURATION',
   'ERR_CLI_BAD_INPUT',
@@ -157,6 +165,9 @@ describe('error codes', () => {
   it('are all thrown by some class, or printed by the CLI for a foreign failure', () => {
     const thrown = new Set(Object.values(SAMPLES).flatMap((make) => make().map((e) => e.code)));
     thrown.add(errorBody(new Error('boom'))['code'] as ErrorCode);
+    // The service's own codes (mandate/server, outside the root barrel).
+    for (const code of CODES.filter((c) => c.startsWith('ERR_SERVER_')))
+      thrown.add(new ServiceError(code as ServiceError['code'] & `ERR_SERVER_${string}`, 'x', 400).code);
     expect([...thrown].sort()).toEqual([...CODES].sort());
   });
 });
