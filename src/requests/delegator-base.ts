@@ -241,4 +241,3 @@ export abstract class DelegatorBase {
   }
 }
 
-export type { RevokeOutcome, RevokeTarget, DelegationNode, DelegationQuery, Actor };

@@ -17,7 +17,8 @@ import { listInbox, viewOf } from './answers/inbox.js';
 import { pollStep } from './answers/polling.js';
 import { previewDecision } from './answers/preview.js';
 import { AttachedSessions } from './answers/sessions.js';
-import { subscribeInbox } from './answers/subscription.js';
+import { subscribeInbox, type InboxEvent } from './answers/subscription.js';
+import { mapIterator } from './answers/notify.js';
 import {
   ticketView,
   type ApprovalPreview,
@@ -203,8 +204,48 @@ export class Delegator extends DelegatorBase implements PermissionBroker {
    * ```
    */
   subscribe(grantor: GrantorRef, options: WaitOptions = {}): AsyncIterableIterator<InboxItem> {
+    const events = this.inboxEvents(grantor, options);
+    return mapIterator(events, (e) => e.item);
+  }
+
+  /**
+   * `subscribe` with each request's audit position (`seq`), resumable: with `afterSeq` (the last
+   * `seq` received, or the audit head read with `inboxSnapshot`) the requests that arrived since
+   * are delivered first, none twice. This is what the service's inbox stream serves.
+   *
+   * @example
+   * ```ts
+   * for await (const { seq, item } of delegator.inboxEvents('owner', { afterSeq: last })) last = seq;
+   * ```
+   */
+  inboxEvents(
+    grantor: GrantorRef,
+    options: WaitOptions & { readonly afterSeq?: number } = {},
+  ): AsyncIterableIterator<InboxEvent> {
     this.check();
-    return subscribeInbox(this.#ctx.subscriptions, this.actor(grantor, 'grantor'), options.signal);
+    if (
+      options.afterSeq !== undefined &&
+      (!Number.isSafeInteger(options.afterSeq) || options.afterSeq < 0)
+    )
+      throw new RangeError('options.afterSeq must be a non-negative integer');
+    return subscribeInbox(this.#ctx.subscriptions, this.actor(grantor, 'grantor'), options);
+  }
+
+  /**
+   * The grantor's inbox with the audit position it was read at: resume `inboxEvents` after
+   * `seq` and nothing is missed (a request arriving during the read may come in both).
+   *
+   * @example
+   * ```ts
+   * const { seq, items } = await delegator.inboxSnapshot('owner');
+   * ```
+   */
+  async inboxSnapshot(
+    grantor: GrantorRef,
+  ): Promise<{ readonly seq: number; readonly items: InboxItem[] }> {
+    this.check();
+    const seq = await this.parts.store.lastAuditSeq();
+    return { seq, items: await this.inbox(grantor) };
   }
 
   /**

@@ -20,6 +20,14 @@ export type {
   RotateKeyOptions,
   VerifyAuditOptions,
 } from './options.js';
+export type { InboxEvent } from './answers/subscription.js';
+export type {
+  DelegationNode,
+  DelegationQuery,
+  DelegationStatus,
+} from './answers/delegation-tree.js';
+export type { RevokeOptions } from './delegator-base.js';
+export type { RevokeOutcome, RevokeTarget } from './decisions/revoke.js';
 export type {
   PermissionRequestView,
   InboxItem,
@@ -42,6 +50,9 @@ export type {
   AuditInput,
   AuditKind,
   AuditFilter,
+  HopRecord,
+  HopFilter,
+  RevocationInput,
   PolicyRecord,
   RequestFilter,
   Json,

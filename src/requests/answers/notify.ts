@@ -219,3 +219,33 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
     this.#onClose();
   }
 }
+
+/**
+ * An iterator of `f` applied to each value of `source`; ending it ends `source`.
+ *
+ * @example
+ * ```ts
+ * const items = mapIterator(delegator.inboxEvents('owner'), (e) => e.item);
+ * ```
+ */
+export function mapIterator<T, U>(
+  source: AsyncIterableIterator<T>,
+  f: (value: T) => U,
+): AsyncIterableIterator<U> {
+  const it: AsyncIterableIterator<U> = {
+    async next() {
+      const r = await source.next();
+      return r.done === true
+        ? { done: true, value: undefined }
+        : { done: false, value: f(r.value) };
+    },
+    async return() {
+      await source.return?.();
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]() {
+      return it;
+    },
+  };
+  return it;
+}

@@ -8,7 +8,7 @@
  * order, one at a time.
  */
 import type { Actor } from '../decisions/authority.js';
-import type { RequestRecord } from '../store/model.js';
+import type { AuditEntry, RequestRecord } from '../store/model.js';
 import { EventQueue, type AuditTail } from './notify.js';
 import type { RequestStore } from '../store/store.js';
 import type { InboxItem } from './views.js';
@@ -24,23 +24,32 @@ export interface SubscriptionContext {
   readonly accepts: (record: RequestRecord, actor: Actor) => boolean;
 }
 
+/** One request in a grantor's feed, with the audit entry (`seq`) that put it there. */
+export interface InboxEvent {
+  /** The audit log position of the `request` or `reopen` entry: a cursor to resume after. */
+  readonly seq: number;
+  readonly item: InboxItem;
+}
+
 /**
- * The feed of new pending requests for the grantor `authenticated` resolves to. Ends with
- * that promise's error if it rejects, when `signal` aborts, when the consumer stops, or when the
- * Delegator closes.
+ * The feed of new pending requests for the grantor `authenticated` resolves to. With
+ * `afterSeq` (a `seq` from an earlier event, or the audit head read before an inbox snapshot),
+ * the entries after it that are already in the log are read first, so a consumer that
+ * reconnects loses nothing and sees nothing twice. Ends with that promise's error if it
+ * rejects, when `signal` aborts, when the consumer stops, or when the Delegator closes.
  *
  * @example
  * ```ts
- * for await (const item of subscribeInbox(context, Promise.resolve(OWNER))) console.log(item.id);
+ * for await (const { seq, item } of subscribeInbox(context, Promise.resolve(OWNER))) console.log(seq, item.id);
  * ```
  */
 export function subscribeInbox(
   context: SubscriptionContext,
   authenticated: Promise<Actor>,
-  signal?: AbortSignal,
-): AsyncIterableIterator<InboxItem> {
+  options: { readonly signal?: AbortSignal; readonly afterSeq?: number } = {},
+): AsyncIterableIterator<InboxEvent> {
   let chain: Promise<unknown> = authenticated.catch(() => undefined);
-  const stop = context.tail.listen((entry) => {
+  const handle = (entry: AuditEntry): void => {
     if ((entry.kind !== 'request' && entry.kind !== 'reopen') || entry.requestId === null) return;
     const id = entry.requestId;
     chain = chain
@@ -49,13 +58,31 @@ export function subscribeInbox(
         if (entry.subject !== actor.name) return;
         const record = await context.store.getRequest(id);
         if (record !== undefined && record.status === 'pending' && context.accepts(record, actor))
-          queue.push(context.view(record, actor));
+          queue.push({ seq: entry.seq, item: context.view(record, actor) });
       })
       .catch((err: unknown) => queue.fail(err));
-  }, context.tail.cursor);
+  };
+  const live = context.tail.cursor;
+  const afterSeq = options.afterSeq;
+  if (afterSeq !== undefined && afterSeq < live) {
+    // The entries already dispatched before this subscription, read from the log in order
+    // before any live one (the chain keeps them in order).
+    chain = chain
+      .then(async () => {
+        for (const entry of await context.store.queryAudit({ afterSeq })) {
+          if (entry.seq > live) break;
+          handle(entry);
+        }
+      })
+      .catch((err: unknown) => queue.fail(err));
+  }
+  const stop = context.tail.listen(
+    handle,
+    afterSeq !== undefined && afterSeq > live ? afterSeq : live,
+  );
   const close = (): void => queue.close();
-  const queue = new EventQueue<InboxItem>({
-    signal,
+  const queue = new EventQueue<InboxEvent>({
+    signal: options.signal,
     onClose: () => {
       stop();
       context.closers.delete(close);
