@@ -4,10 +4,12 @@
  * for. Nothing a client sent ever produces a 500 or a stack trace; a failure that is no
  * `MandateError` is logged by the server and answered with one fixed message.
  */
-import { MandateError, type ServerErrorCode } from '../errors.js';
+import { MandateError, type ErrorCode } from '../errors.js';
 
 /**
- * An error of the HTTP service itself (the client gets it too, for an answer it cannot use).
+ * An error answered over HTTP: raised by the service itself (an `ERR_SERVER_*` code), or, in a
+ * `DelegatorClient`, the error the service answered with (its code, message and status: a
+ * request not found is `ERR_REQUEST_NOT_FOUND` with status 404, as the library would throw it).
  *
  * @example
  * ```ts
@@ -18,8 +20,13 @@ export class ServiceError extends MandateError {
   /** The HTTP status it is answered with. */
   readonly status: number;
 
-  constructor(code: ServerErrorCode, message: string, status: number) {
-    super(code, message);
+  constructor(
+    code: ErrorCode,
+    message: string,
+    status: number,
+    options?: { readonly cause?: unknown },
+  ) {
+    super(code, message, options);
     this.status = status;
   }
 
@@ -38,10 +45,11 @@ export const UNAUTHORIZED_MESSAGE = 'the credential is not valid here';
 /** An HTTP answer for an error: its status and JSON body. */
 export interface ErrorAnswer {
   readonly status: number;
-  readonly body: { readonly error: string; readonly code: string; readonly message: string } & Record<
-    string,
-    unknown
-  >;
+  readonly body: {
+    readonly error: string;
+    readonly code: string;
+    readonly message: string;
+  } & Record<string, unknown>;
 }
 
 const STATUS: Readonly<Record<string, readonly [number, string]>> = {
@@ -52,6 +60,7 @@ const STATUS: Readonly<Record<string, readonly [number, string]>> = {
   ERR_REQUEST_EXPIRED: [409, 'conflict'],
   ERR_REQUEST_CANNOT_ESCALATE: [409, 'conflict'],
   ERR_REQUEST_FORBIDDEN: [403, 'forbidden'],
+  ERR_SERVER_FORBIDDEN: [403, 'forbidden'],
   ERR_REQUEST_REVOKE_FORBIDDEN: [403, 'forbidden'],
   ERR_REQUEST_EXCEEDS_AUTHORITY: [403, 'insufficient_scope'],
   ERR_REQUEST_SCOPE_NOT_REQUESTED: [400, 'invalid_request'],

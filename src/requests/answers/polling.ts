@@ -40,7 +40,13 @@ export function pollStep(record: RequestRecord, now: number): PollStep {
         return { answer: { error: 'access_denied', reason: outcome.reason } };
       case 'cancelled':
         return {
-          answer: { error: 'access_denied', reason: 'the request was cancelled by its requester' },
+          answer: {
+            error: 'access_denied',
+            reason:
+              record.decidedBy === 'system'
+                ? "the request was withdrawn: the requester's token was revoked"
+                : 'the request was cancelled by its requester',
+          },
         };
       case 'expired':
         return { answer: { error: 'expired_token' } };

@@ -1,0 +1,117 @@
+/**
+ * The service as a Hono application over one Delegator: the routes of `routes-requests.ts` and
+ * `routes-records.ts`, the OpenAPI document, a body limit, JSON for every error and for unknown
+ * routes, and a structured log line per call (method, route, status, time, who called; never a
+ * token, a credential or a body).
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Delegator } from '../requests/index.js';
+import type { ServiceContext } from './context.js';
+import { INTERNAL, ServiceError, errorAnswer } from './errors.js';
+import { DEFAULT_SERVICE_LIMITS, RateLimiter, type ServiceLimits } from './limits.js';
+import { openApiDocument } from './openapi.js';
+import { recordRoutes } from './routes-records.js';
+import { requestRoutes } from './routes-requests.js';
+
+/** One line of the service's log. */
+export interface ServiceLogEntry {
+  readonly at: string;
+  readonly method: string;
+  /** The matched route (`/v1/requests/:id`), so that no id or query is logged. */
+  readonly route: string;
+  readonly status: number;
+  readonly ms: number;
+  /** `owner`, the agent's principal, or `-` when the caller was not identified. */
+  readonly caller: string;
+  /** For a 500: the error, for the operator (never sent to the client). */
+  readonly error?: string;
+}
+
+/** Options of `createServiceApp`. */
+export interface ServiceAppOptions {
+  readonly delegator: Delegator;
+  /** Whether a presented owner credential is the current one (see `ownerCheck`). */
+  readonly isOwner: (presented: string) => boolean;
+  readonly limits?: Partial<ServiceLimits>;
+  /** Receives one entry per call (default: none). */
+  readonly log?: (entry: ServiceLogEntry) => void;
+  /** The clock for rate limits, in ms (default `Date.now`). */
+  readonly now?: () => number;
+  /** How often a revocation stream says it is complete, in ms (default 1000). */
+  readonly feedIntervalMs?: number;
+  /** How often an idle stream sends a comment, in ms (default 15000). */
+  readonly heartbeatMs?: number;
+}
+
+/**
+ * The service's HTTP application (serve it with `serveDelegator`, or call `app.fetch` in tests).
+ *
+ * @example
+ * ```ts
+ * const app = createServiceApp({ delegator, isOwner: ownerCheck(() => credential) });
+ * const res = await app.fetch(new Request('http://local/v1/inbox', { headers: { authorization: `Bearer ${credential}` } }));
+ * ```
+ */
+export function createServiceApp(options: ServiceAppOptions): Hono {
+  const limits: ServiceLimits = { ...DEFAULT_SERVICE_LIMITS, ...options.limits };
+  const now = options.now ?? Date.now;
+  const log = options.log ?? (() => {});
+  const delegator = options.delegator;
+  const ctx: ServiceContext = {
+    delegator,
+    check: {
+      rootKeys: delegator.rootKeys,
+      revocations: delegator.revocations(),
+      isOwner: options.isOwner,
+    },
+    limits,
+    rate: new RateLimiter(limits, now),
+    feedIntervalMs: options.feedIntervalMs ?? 1000,
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+  };
+  const app = new Hono();
+  const failures = new WeakMap<Request, string>();
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    log({
+      at: new Date().toISOString(),
+      method: c.req.method,
+      route: c.req.routePath,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 100) / 100,
+      caller: (c.get('caller' as never) as string | undefined) ?? '-',
+      ...(failures.has(c.req.raw) ? { error: failures.get(c.req.raw) as string } : {}),
+    });
+  });
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: limits.maxBodyBytes,
+      onError: (c) => {
+        const err = new ServiceError(
+          'ERR_SERVER_TOO_LARGE',
+          `the body is larger than ${limits.maxBodyBytes} bytes`,
+          413,
+        );
+        return c.json(errorAnswer(err)?.body, 413);
+      },
+    }),
+  );
+  app.onError((err, c) => {
+    const answer = errorAnswer(err);
+    if (answer !== undefined) return c.json(answer.body, answer.status as 400);
+    failures.set(c.req.raw, err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+    return c.json(INTERNAL.body, 500);
+  });
+  app.notFound((c) =>
+    c.json(errorAnswer(new ServiceError('ERR_SERVER_NOT_FOUND', 'no such route', 404))?.body, 404),
+  );
+
+  app.get('/v1/openapi.json', (c) => c.json(openApiDocument(), 200));
+  requestRoutes(app, ctx);
+  recordRoutes(app, ctx);
+  return app;
+}

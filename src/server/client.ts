@@ -1,0 +1,285 @@
+/**
+ * `DelegatorClient`: the service, from another process. It is a `PermissionBroker`, so a tool
+ * runner in an agent's process asks and waits through it exactly as through an in-process
+ * Delegator (`createToolRunner({ broker: new DelegatorClient(url) })`): `request` sends the
+ * session's own token as its credential, and `poll` and `awaitResponse` (polling at the interval
+ * the service asks for) use the token that asked. With the owner credential (or an agent's token)
+ * it also reads an inbox and decides, revokes and reads the revocation feed. Errors the service
+ * answers become `ServiceError`s with the service's code and status.
+ */
+import type { Delegation, RevocationFeedPage, AuthorizationDecision } from '../delegation/index.js';
+import type { ErrorCode } from '../errors.js';
+import type {
+  PermissionBroker,
+  PermissionOutcome,
+  PermissionRequestInput,
+  PermissionTicket,
+  PollAnswer,
+} from '../tools/index.js';
+import type {
+  DelegationNode,
+  InboxItem,
+  PermissionRequestView,
+  RevokeOutcome,
+} from '../requests/index.js';
+import { ServiceError } from './errors.js';
+
+/** Options of `DelegatorClient`. */
+export interface DelegatorClientOptions {
+  /** The credential for grantor calls: the owner credential or an agent's current token. */
+  readonly credential?: string;
+  /** The `fetch` to use (default: the global one). */
+  readonly fetch?: typeof fetch;
+}
+
+/**
+ * A client of `mandate serve`.
+ *
+ * @example
+ * ```ts
+ * const broker = new DelegatorClient(process.env.MANDATE_URL!);
+ * const runner = createToolRunner({ rootKeys, tools, broker });
+ * ```
+ */
+export class DelegatorClient implements PermissionBroker {
+  readonly #base: string;
+  readonly #credential: string | undefined;
+  readonly #fetch: typeof fetch;
+  /** The token each request was made with: polls and waits answer to it. */
+  readonly #askedWith = new Map<string, string>();
+
+  constructor(url: string, options: DelegatorClientOptions = {}) {
+    if (typeof url !== 'string' || !/^https?:\/\//.test(url))
+      throw new TypeError(`url must be an http(s) URL, got ${JSON.stringify(url)}`);
+    this.#base = url.replace(/\/+$/, '');
+    this.#credential = options.credential;
+    this.#fetch = options.fetch ?? fetch;
+  }
+
+  async request(input: PermissionRequestInput): Promise<PermissionTicket> {
+    const token = tokenText(input.token);
+    const ticket = await this.#call<PermissionTicket & { expiresAt: string }>(
+      'POST',
+      '/v1/requests',
+      token,
+      {
+        scope: input.scope,
+        reason: input.reason,
+        ...(input.expiresIn === undefined ? {} : { expiresIn: input.expiresIn }),
+        ...(input.call === undefined ? {} : { call: input.call }),
+      },
+    );
+    this.#askedWith.set(ticket.id, token);
+    return { ...ticket, expiresAt: new Date(ticket.expiresAt) };
+  }
+
+  async poll(id: string): Promise<PollAnswer> {
+    const res = await this.#send(
+      'GET',
+      `/v1/requests/${encodeURIComponent(id)}`,
+      this.#tokenFor(id),
+    );
+    const body = (await res.json()) as Record<string, unknown>;
+    if (res.status === 200) return approval(body);
+    if (res.status === 400 && typeof body['error'] === 'string') {
+      switch (body['error']) {
+        case 'authorization_pending':
+        case 'slow_down':
+          return { error: body['error'], interval: Number(body['interval']) };
+        case 'access_denied':
+          return {
+            error: 'access_denied',
+            reason: typeof body['error_description'] === 'string' ? body['error_description'] : '',
+          };
+        case 'expired_token':
+          return { error: 'expired_token' };
+      }
+    }
+    throw failure(res.status, body);
+  }
+
+  /**
+   * Polls at the interval the service asks for until the request is decided, expires or is
+   * cancelled; rejects with the signal's reason when `signal` aborts.
+   */
+  async awaitResponse(
+    id: string,
+    options: { readonly signal?: AbortSignal } = {},
+  ): Promise<PermissionOutcome> {
+    for (;;) {
+      options.signal?.throwIfAborted();
+      const answer = await this.poll(id);
+      if ('status' in answer) return answer;
+      if (answer.error === 'access_denied') return { status: 'denied', reason: answer.reason };
+      if (answer.error === 'expired_token') return { status: 'expired' };
+      await sleep(answer.interval * 1000, options.signal);
+    }
+  }
+
+  /** Withdraws a request made through this client. */
+  cancel(id: string): Promise<PermissionRequestView> {
+    return this.#call('DELETE', `/v1/requests/${encodeURIComponent(id)}`, this.#tokenFor(id));
+  }
+
+  /** The pending requests addressed to this client's credential. */
+  inbox(): Promise<InboxItem[]> {
+    return this.#call('GET', '/v1/inbox', this.#grantor());
+  }
+
+  approve(
+    id: string,
+    terms: {
+      readonly scope?: readonly string[];
+      readonly expiresIn?: number;
+      readonly reason?: string;
+    } = {},
+  ): Promise<PermissionRequestView> {
+    return this.#call(
+      'POST',
+      `/v1/requests/${encodeURIComponent(id)}/approve`,
+      this.#grantor(),
+      terms,
+    );
+  }
+
+  deny(id: string, reason: string): Promise<PermissionRequestView> {
+    return this.#call('POST', `/v1/requests/${encodeURIComponent(id)}/deny`, this.#grantor(), {
+      reason,
+    });
+  }
+
+  escalate(
+    id: string,
+    options: { readonly autoApprove?: boolean } = {},
+  ): Promise<PermissionRequestView> {
+    return this.#call(
+      'POST',
+      `/v1/requests/${encodeURIComponent(id)}/escalate`,
+      this.#grantor(),
+      options,
+    );
+  }
+
+  /** Revokes a token or hop id (`target`), or with `{ principal }` every hop of a principal. */
+  revoke(target: string | { readonly principal: string }, reason: string): Promise<RevokeOutcome> {
+    const body =
+      typeof target === 'string' ? { target, reason } : { principal: target.principal, reason };
+    return this.#call('POST', '/v1/revoke', this.#grantor(), body);
+  }
+
+  /** One page of the revocation feed after `cursor`: apply it to a `RevocationList`. */
+  revocationFeed(cursor = 0): Promise<RevocationFeedPage> {
+    return this.#call('GET', `/v1/revocations?cursor=${cursor}`, this.#grantor());
+  }
+
+  /** The delegation tree (owner credential only). */
+  delegations(): Promise<DelegationNode[]> {
+    return this.#call('GET', '/v1/delegations', this.#grantor());
+  }
+
+  /** The service's decision on a call under `token` (no credential needed). */
+  authorize(
+    token: string,
+    call: {
+      readonly tool: string;
+      readonly args: Record<string, unknown>;
+      readonly principal?: string;
+    },
+  ): Promise<AuthorizationDecision> {
+    return this.#call('POST', '/v1/authorize', undefined, { token, ...call });
+  }
+
+  #tokenFor(id: string): string {
+    return this.#askedWith.get(id) ?? this.#grantor();
+  }
+
+  #grantor(): string {
+    if (this.#credential === undefined)
+      throw new TypeError(
+        'this DelegatorClient has no credential: pass { credential } to act as a grantor',
+      );
+    return this.#credential;
+  }
+
+  async #call<T>(
+    method: string,
+    path: string,
+    bearer: string | undefined,
+    body?: unknown,
+  ): Promise<T> {
+    const res = await this.#send(method, path, bearer, body);
+    const text = await res.text();
+    const parsed: unknown = text === '' ? null : JSON.parse(text);
+    if (!res.ok) throw failure(res.status, parsed);
+    return parsed as T;
+  }
+
+  async #send(
+    method: string,
+    path: string,
+    bearer: string | undefined,
+    body?: unknown,
+  ): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (bearer !== undefined) headers['authorization'] = `Bearer ${bearer}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    try {
+      return await this.#fetch(`${this.#base}${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (err) {
+      throw new ServiceError(
+        'ERR_SERVER_UNAVAILABLE',
+        `the service at ${this.#base} cannot be reached`,
+        503,
+        {
+          cause: err,
+        },
+      );
+    }
+  }
+}
+
+function tokenText(token: string | Delegation): string {
+  return typeof token === 'string' ? token : token.token;
+}
+
+function approval(body: Record<string, unknown>): PollAnswer {
+  return {
+    status: 'approved',
+    token: String(body['token']),
+    scope: (body['scope'] as string[] | undefined) ?? [],
+    ...(typeof body['expiresAt'] === 'string' ? { expiresAt: new Date(body['expiresAt']) } : {}),
+  };
+}
+
+/** The service's error answer as a `ServiceError` with its code (when it is one of mandate's). */
+function failure(status: number, body: unknown): ServiceError {
+  const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  // The service answers mandate's own codes; anything else is reported as the service failing.
+  const code =
+    typeof b['code'] === 'string' && /^ERR_[A-Z]+_[A-Z_]+$/.test(b['code'])
+      ? (b['code'] as ErrorCode)
+      : 'ERR_SERVER_INTERNAL';
+  const message =
+    typeof b['message'] === 'string' ? b['message'] : `the service answered ${status}`;
+  return new ServiceError(code, message, status);
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      signal?.removeEventListener('abort', abort);
+      resolve();
+    }
+    function abort(): void {
+      clearTimeout(timer);
+      const reason: unknown = signal?.reason;
+      reject(reason instanceof Error ? reason : new Error('aborted', { cause: reason }));
+    }
+    signal?.addEventListener('abort', abort, { once: true });
+  });
+}

@@ -1,0 +1,83 @@
+/**
+ * What every route of the service shares: the Delegator, how callers are identified, the
+ * limits, and the helpers each route uses to read its caller and its body.
+ */
+import type { Context } from 'hono';
+import type { Delegator } from '../requests/index.js';
+import { callerOf, type Caller, type CallerCheck } from './callers.js';
+import { ServiceError } from './errors.js';
+import type { RateLimiter, ServiceLimits } from './limits.js';
+import { checkBody, type BodyName } from './schemas.js';
+
+/** The service's shared parts. */
+export interface ServiceContext {
+  readonly delegator: Delegator;
+  readonly check: CallerCheck;
+  readonly limits: ServiceLimits;
+  readonly rate: RateLimiter;
+  /** How often a revocation stream re-reads the feed and says it is complete, in ms. */
+  readonly feedIntervalMs: number;
+  /** How often an idle stream sends a comment, so that proxies keep it open, in ms. */
+  readonly heartbeatMs: number;
+}
+
+/**
+ * The caller of `c`, identified and charged one call against its rate.
+ *
+ * @example
+ * ```ts
+ * const caller = identify(ctx, c);
+ * ```
+ */
+export function identify(ctx: ServiceContext, c: Context): Caller {
+  const caller = callerOf(c.req.header('authorization'), ctx.check);
+  ctx.rate.take(caller.kind === 'owner' ? 'owner' : caller.key);
+  c.set('caller' as never, (caller.kind === 'owner' ? 'owner' : caller.name) as never);
+  return caller;
+}
+
+/**
+ * The caller of `c`, who must be an agent (asking, cancelling: the owner holds everything).
+ *
+ * @example
+ * ```ts
+ * const agent = identifyAgent(ctx, c, 'asking for permission');
+ * ```
+ */
+export function identifyAgent(
+  ctx: ServiceContext,
+  c: Context,
+  what: string,
+): Extract<Caller, { kind: 'agent' }> {
+  const caller = identify(ctx, c);
+  if (caller.kind !== 'agent')
+    throw new ServiceError(
+      'ERR_SERVER_FORBIDDEN',
+      `${what} is for agents, with their own token; the owner holds every permission`,
+      403,
+    );
+  return caller;
+}
+
+/**
+ * The JSON body of `c`, checked against the schema `name`.
+ *
+ * @example
+ * ```ts
+ * const body = await bodyOf<{ reason: string }>(c, 'deny');
+ * ```
+ */
+export async function bodyOf<T>(c: Context, name: BodyName): Promise<T> {
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    throw new ServiceError('ERR_SERVER_BAD_REQUEST', 'the body must be JSON', 400);
+  }
+  return checkBody<T>(name, body);
+}
+
+/** Whether the client asked for an event stream. */
+export function wantsStream(c: Context): boolean {
+  return (c.req.header('accept') ?? '').includes('text/event-stream');
+}
