@@ -36,8 +36,8 @@ export interface ServiceAppOptions {
   readonly limits?: Partial<ServiceLimits>;
   /** Receives one entry per call (default: none). */
   readonly log?: (entry: ServiceLogEntry) => void;
-  /** The clock for rate limits, in ms (default `Date.now`). */
-  readonly now?: () => number;
+  /** The clock for `authorize` and rate limits (default: the system clock). */
+  readonly now?: () => Date;
   /** How often a revocation stream says it is complete, in ms (default 1000). */
   readonly feedIntervalMs?: number;
   /** How often an idle stream sends a comment, in ms (default 15000). */
@@ -55,7 +55,7 @@ export interface ServiceAppOptions {
  */
 export function createServiceApp(options: ServiceAppOptions): Hono {
   const limits: ServiceLimits = { ...DEFAULT_SERVICE_LIMITS, ...options.limits };
-  const now = options.now ?? Date.now;
+  const now = options.now ?? (() => new Date());
   const log = options.log ?? (() => {});
   const delegator = options.delegator;
   const ctx: ServiceContext = {
@@ -66,7 +66,8 @@ export function createServiceApp(options: ServiceAppOptions): Hono {
       isOwner: options.isOwner,
     },
     limits,
-    rate: new RateLimiter(limits, now),
+    rate: new RateLimiter(limits, () => now().getTime()),
+    now,
     feedIntervalMs: options.feedIntervalMs ?? 1000,
     heartbeatMs: options.heartbeatMs ?? 15_000,
   };

@@ -15,6 +15,8 @@ export interface ServiceContext {
   readonly check: CallerCheck;
   readonly limits: ServiceLimits;
   readonly rate: RateLimiter;
+  /** The clock `authorize` decides at. */
+  readonly now: () => Date;
   /** How often a revocation stream re-reads the feed and says it is complete, in ms. */
   readonly feedIntervalMs: number;
   /** How often an idle stream sends a comment, so that proxies keep it open, in ms. */

@@ -176,7 +176,11 @@ function decide(
     return authorize(
       token,
       { tool, args, ...(principal === undefined ? {} : { principal }) },
-      { rootKeys: ctx.delegator.rootKeys, revocations: ctx.delegator.revocations() },
+      {
+        rootKeys: ctx.delegator.rootKeys,
+        revocations: ctx.delegator.revocations(),
+        now: ctx.now(),
+      },
     );
   } catch (err) {
     if (err instanceof TokenInvalidError) return undefined;

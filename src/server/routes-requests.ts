@@ -102,6 +102,9 @@ export function requestRoutes(app: Hono, ctx: ServiceContext): void {
           sent.add(item.id);
           await stream.writeSSE({ event: 'request', id: String(seq), data: JSON.stringify(item) });
         }
+      } catch (err) {
+        // The client went away (or the service is closing): the stream simply ends.
+        if (!abort.signal.aborted) throw err;
       } finally {
         clearInterval(heartbeat);
         release();
