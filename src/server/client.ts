@@ -7,7 +7,13 @@
  * it also reads an inbox and decides, revokes and reads the revocation feed. Errors the service
  * answers become `ServiceError`s with the service's code and status.
  */
-import type { Delegation, RevocationFeedPage, AuthorizationDecision } from '../delegation/index.js';
+import type {
+  AuthorizationDecision,
+  Delegation,
+  Revocation,
+  RevocationFeedPage,
+  RevocationList,
+} from '../delegation/index.js';
 import type { ErrorCode } from '../errors.js';
 import type {
   PermissionBroker,
@@ -23,6 +29,7 @@ import type {
   RevokeOutcome,
 } from '../requests/index.js';
 import { ServiceError } from './errors.js';
+import { readEvents } from './sse-reader.js';
 
 /** Options of `DelegatorClient`. */
 export interface DelegatorClientOptions {
@@ -170,6 +177,38 @@ export class DelegatorClient implements PermissionBroker {
   /** One page of the revocation feed after `cursor`: apply it to a `RevocationList`. */
   revocationFeed(cursor = 0): Promise<RevocationFeedPage> {
     return this.#call('GET', `/v1/revocations?cursor=${cursor}`, this.#grantor());
+  }
+
+  /**
+   * Keeps `list` up to date from the service's revocation stream until `signal` aborts: each
+   * revocation is added as it is made, and each `complete` event marks the list complete as of
+   * the service's time, so a verifier's `maxRevocationStaleness` holds while the stream is up
+   * (and fails closed when it is not). Reconnects after a dropped stream, from the list's cursor.
+   */
+  async followRevocations(
+    list: RevocationList,
+    options: { readonly signal: AbortSignal; readonly retryMs?: number },
+  ): Promise<void> {
+    const { signal } = options;
+    while (!signal.aborted) {
+      try {
+        const res = await this.#fetch(`${this.#base}/v1/revocations?cursor=${list.cursor}`, {
+          headers: { accept: 'text/event-stream', authorization: `Bearer ${this.#grantor()}` },
+          signal,
+        });
+        if (!res.ok || res.body === null)
+          throw failure(res.status, await res.json().catch(() => null));
+        for await (const e of readEvents(res.body)) {
+          if (e.event === 'revocation') list.add([JSON.parse(e.data) as Revocation]);
+          else if (e.event === 'complete')
+            list.markComplete((JSON.parse(e.data) as { asOf: number }).asOf);
+        }
+      } catch (err) {
+        if (signal.aborted) return;
+        if (err instanceof ServiceError && err.status >= 400 && err.status < 500) throw err;
+      }
+      await sleep(options.retryMs ?? 1000, signal).catch(() => undefined);
+    }
   }
 
   /** The delegation tree (owner credential only). */

@@ -23,6 +23,7 @@ import {
   ownerCheck,
   type RunningService,
 } from '../../src/server/index.js';
+import { readEvents } from '../../src/server/sse-reader.js';
 
 class Clock {
   ms = Date.UTC(2026, 2, 1, 9, 0, 0);
@@ -269,6 +270,35 @@ describe('the service', () => {
     });
   });
 
+  it('keeps a verifier elsewhere current from the revocation stream, and it fails closed without it', async () => {
+    const s = await service();
+    const list = new RevocationList();
+    const follow = new AbortController();
+    const following = s.owner.followRevocations(list, { signal: follow.signal, retryMs: 50 });
+    const runner = createToolRunner({
+      rootKeys: s.delegator.rootKeys,
+      tools,
+      now: s.clock.now,
+      revocations: list,
+      maxRevocationStaleness: 30,
+    });
+    const coder = runner.startAgent({ principal: 'coder', token: s.coder });
+    await until(() => list.completeAt !== null);
+    await expect(coder.invoke('fs.read', { path: '/repo/a' })).resolves.toBe('read /repo/a');
+    await s.owner.revoke(s.coder, 'leaked');
+    await until(() => list.size === 1);
+    await expect(coder.invoke('fs.read', { path: '/repo/a' })).rejects.toMatchObject({
+      decision: { revoked: { reason: 'leaked' } },
+    });
+    follow.abort();
+    await following;
+    s.clock.advance(31);
+    const planner = runner.startAgent({ principal: 'planner', token: s.planner });
+    await expect(planner.invoke('fs.read', { path: '/repo/a' })).rejects.toMatchObject({
+      decision: { revocationsStale: { maxStaleness: 30 } },
+    });
+  });
+
   it('answers bad input with JSON 4xx, never a 500', async () => {
     const s = await service();
     const post = (path: string, body: string, bearer = s.coder) =>
@@ -338,35 +368,20 @@ interface SseEvent {
   readonly data: Record<string, unknown>;
 }
 
-/** The events of an SSE response, one `next()` at a time. */
+/** The events of an SSE response, one `next()` at a time, data parsed. */
 function sseEvents(res: Response): { next(): Promise<SseEvent> } {
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
+  const events = readEvents(res.body as ReadableStream<Uint8Array>);
   return {
     async next() {
-      for (;;) {
-        const end = buffer.indexOf('\n\n');
-        if (end >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const fields: Record<string, string> = {};
-          for (const line of block.split('\n')) {
-            if (line.startsWith(':')) continue;
-            const at = line.indexOf(':');
-            fields[line.slice(0, at)] = line.slice(at + 1).trimStart();
-          }
-          if (fields['event'] === undefined && fields['data'] === undefined) continue;
-          return {
-            event: fields['event'] ?? 'message',
-            ...(fields['id'] === undefined ? {} : { id: fields['id'] }),
-            data: JSON.parse(fields['data'] ?? '{}') as Record<string, unknown>,
-          };
-        }
-        const { value, done } = await reader.read();
-        if (done === true) throw new Error('the stream ended');
-        buffer += decoder.decode(value, { stream: true });
-      }
+      const { value, done } = await events.next();
+      if (done === true) throw new Error('the stream ended');
+      return { ...value, data: JSON.parse(value.data) as Record<string, unknown> };
     },
   };
+}
+
+/** Waits (a few seconds at most) until `done()` holds. */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 20));
+  expect(done()).toBe(true);
 }
