@@ -23,7 +23,7 @@ import {
   ownerCheck,
   type RunningService,
 } from '../../src/server/index.js';
-import { readEvents } from '../../src/server/sse-reader.js';
+import { readEvents, type ServerSentEvent } from '../../src/server/sse-reader.js';
 
 class Clock {
   ms = Date.UTC(2026, 2, 1, 9, 0, 0);
@@ -373,8 +373,9 @@ function sseEvents(res: Response): { next(): Promise<SseEvent> } {
   const events = readEvents(res.body as ReadableStream<Uint8Array>);
   return {
     async next() {
-      const { value, done } = await events.next();
-      if (done === true) throw new Error('the stream ended');
+      const next = await events.next();
+      if (next.done === true) throw new Error('the stream ended');
+      const value: ServerSentEvent = next.value;
       return { ...value, data: JSON.parse(value.data) as Record<string, unknown> };
     },
   };
