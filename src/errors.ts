@@ -102,6 +102,7 @@ export type RequestErrorCode =
 export type ServerErrorCode =
   | 'ERR_SERVER_UNAUTHORIZED'
   | 'ERR_SERVER_BAD_REQUEST'
+  | 'ERR_SERVER_FORBIDDEN'
   | 'ERR_SERVER_NOT_FOUND'
   | 'ERR_SERVER_TOO_LARGE'
   | 'ERR_SERVER_RATE_LIMITED'

@@ -1,10 +1,11 @@
 /**
  * How the CLI shows the library's values to a person: a token's blocks (who granted what to
  * whom, and until when), a scope one alternative per line, an authorization decision (every
- * failed caveat with its block, author and reason, then the needed scope and whom to ask), a
- * permission request, and a witness request from the algebra. Short lines, aligned labels,
- * colour only through `Output.style` (which renders every line inert). JSON mode never comes
- * here: commands print the library's own objects there.
+ * failed caveat with its block, author and reason, then the needed scope and whom to ask; or the
+ * revoked hop, by whom, when and why), a revocation, a permission request, and a witness request
+ * from the algebra. Short lines, aligned labels, colour only through `Output.style` (which
+ * renders every line inert). JSON mode never comes here: commands print the library's own
+ * objects there.
  */
 import type {
   AuthorizationDecision,
@@ -17,6 +18,7 @@ import type { PermissionRequestView } from '../requests/index.js';
 import {
   and,
   DEFAULT_SCOPE_LIMITS,
+  expiryOf as scopeExpiry,
   type Alternatives,
   parseCaveat,
   parseCondition,
@@ -28,11 +30,11 @@ import { formatDuration } from './duration.js';
 import type { Output } from './output.js';
 
 /**
- * The instant after which the conditions allow nothing, read from their `time < …` and
- * `time <= …` bounds: the earliest bound of a conjunction, the latest of a disjunction whose
- * every branch is bounded (an approval's `(old) or (granted)` lasts as long as its longer
- * branch). `undefined` when nothing bounds them. Conditions that do not parse are skipped (the
- * token's own check reports them).
+ * The instant from which the conditions allow nothing (the scope layer's `expiryOf`: the
+ * earliest bound of a conjunction, the latest of a disjunction whose every branch is bounded,
+ * so an approval's `(old) or (granted)` lasts as long as its longer branch). `undefined` when
+ * nothing bounds them. Conditions that do not parse are skipped (the token's own check reports
+ * them).
  *
  * @example
  * ```ts
@@ -40,38 +42,17 @@ import type { Output } from './output.js';
  * ```
  */
 export function expiryOf(conditions: readonly string[]): Date | undefined {
-  let earliest: number | undefined;
+  const parsed: Condition[] = [];
   for (const text of conditions) {
-    let ast;
     try {
-      ast = parseCaveat(text);
+      const ast = parseCaveat(text);
+      if (ast.kind !== 'marker') parsed.push(ast);
     } catch {
       continue;
     }
-    if (ast.kind === 'marker') continue;
-    const bound = timeBound(ast);
-    if (bound !== undefined) earliest = earliest === undefined ? bound : Math.min(earliest, bound);
   }
-  return earliest === undefined ? undefined : new Date(earliest);
-}
-
-function timeBound(c: Condition): number | undefined {
-  switch (c.kind) {
-    case 'compare':
-      return c.path.root === 'time' && (c.op === '<' || c.op === '<=') && c.value.type === 'instant'
-        ? c.value.ms
-        : undefined;
-    case 'and': {
-      const bounds = c.operands.map(timeBound).filter((b): b is number => b !== undefined);
-      return bounds.length === 0 ? undefined : Math.min(...bounds);
-    }
-    case 'or': {
-      const bounds = c.operands.map(timeBound);
-      return bounds.every((b): b is number => b !== undefined) ? Math.max(...bounds) : undefined;
-    }
-    default:
-      return undefined;
-  }
+  const end = scopeExpiry(parsed);
+  return end === null || !Number.isFinite(end) ? undefined : new Date(end);
 }
 
 /**
@@ -231,7 +212,8 @@ export function printAlternatives(out: Output, scope: Alternatives, indent = '  
 
 /**
  * Prints an authorization decision: allowed in one line, or every failed caveat, the needed
- * scope, suggestions and whom to ask.
+ * scope, suggestions and whom to ask; a revoked token's denial says which hop (or principal) was
+ * revoked, by whom, when and why, and a stale view of revocations says so.
  *
  * @example
  * ```ts

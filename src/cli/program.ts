@@ -13,10 +13,12 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerAuthorizeCommands } from './commands/authorize.js';
+import { registerDelegationsCommand } from './commands/delegations.js';
 import { registerGrantorCommands } from './commands/grantor.js';
 import { registerKeyCommands } from './commands/keys.js';
 import { registerPolicyCommands } from './commands/policy.js';
 import { registerRequestCommands } from './commands/requests.js';
+import { registerRevokeCommand } from './commands/revoke.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerTokenCommands } from './commands/tokens.js';
 import { Context, type CliIo } from './context.js';
@@ -99,6 +101,8 @@ const REGISTRARS: readonly Registrar[] = [
   registerRequestCommands,
   registerGrantorCommands,
   registerPolicyCommands,
+  registerRevokeCommand,
+  registerDelegationsCommand,
   registerAuditCommand,
   registerRunCommand,
 ];

@@ -42,6 +42,12 @@ export interface RevokeOptions {
   readonly reason: string;
 }
 
+/** What `delegator.revoke` did: the revocation, those cascaded, and the requests it cancelled. */
+export type RevokeResult = RevokeOutcome & {
+  /** Open requests from tokens the revocation reaches, now cancelled. */
+  readonly cancelledRequests: number;
+};
+
 /**
  * The owner's records: keys, mints, the delegation tree, revocations and the audit log.
  *
@@ -122,7 +128,7 @@ export abstract class DelegatorBase {
    * await delegator.revoke({ principal: 'coder' }, { by: 'owner', reason: 'compromised' });
    * ```
    */
-  async revoke(target: RevokeTarget, options: RevokeOptions): Promise<RevokeOutcome> {
+  async revoke(target: RevokeTarget, options: RevokeOptions): Promise<RevokeResult> {
     assertObject(options, 'options');
     const actor = await this.actor(options.by);
     const { store, keys, revocations, now } = this.parts;
@@ -132,9 +138,9 @@ export abstract class DelegatorBase {
       actor,
       options.reason,
     );
-    await this.cancelRevokedRequests();
+    const cancelledRequests = await this.cancelRevokedRequests();
     await this.parts.tail.pump();
-    return outcome;
+    return { ...outcome, cancelledRequests };
   }
 
   /** Cancels the open requests whose requester's token a revocation now reaches. */
@@ -240,4 +246,3 @@ export abstract class DelegatorBase {
     if (this.closed) throw new RequestStoreError('the delegator is closed');
   }
 }
-

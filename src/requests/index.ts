@@ -26,7 +26,7 @@ export type {
   DelegationQuery,
   DelegationStatus,
 } from './answers/delegation-tree.js';
-export type { RevokeOptions } from './delegator-base.js';
+export type { RevokeOptions, RevokeResult } from './delegator-base.js';
 export type { RevokeOutcome, RevokeTarget } from './decisions/revoke.js';
 export type {
   PermissionRequestView,

@@ -157,8 +157,12 @@ function intersect(names: Set<string> | undefined, next: readonly string[]): Set
 }
 
 /**
- * The instant from which a scope allows nothing, read from its restrictions on `time` alone
- * (`time < t` ends at `t`, `time <= t` one millisecond after), or `null` when it has none.
+ * The instant from which a scope allows nothing, read from its bounds on `time` (`time < t`
+ * ends at `t`, `time <= t` one millisecond after): the earliest end of its restrictions, where
+ * an `and` ends with its earliest bounded part and an `or` with its latest branch, when every
+ * branch is bounded (an approval's `(what was held) or (what was granted)` lasts as long as its
+ * longer branch). `null` when nothing bounds it. Sound: at and after the instant no request is
+ * allowed (it may be later than the last instant one is).
  *
  * @example
  * ```ts
@@ -169,10 +173,39 @@ function intersect(names: Set<string> | undefined, next: readonly string[]): Set
 export function expiryOf(scope: readonly Condition[]): number | null {
   let end: number | null = null;
   for (const r of restrictionsOf(scope)) {
-    if (r.kind !== 'compare' || r.quantifier !== null || r.path.root !== 'time') continue;
-    if (r.value.type !== 'instant') continue;
-    const at = r.op === '<' ? r.value.ms : r.op === '<=' ? r.value.ms + 1 : null;
-    if (at !== null && (end === null || at < end)) end = at;
+    const at = timeEnd(r);
+    if (at !== undefined && (end === null || at < end)) end = at;
   }
   return end;
+}
+
+/** When a condition in negation normal form stops holding for every request, if it does. */
+function timeEnd(c: Condition): number | undefined {
+  switch (c.kind) {
+    case 'compare':
+      if (c.quantifier !== null || c.path.root !== 'time' || c.value.type !== 'instant')
+        return undefined;
+      return c.op === '<' ? c.value.ms : c.op === '<=' ? c.value.ms + 1 : undefined;
+    case 'constant':
+      return c.value ? undefined : Number.NEGATIVE_INFINITY;
+    case 'and': {
+      let end: number | undefined;
+      for (const o of c.operands) {
+        const at = timeEnd(o);
+        if (at !== undefined && (end === undefined || at < end)) end = at;
+      }
+      return end;
+    }
+    case 'or': {
+      let end = Number.NEGATIVE_INFINITY;
+      for (const o of c.operands) {
+        const at = timeEnd(o);
+        if (at === undefined) return undefined;
+        if (at > end) end = at;
+      }
+      return end;
+    }
+    default:
+      return undefined;
+  }
 }

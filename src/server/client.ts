@@ -26,7 +26,7 @@ import type {
   DelegationNode,
   InboxItem,
   PermissionRequestView,
-  RevokeOutcome,
+  RevokeResult,
 } from '../requests/index.js';
 import { ServiceError } from './errors.js';
 import { readEvents } from './sse-reader.js';
@@ -179,7 +179,7 @@ export class DelegatorClient implements PermissionBroker {
   }
 
   /** Revokes a token or hop id (`target`), or with `{ principal }` every hop of a principal. */
-  revoke(target: string | { readonly principal: string }, reason: string): Promise<RevokeOutcome> {
+  revoke(target: string | { readonly principal: string }, reason: string): Promise<RevokeResult> {
     const body =
       typeof target === 'string' ? { target, reason } : { principal: target.principal, reason };
     return this.#call('POST', '/v1/revoke', this.#grantor(), body);

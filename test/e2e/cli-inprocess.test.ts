@@ -196,6 +196,8 @@ const COMMANDS = [
   ['policy', 'add'],
   ['policy', 'list'],
   ['policy', 'remove'],
+  ['revoke'],
+  ['delegations'],
   ['audit'],
   ['run'],
 ];

@@ -49,6 +49,7 @@ const CODES = [
   'ERR_REQUEST_STORE',
   'ERR_SERVER_UNAUTHORIZED',
   'ERR_SERVER_BAD_REQUEST',
+  'ERR_SERVER_FORBIDDEN',
   'ERR_SERVER_NOT_FOUND',
   'ERR_SERVER_TOO_LARGE',
   'ERR_SERVER_RATE_LIMITED',
@@ -167,7 +168,9 @@ describe('error codes', () => {
     thrown.add(errorBody(new Error('boom'))['code'] as ErrorCode);
     // The service's own codes (mandate/server, outside the root barrel).
     for (const code of CODES.filter((c) => c.startsWith('ERR_SERVER_')))
-      thrown.add(new ServiceError(code as ServiceError['code'] & `ERR_SERVER_${string}`, 'x', 400).code);
+      thrown.add(
+        new ServiceError(code as ServiceError['code'] & `ERR_SERVER_${string}`, 'x', 400).code,
+      );
     expect([...thrown].sort()).toEqual([...CODES].sort());
   });
 });

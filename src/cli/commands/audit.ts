@@ -1,11 +1,12 @@
 /**
  * `mandate audit`: the append-only audit log of the home's store (every key added or retired,
  * mint, first sighting of a delegation, request, decision with who — and from which place in
- * the delegation tree — what, when and why, escalation and policy change), oldest first,
- * filtered by time, request, principal or kind. `--verify` re-computes the log's hash chain,
- * with `--expect-head` checks that the log still holds a head kept from before (so a log cut
- * short is caught), holds every request to the entries that record it, prints the head to keep,
- * and exits 1 on any disagreement. What agents wrote (reasons, names, scopes) is shown inert.
+ * the delegation tree — what, when and why, escalation, policy change and revocation), oldest
+ * first, filtered by time, request, principal or kind. `--verify` re-computes the log's hash
+ * chain, with `--expect-head` checks that the log still holds a head kept from before (so a log
+ * cut short is caught), holds every request to the entries that record it, prints the head to
+ * keep, and exits 1 on any disagreement. What agents wrote (reasons, names, scopes) is shown
+ * inert.
  */
 import type { Command } from 'commander';
 import type { AuditCheck, AuditKind, AuditRecord, Json } from '../../requests/index.js';
@@ -40,6 +41,7 @@ const KINDS: readonly AuditKind[] = [
   'cancel',
   'policy-add',
   'policy-remove',
+  'revoke',
 ];
 
 /**
@@ -153,7 +155,8 @@ function verify(ctx: Context, check: AuditCheck): ExitCode {
 function kindText(ctx: Context, kind: AuditKind): string {
   const s = ctx.out.style;
   if (kind === 'approve') return s.green(kind);
-  if (kind === 'deny' || kind === 'expire' || kind === 'cancel') return s.red(kind);
+  if (kind === 'deny' || kind === 'expire' || kind === 'cancel' || kind === 'revoke')
+    return s.red(kind);
   if (kind === 'escalate' || kind === 'request') return s.yellow(kind);
   return kind;
 }
@@ -173,11 +176,13 @@ function summary(e: AuditRecord): string {
   const d = e.details;
   for (const key of [
     'keyId',
+    'target',
     'effect',
     'scope',
     'conditions',
     'chain',
     'reason',
+    'cause',
     'why',
     'linked',
     'policy',

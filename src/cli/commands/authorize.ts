@@ -4,9 +4,9 @@
  * when allowed and 3 when denied (after listing every failed caveat with its author, and the
  * needed scope and whom to ask; or, for a revoked token, which hop was revoked, by whom, when
  * and why). It reads the revocations from the home's store, so a revoked token is denied here
- * as by every verifier the Delegator feeds. `contains` asks the scope algebra whether one scope contains
- * another, exiting 0 when it does and 3 when it does not (with the witness request that
- * separates them) or when the algebra cannot tell within its limits.
+ * as by every verifier the Delegator feeds. `contains` asks the scope algebra whether one scope
+ * contains another, exiting 0 when it does and 3 when it does not (with the witness request
+ * that separates them) or when the algebra cannot tell within its limits.
  */
 import type { Command } from 'commander';
 import { authorize, inspectToken } from '../../delegation/index.js';

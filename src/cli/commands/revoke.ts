@@ -9,8 +9,8 @@
  * rule of who may revoke what is the Delegator's; this module translates and prints.
  */
 import type { Command } from 'commander';
-import { inspectToken, isHopId, type Revocation } from '../../delegation/index.js';
-import type { Delegator } from '../../requests/index.js';
+import { HOP_ID_PATTERN, inspectToken, isHopId, type Revocation } from '../../delegation/index.js';
+import type { Delegator, RevokeResult } from '../../requests/index.js';
 import { grantorOf, withActingOptions, type ActingOptions } from '../acting.js';
 import { CliError } from '../cli-error.js';
 import type { Context } from '../context.js';
@@ -24,9 +24,6 @@ interface RevokeCommandOptions extends ActingOptions {
   readonly principal?: string;
   readonly reason: string;
 }
-
-/** What `delegator.revoke` answers. */
-type RevokeOutcome = Awaited<ReturnType<Delegator['revoke']>>;
 
 /** The library's parameters of `revoke`, by the flags that set them. */
 const REVOKE_FLAGS: FlagNames = {
@@ -94,6 +91,8 @@ async function revoke(
 ): Promise<ExitCode> {
   const target = targetOf(ctx, spec, opts.principal);
   const by = grantorOf(ctx, opts);
+  // One instant for the revocation and the "(now)" printed beside it.
+  ctx.holdClock();
   const delegator = await ctx.delegator();
   const outcome = await delegator.revoke(target.value, { by, reason: opts.reason });
   const known = await knownHops(delegator, outcome, target);
@@ -136,6 +135,10 @@ async function revoke(
     const answered = known.get(c.target);
     out.line(`    ${c.target}${answered === undefined ? '' : `  ${hopText(answered)}`}`);
   }
+  if (outcome.cancelledRequests > 0)
+    out.line(
+      `  ${outcome.cancelledRequests} open ${outcome.cancelledRequests === 1 ? 'request' : 'requests'} from it cancelled`,
+    );
   if (!outcome.already)
     out.line(
       s.dim(
@@ -164,7 +167,7 @@ function targetOf(ctx: Context, spec: string | undefined, principal: string | un
       'ERR_CLI_USAGE',
       'say what to revoke: a token (or - or @file), its hop id (hop_…), or --principal <name>',
     );
-  if (/^hop_/i.test(spec) && !isHopId(spec))
+  if (/^hop_/i.test(spec) && !HOP_ID_PATTERN.test(spec))
     throw new CliError(
       'ERR_CLI_BAD_INPUT',
       `${spec.slice(0, 40)} is not a hop id: hop_ followed by 32 lowercase hex digits`,
@@ -184,7 +187,7 @@ function targetOf(ctx: Context, spec: string | undefined, principal: string | un
  */
 async function knownHops(
   delegator: Delegator,
-  outcome: RevokeOutcome,
+  outcome: RevokeResult,
   target: Target,
 ): Promise<Map<string, { grantor: string; grantee: string | null }>> {
   const known = new Map<string, { grantor: string; grantee: string | null }>();

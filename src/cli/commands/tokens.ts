@@ -3,11 +3,11 @@
  * delegations. `mint` needs the home (it signs with the newest root key and records the mint in
  * the audit log); `delegate` is offline attenuation and needs nothing but the token; `inspect`
  * reads a token's blocks with their hop ids (what `revoke` takes) and says plainly whether that
- * view was verified (a home with the key is available) or not; `scope` shows what the token allows as a whole, simplified, one
- * alternative per line (so does the end of `inspect`). A command whose result is a token prints
- * only the token on stdout, so `T=$(mandate mint …)` works, and describes it on stderr. `mint`
- * never makes an all-powerful or never-expiring token by omission: it needs `--allow` or
- * `--allow-all`, and `--expires` or `--no-expiry`.
+ * view was verified (a home with the key is available) or not; `scope` shows what the token
+ * allows as a whole, simplified, one alternative per line (so does the end of `inspect`). A
+ * command whose result is a token prints only the token on stdout, so `T=$(mandate mint …)`
+ * works, and describes it on stderr. `mint` never makes an all-powerful or never-expiring token
+ * by omission: it needs `--allow` or `--allow-all`, and `--expires` or `--no-expiry`.
  */
 import type { Command } from 'commander';
 import {

@@ -13,6 +13,7 @@ import {
   OWNER_PRINCIPAL,
   isDelegation,
   isHopId,
+  principalProblem,
   revocationFor,
   revocationSentence,
   verifyDelegation,
@@ -21,7 +22,7 @@ import {
   type RootKeyring,
 } from '../../delegation/index.js';
 import { describe } from '../../_assert.js';
-import { RevokeForbiddenError } from '../errors.js';
+import { RequestInvalidError, RevokeForbiddenError } from '../errors.js';
 import { checkReason } from '../input.js';
 import type { AuditInput, HopRecord, RequestRecord, RevocationInput } from '../store/model.js';
 import type { RequestStore } from '../store/store.js';
@@ -160,10 +161,12 @@ interface Resolved {
 async function resolve(ctx: RevokeContext, target: RevokeTarget, at: number): Promise<Resolved> {
   if (typeof target === 'object' && target !== null && !isDelegation(target)) {
     const principal = (target as { principal?: unknown }).principal;
-    if (typeof principal !== 'string' || principal.length === 0)
+    if (typeof principal !== 'string')
       throw new TypeError(
         `target must be a token, a hop id or { principal }, got ${describe(target)}`,
       );
+    const problem = principalProblem(principal);
+    if (problem !== undefined) throw new RequestInvalidError('target.principal', problem);
     return {
       kind: 'principal',
       target: principal,

@@ -129,8 +129,12 @@ describe('delegator.revoke', () => {
       scope: ['tool == "fs.write"', 'args.path == "/repo/docs/y.md"'],
       reason: 'and this one',
     });
-    const { cascaded } = await s.delegator.revoke(s.coder, { by: 'owner', reason: 'compromised' });
+    const { cascaded, cancelledRequests } = await s.delegator.revoke(s.coder, {
+      by: 'owner',
+      reason: 'compromised',
+    });
     expect(cascaded).toHaveLength(1);
+    expect(cancelledRequests).toBe(1);
     const denied = authorize(grant, call, options);
     expect(denied.allowed).toBe(false);
     if (!denied.allowed)
