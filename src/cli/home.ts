@@ -5,6 +5,7 @@
  * ~/.mandate/        0700  (--home, or $MANDATE_HOME)
  *   keys.json        0600  the root keys: whoever reads this file can mint any delegation
  *   mandate.db       0600  the SQLite store: requests, decisions, issued tokens, the audit log
+ *   owner.credential 0600  the owner's credential for `mandate serve` (not a root key)
  * ```
  *
  * The key file is treated like an SSH private key: created with mode 0600 by an atomic
@@ -37,6 +38,7 @@ import { CliError } from './cli-error.js';
 /** File names inside a home. */
 export const KEY_FILE = 'keys.json';
 export const STORE_FILE = 'mandate.db';
+export const OWNER_CREDENTIAL_FILE = 'owner.credential';
 
 /** A key file larger than this is not ours. */
 const MAX_KEY_FILE_BYTES = 1024 * 1024;
@@ -83,11 +85,13 @@ export class Home {
   readonly path: string;
   readonly keyFile: string;
   readonly storeFile: string;
+  readonly ownerCredentialFile: string;
 
   constructor(path: string) {
     this.path = path;
     this.keyFile = join(path, KEY_FILE);
     this.storeFile = join(path, STORE_FILE);
+    this.ownerCredentialFile = join(path, OWNER_CREDENTIAL_FILE);
   }
 
   /** Whether `mandate init` has run here (the key file exists). */
@@ -168,65 +172,83 @@ export class Home {
    */
   readKeyFile(): unknown {
     this.requireInitialized();
+    const text = this.#readSecret(this.keyFile, 'key file');
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (err) {
+      throw new CliError(
+        'ERR_CLI_KEY_FILE',
+        `key file ${this.keyFile} is not valid JSON`,
+        { path: this.keyFile },
+        { cause: err },
+      );
+    }
+  }
+
+  /**
+   * The owner credential the service accepts (`owner.credential`), read with the key file's
+   * care; `undefined` when there is none yet.
+   */
+  readOwnerCredential(): string | undefined {
+    if (lstatSync(this.ownerCredentialFile, { throwIfNoEntry: false }) === undefined)
+      return undefined;
+    return this.#readSecret(this.ownerCredentialFile, 'owner credential file').trim();
+  }
+
+  /** Replaces the owner credential atomically (a fresh 0600 file). */
+  writeOwnerCredential(credential: string): void {
+    writeFileAtomically(this.ownerCredentialFile, `${credential}\n`);
+  }
+
+  /**
+   * A secret file of the home, as text: refused when it is a symbolic link, not a regular file,
+   * another user's, accessible by group or others (the message says how to fix it), or too
+   * large.
+   */
+  #readSecret(path: string, what: string): string {
     let fd: number;
     try {
-      fd = openSync(this.keyFile, constants.O_RDONLY | (POSIX ? constants.O_NOFOLLOW : 0));
+      fd = openSync(path, constants.O_RDONLY | (POSIX ? constants.O_NOFOLLOW : 0));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ELOOP') {
         throw new CliError(
           'ERR_CLI_UNSAFE_PERMISSIONS',
-          `key file ${this.keyFile} is a symbolic link; refusing to use it`,
-          { path: this.keyFile },
+          `${what} ${path} is a symbolic link; refusing to use it`,
+          { path },
         );
       }
       throw new CliError(
         'ERR_CLI_KEY_FILE',
-        `cannot open key file ${this.keyFile} (${code ?? 'error'})`,
-        { path: this.keyFile },
+        `cannot open ${what} ${path} (${code ?? 'error'})`,
+        { path },
         { cause: err },
       );
     }
     try {
       const stat = fstatSync(fd);
       if (!stat.isFile())
-        throw new CliError('ERR_CLI_KEY_FILE', `key file ${this.keyFile} is not a regular file`, {
-          path: this.keyFile,
-        });
+        throw new CliError('ERR_CLI_KEY_FILE', `${what} ${path} is not a regular file`, { path });
       if (POSIX) {
         if ((stat.mode & 0o077) !== 0) {
           const mode = modeText(stat.mode);
           throw new CliError(
             'ERR_CLI_UNSAFE_PERMISSIONS',
-            `key file ${this.keyFile} is accessible by group or others (mode ${mode}); fix it with: chmod 600 ${this.keyFile}`,
-            { path: this.keyFile, mode },
+            `${what} ${path} is accessible by group or others (mode ${mode}); fix it with: chmod 600 ${path}`,
+            { path, mode },
           );
         }
         if (stat.uid !== currentUid()) {
           throw new CliError(
             'ERR_CLI_UNSAFE_PERMISSIONS',
-            `key file ${this.keyFile} belongs to another user; refusing to use it`,
-            {
-              path: this.keyFile,
-            },
+            `${what} ${path} belongs to another user; refusing to use it`,
+            { path },
           );
         }
       }
       if (stat.size > MAX_KEY_FILE_BYTES)
-        throw new CliError('ERR_CLI_KEY_FILE', `key file ${this.keyFile} is too large`, {
-          path: this.keyFile,
-        });
-      const text = readFileSync(fd, 'utf8');
-      try {
-        return JSON.parse(text) as unknown;
-      } catch (err) {
-        throw new CliError(
-          'ERR_CLI_KEY_FILE',
-          `key file ${this.keyFile} is not valid JSON`,
-          { path: this.keyFile },
-          { cause: err },
-        );
-      }
+        throw new CliError('ERR_CLI_KEY_FILE', `${what} ${path} is too large`, { path });
+      return readFileSync(fd, 'utf8');
     } finally {
       closeSync(fd);
     }

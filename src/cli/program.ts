@@ -20,6 +20,7 @@ import { registerPolicyCommands } from './commands/policy.js';
 import { registerRequestCommands } from './commands/requests.js';
 import { registerRevokeCommand } from './commands/revoke.js';
 import { registerRunCommand } from './commands/run.js';
+import { registerServeCommands } from './commands/serve.js';
 import { registerTokenCommands } from './commands/tokens.js';
 import { Context, type CliIo } from './context.js';
 import { inFlagTerms, type FlagNames } from './flag-terms.js';
@@ -105,6 +106,7 @@ const REGISTRARS: readonly Registrar[] = [
   registerDelegationsCommand,
   registerAuditCommand,
   registerRunCommand,
+  registerServeCommands,
 ];
 
 /**

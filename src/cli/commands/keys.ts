@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { createRootKey, RootKeyring } from '../../delegation/index.js';
+import { createOwnerCredential } from '../../server/index.js';
 import { CliError } from '../cli-error.js';
 import type { Context } from '../context.js';
 import { saveKeyFile, type KeyFile } from '../keyfile.js';
@@ -79,12 +80,14 @@ function init(ctx: Context, opts: IdOption): ExitCode {
   const key = createRootKey(keyOptions(ctx, opts));
   const file: KeyFile = { keyring: new RootKeyring([key]), retired: [] };
   saveKeyFile(home, file);
+  home.writeOwnerCredential(createOwnerCredential());
   ctx.keysChanged(file);
   const out = ctx.out;
   out.data({
     home: home.path,
     keyFile: home.keyFile,
     storeFile: home.storeFile,
+    ownerCredentialFile: home.ownerCredentialFile,
     key: key.toJSON(),
   });
   out.line(`${out.style.green('✓')} created mandate home ${out.style.bold(home.path)}`);
@@ -92,6 +95,7 @@ function init(ctx: Context, opts: IdOption): ExitCode {
     [
       ['root key', `${key.id} (in ${home.keyFile}, mode 0600)`],
       ['store', home.storeFile],
+      ['owner credential', `${home.ownerCredentialFile} (0600; for mandate serve, not a root key)`],
     ],
     '  ',
   );

@@ -1,0 +1,86 @@
+// `mandate serve`, as a separate process over a real home: it prints its URL and where the
+// owner credential is, the owner and agents reach it over HTTP, each call is logged without
+// tokens, a rotated credential takes effect at once, and SIGTERM stops it cleanly (exit 0).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, cli, finished, scratch, spawnCli } from './fixtures/cli-harness.js';
+
+const cleanups: (() => void)[] = [];
+beforeAll(async () => {
+  await buildCli();
+}, 300_000);
+afterAll(() => {
+  for (const c of cleanups) c();
+});
+
+/** Resolves with the URL `serve` prints once it listens. */
+function urlOf(child: ReturnType<typeof spawnCli>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const match = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (match !== null) resolve(match[1] as string);
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
+  });
+}
+
+describe('mandate serve', () => {
+  it('serves the home over HTTP to the owner and agents, logs without tokens, and stops on SIGTERM', async () => {
+    const s = scratch();
+    cleanups.push(s.cleanup);
+    expect((await cli(['init'], { home: s.home })).code).toBe(0);
+    const credentialFile = join(s.home, 'owner.credential');
+    const credential = readFileSync(credentialFile, 'utf8').trim();
+    expect(credential).toMatch(/^mandate-owner\.[A-Za-z0-9_-]{43}$/);
+    const minted = await cli(
+      ['mint', '--to', 'coder', '--allow', 'tool == "fs.read"', '--expires', '1h'],
+      { home: s.home },
+    );
+    const coder = minted.stdout.trim();
+
+    const child = spawnCli(['serve', '--port', '0'], { home: s.home });
+    const done = finished(child);
+    const url = await urlOf(child);
+    const call = (path: string, bearer: string, init: RequestInit = {}) =>
+      fetch(`${url}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+      });
+
+    expect((await call('/v1/inbox', credential)).status).toBe(200);
+    const asked = await call('/v1/requests', coder, {
+      method: 'POST',
+      body: JSON.stringify({ scope: ['tool == "fs.write"'], reason: 'write the fix' }),
+    });
+    expect(asked.status).toBe(201);
+    const { id } = (await asked.json()) as { id: string };
+    const inbox = (await (await call('/v1/inbox', credential)).json()) as { id: string }[];
+    expect(inbox.map((i) => i.id)).toEqual([id]);
+
+    // A rotated credential takes effect at once.
+    expect((await cli(['credential', 'rotate'], { home: s.home })).code).toBe(0);
+    expect((await call('/v1/inbox', credential)).status).toBe(401);
+    const fresh = readFileSync(credentialFile, 'utf8').trim();
+    expect((await call('/v1/inbox', fresh)).status).toBe(200);
+
+    child.kill('SIGTERM');
+    const result = await done;
+    expect(result.code).toBe(0);
+    const log = result.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { route: string; status: number; caller: string });
+    expect(log.map((e) => [e.route, e.status, e.caller])).toContainEqual([
+      '/v1/requests',
+      201,
+      'coder',
+    ]);
+    expect(log.map((e) => e.caller)).toContain('owner');
+    expect(result.stderr).not.toContain(coder.slice(0, 40));
+    expect(result.stderr).not.toContain(credential);
+    expect(result.stderr).not.toContain(fresh);
+  });
+});
