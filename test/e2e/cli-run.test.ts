@@ -96,6 +96,38 @@ describe.concurrent('run', () => {
     );
   });
 
+  it('passes on the service to ask (--url or $MANDATE_URL) as MANDATE_URL, and refuses one that is not a URL', async () => {
+    const { env, agent, agentFile } = await owner();
+    const run = (extra: readonly string[], moreEnv: Record<string, string> = {}) =>
+      cli(
+        [
+          'run',
+          '--token',
+          `@${agentFile}`,
+          '--as',
+          'budget-agent',
+          ...extra,
+          '--unsafe-same-user',
+          '--',
+          process.execPath,
+          '-e',
+          ENV_SCRIPT,
+        ],
+        { env: { ...env, ...moreEnv } },
+      );
+    const given = await run(['--url', 'http://127.0.0.1:8410']);
+    expect(JSON.parse(given.stdout)).toEqual([
+      ['MANDATE_PRINCIPAL', 'budget-agent'],
+      ['MANDATE_TOKEN', agent],
+      ['MANDATE_URL', 'http://127.0.0.1:8410'],
+    ]);
+    const inherited = await run([], { MANDATE_URL: 'http://127.0.0.1:9000' });
+    expect(JSON.parse(inherited.stdout)).toContainEqual(['MANDATE_URL', 'http://127.0.0.1:9000']);
+    const bad = await run(['--url', 'file:///etc/passwd']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--url must be an http\(s\) URL/);
+  });
+
   it('inside, the agent sees its token as the token claims it, and not the owner’s home', async () => {
     const { env, agentFile } = await owner();
     const entry = await buildCli();

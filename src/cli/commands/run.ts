@@ -1,6 +1,8 @@
 /**
- * `mandate run --token <token> --as <principal> [--user <name>] -- <command…>`: starts an agent
- * process with its delegation in the environment — `MANDATE_TOKEN` and `MANDATE_PRINCIPAL` — so
+ * `mandate run --token <token> --as <principal> [--url <service>] [--user <name>] -- <command…>`:
+ * starts an agent process with its delegation in the environment — `MANDATE_TOKEN`,
+ * `MANDATE_PRINCIPAL` and, with a service (`--url` or `$MANDATE_URL`), `MANDATE_URL`, where it
+ * asks for more through a `DelegatorClient` — so
  * that a program using the library (or the CLI, whose token argument defaults to
  * `$MANDATE_TOKEN`) picks it up without the token on any command line. The agent gets its token
  * and nothing of the owner's: every `MANDATE_*` variable of the owner's environment is left out
@@ -29,6 +31,7 @@ import { withExamples, type ActionFactory } from '../command.js';
 
 interface RunOptions {
   readonly token?: string;
+  readonly url?: string;
   readonly as: string;
   readonly user?: string;
   readonly unsafeSameUser?: boolean;
@@ -50,6 +53,11 @@ export function registerRunCommand(program: Command, action: ActionFactory): voi
         'start an agent with only its token (MANDATE_TOKEN, MANDATE_PRINCIPAL), as an OS user that cannot read the root keys',
       )
       .option('--token <token>', 'the agent’s token, or - or @file (default: $MANDATE_TOKEN)')
+      .option(
+        '--url <url>',
+        'the service the agent asks (mandate serve), passed on as MANDATE_URL (default: $MANDATE_URL)',
+        nonBlank,
+      )
       .requiredOption(
         '--as <principal>',
         'the agent’s principal (must be the token’s holder)',
@@ -89,7 +97,13 @@ async function run(ctx: Context, command: readonly string[], opts: RunOptions): 
   protectKeys(ctx, file, user, opts.unsafeSameUser === true);
   const child = spawn(file, args, {
     stdio: 'inherit',
-    env: agentEnvironment(ctx.env, token, opts.as, user),
+    env: agentEnvironment(
+      ctx.env,
+      token,
+      opts.as,
+      user,
+      serviceUrl(opts.url ?? ctx.env['MANDATE_URL']),
+    ),
     ...(user === undefined ? {} : { uid: user.uid, gid: user.gid }),
   });
   const forward = (signal: NodeJS.Signals) => () => void child.kill(signal);
@@ -174,6 +188,7 @@ function agentEnvironment(
   token: string,
   principal: string,
   user: OsUser | undefined,
+  url: string | undefined,
 ): NodeJS.ProcessEnv {
   const kept = Object.fromEntries(
     Object.entries(env).filter(([name]) => !name.startsWith('MANDATE_')),
@@ -183,7 +198,16 @@ function agentEnvironment(
     ...(user === undefined ? {} : { HOME: user.home, USER: user.name, LOGNAME: user.name }),
     MANDATE_TOKEN: token,
     MANDATE_PRINCIPAL: principal,
+    ...(url === undefined ? {} : { MANDATE_URL: url }),
   };
+}
+
+/** The service URL to pass on, checked: an http(s) URL. */
+function serviceUrl(url: string | undefined): string | undefined {
+  if (url === undefined || url === '') return undefined;
+  if (!/^https?:\/\/[^\s]+$/.test(url))
+    throw new CliError('ERR_CLI_USAGE', `--url must be an http(s) URL, got ${JSON.stringify(url)}`);
+  return url;
 }
 
 function currentUserName(): string {
