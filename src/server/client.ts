@@ -117,13 +117,16 @@ export class DelegatorClient implements PermissionBroker {
   }
 
   /**
-   * Polls at the interval the service asks for until the request is decided, expires or is
-   * cancelled; rejects with the signal's reason when `signal` aborts.
+   * Waits for the request's outcome: on the service's stream (one event once it is decided),
+   * falling back to polling at the interval the service asks for when the stream cannot be had
+   * or drops. Rejects with the signal's reason when `signal` aborts.
    */
   async awaitResponse(
     id: string,
     options: { readonly signal?: AbortSignal } = {},
   ): Promise<PermissionOutcome> {
+    const streamed = await this.#outcomeStream(id, options.signal);
+    if (streamed !== undefined) return streamed;
     for (;;) {
       options.signal?.throwIfAborted();
       const answer = await this.poll(id);
@@ -132,6 +135,42 @@ export class DelegatorClient implements PermissionBroker {
       if (answer.error === 'expired_token') return { status: 'expired' };
       await sleep(answer.interval * 1000, options.signal);
     }
+  }
+
+  /** The outcome from the service's stream, or `undefined` when the stream gave none. */
+  async #outcomeStream(
+    id: string,
+    signal: AbortSignal | undefined,
+  ): Promise<PermissionOutcome | undefined> {
+    let res: Response;
+    try {
+      res = await this.#fetch(`${this.#base}/v1/requests/${encodeURIComponent(id)}`, {
+        headers: { accept: 'text/event-stream', authorization: `Bearer ${this.#tokenFor(id)}` },
+        ...(signal === undefined ? {} : { signal }),
+      });
+    } catch {
+      // Unreachable for now: fall back to polling, which says so if it lasts.
+      signal?.throwIfAborted();
+      return undefined;
+    }
+    if (res.status === 401 || res.status === 404)
+      throw failure(res.status, await res.json().catch(() => null));
+    if (!res.ok || res.body === null) {
+      await res.body?.cancel();
+      return undefined;
+    }
+    try {
+      for await (const e of readEvents(res.body)) {
+        if (e.event !== 'outcome') continue;
+        const outcome = JSON.parse(e.data) as PermissionOutcome & { expiresAt?: string };
+        return outcome.status === 'approved' && typeof outcome.expiresAt === 'string'
+          ? { ...outcome, expiresAt: new Date(outcome.expiresAt) }
+          : outcome;
+      }
+    } catch {
+      signal?.throwIfAborted();
+    }
+    return undefined;
   }
 
   /** Withdraws a request made through this client. */

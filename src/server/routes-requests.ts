@@ -1,6 +1,7 @@
 /**
  * The request lifecycle over HTTP: an agent asks (`POST /v1/requests`), polls in RFC 8628's
- * words (`GET /v1/requests/{id}`) or cancels (`DELETE`); a grantor (the owner, or an agent by
+ * words (`GET /v1/requests/{id}`; as an event stream, one `outcome` event once it is decided)
+ * or cancels (`DELETE`); a grantor (the owner, or an agent by
  * its token) reads its inbox as JSON or as a resumable event stream, previews, approves, denies
  * or escalates, and keeps standing policies.
  */
@@ -47,6 +48,24 @@ export function requestRoutes(app: Hono, ctx: ServiceContext): void {
     const caller = identify(ctx, c);
     const id = c.req.param('id');
     await mustBeRequester(ctx, caller, id);
+    if (wantsStream(c)) {
+      // One event when the request is decided (or expires, or is cancelled), then the end.
+      const release = ctx.rate.openStream(caller.kind === 'owner' ? 'owner' : caller.key);
+      return streamSSE(c, async (stream) => {
+        const abort = new AbortController();
+        stream.onAbort(() => abort.abort());
+        const heartbeat = setInterval(() => void stream.write(': keep-alive\n\n'), ctx.heartbeatMs);
+        try {
+          const outcome = await delegator.awaitResponse(id, { signal: abort.signal });
+          await stream.writeSSE({ event: 'outcome', data: JSON.stringify(outcome) });
+        } catch (err) {
+          if (!abort.signal.aborted) throw err;
+        } finally {
+          clearInterval(heartbeat);
+          release();
+        }
+      });
+    }
     const answer = await delegator.poll(id);
     if ('error' in answer) {
       // RFC 8628 §3.5: the device-flow token endpoint answers these with 400.

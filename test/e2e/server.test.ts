@@ -121,6 +121,25 @@ describe('the service', () => {
     );
   });
 
+  it('wakes an agent waiting on the stream as soon as its request is decided', async () => {
+    const s = await service();
+    const broker = new DelegatorClient(s.server.url);
+    const ticket = await broker.request({
+      token: s.coder,
+      principal: 'coder',
+      scope: ['tool == "fs.write"'],
+      reason: 'r',
+    });
+    const waiting = broker.awaitResponse(ticket.id);
+    await new Promise((r) => setTimeout(r, 50));
+    await new DelegatorClient(s.server.url, { credential: s.planner }).deny(
+      ticket.id,
+      'no, thank you',
+    );
+    // No clock moved: the answer came on the stream, not from a poll after the interval.
+    await expect(waiting).resolves.toEqual({ status: 'denied', reason: 'no, thank you' });
+  });
+
   it('answers polls in RFC 8628 words, and only to the requester', async () => {
     const s = await service();
     const broker = new DelegatorClient(s.server.url);
