@@ -13,6 +13,8 @@ import { DEFAULT_SERVICE_LIMITS, RateLimiter, type ServiceLimits } from './limit
 import { openApiDocument } from './openapi.js';
 import { recordRoutes } from './routes-records.js';
 import { requestRoutes } from './routes-requests.js';
+import { sessionRoutes } from './routes-session.js';
+import { DEFAULT_SESSION_LIMITS, Sessions } from './sessions.js';
 
 /** One line of the service's log. */
 export interface ServiceLogEntry {
@@ -42,6 +44,8 @@ export interface ServiceAppOptions {
   readonly feedIntervalMs?: number;
   /** How often an idle stream sends a comment, in ms (default 15000). */
   readonly heartbeatMs?: number;
+  /** The console's sign-in links and sessions (default: a fresh set; pass one to issue links). */
+  readonly sessions?: Sessions;
 }
 
 /**
@@ -70,6 +74,7 @@ export function createServiceApp(options: ServiceAppOptions): Hono {
     now,
     feedIntervalMs: options.feedIntervalMs ?? 1000,
     heartbeatMs: options.heartbeatMs ?? 15_000,
+    sessions: options.sessions ?? new Sessions(DEFAULT_SESSION_LIMITS, () => now().getTime()),
   };
   const app = new Hono();
   const failures = new WeakMap<Request, string>();
@@ -114,5 +119,6 @@ export function createServiceApp(options: ServiceAppOptions): Hono {
   app.get('/v1/openapi.json', (c) => c.json(openApiDocument(), 200));
   requestRoutes(app, ctx);
   recordRoutes(app, ctx);
+  sessionRoutes(app, ctx);
   return app;
 }

@@ -3,11 +3,13 @@
  * limits, and the helpers each route uses to read its caller and its body.
  */
 import type { Context } from 'hono';
+import { getCookie } from 'hono/cookie';
 import type { Delegator } from '../requests/index.js';
 import { callerOf, type Caller, type CallerCheck } from './callers.js';
 import { ServiceError } from './errors.js';
 import type { RateLimiter, ServiceLimits } from './limits.js';
 import { checkBody, type BodyName } from './schemas.js';
+import { SESSION_COOKIE, sameSecret, type Sessions } from './sessions.js';
 
 /** The service's shared parts. */
 export interface ServiceContext {
@@ -21,6 +23,8 @@ export interface ServiceContext {
   readonly feedIntervalMs: number;
   /** How often an idle stream sends a comment, so that proxies keep it open, in ms. */
   readonly heartbeatMs: number;
+  /** The console's sign-in links and sessions. */
+  readonly sessions: Sessions;
 }
 
 /**
@@ -32,7 +36,10 @@ export interface ServiceContext {
  * ```
  */
 export function identify(ctx: ServiceContext, c: Context): Caller {
-  const caller = callerOf(c.req.header('authorization'), ctx.check);
+  const header = c.req.header('authorization');
+  const session = header === undefined ? getCookie(c, SESSION_COOKIE) : undefined;
+  const caller: Caller =
+    session === undefined ? callerOf(header, ctx.check) : sessionCaller(ctx, c, session);
   ctx.rate.take(caller.kind === 'owner' ? 'owner' : caller.key);
   c.set('caller' as never, (caller.kind === 'owner' ? 'owner' : caller.name) as never);
   return caller;
@@ -82,4 +89,26 @@ export async function bodyOf<T>(c: Context, name: BodyName): Promise<T> {
 /** Whether the client asked for an event stream. */
 export function wantsStream(c: Context): boolean {
   return (c.req.header('accept') ?? '').includes('text/event-stream');
+}
+
+/**
+ * The owner, signed in to the console by a session cookie. A call that changes anything must
+ * carry the session's CSRF token (`X-CSRF-Token`); a session that is unknown or idle too long
+ * gets the fixed 401.
+ */
+function sessionCaller(ctx: ServiceContext, c: Context, session: string): Caller {
+  const csrf = ctx.sessions.csrfOf(session);
+  if (csrf === undefined) return callerOf(undefined, ctx.check);
+  const method = c.req.method;
+  if (
+    method !== 'GET' &&
+    method !== 'HEAD' &&
+    !sameSecret(c.req.header('x-csrf-token') ?? '', csrf)
+  )
+    throw new ServiceError(
+      'ERR_SERVER_FORBIDDEN',
+      'a call that changes anything needs the X-CSRF-Token of the session',
+      403,
+    );
+  return { kind: 'owner' };
 }

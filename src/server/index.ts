@@ -16,3 +16,9 @@ export { ServiceError, UNAUTHORIZED_MESSAGE } from './errors.js';
 export { DEFAULT_SERVICE_LIMITS, type ServiceLimits } from './limits.js';
 export { BODY_SCHEMAS } from './schemas.js';
 export { openApiDocument } from './openapi.js';
+export {
+  DEFAULT_SESSION_LIMITS,
+  SESSION_COOKIE,
+  Sessions,
+  type SessionLimits,
+} from './sessions.js';

@@ -131,6 +131,25 @@ const OPERATIONS: readonly Operation[] = [
     body: 'evaluation',
     auth: 'none',
   },
+  {
+    method: 'post',
+    path: '/v1/signin-links',
+    summary: 'A one-time console sign-in link (owner credential)',
+    auth: 'owner',
+  },
+  {
+    method: 'get',
+    path: '/v1/signin',
+    summary: 'Use a sign-in link: a session cookie (HttpOnly, SameSite=Strict)',
+    auth: 'none',
+  },
+  {
+    method: 'get',
+    path: '/v1/session',
+    summary: "The session's CSRF token (session cookie)",
+    auth: 'none',
+  },
+  { method: 'post', path: '/v1/signout', summary: 'End the session', auth: 'either' },
   { method: 'get', path: '/v1/openapi.json', summary: 'This document', auth: 'none' },
 ];
 

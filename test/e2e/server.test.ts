@@ -368,6 +368,55 @@ describe('the service', () => {
     expect(err).toMatchObject({ code: 'ERR_REQUEST_NOT_FOUND', status: 404 });
   });
 
+  it('signs a person in through a one-time link: an HttpOnly, SameSite=Strict session that needs its CSRF token to change anything', async () => {
+    const s = await service();
+    const link = (bearer: string) =>
+      fetch(`${s.server.url}/v1/signin-links`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${bearer}` },
+      });
+    expect((await link(s.planner)).status).toBe(403);
+    const { url } = (await (await link(s.credential)).json()) as { url: string };
+    expect(url).toMatch(new RegExp(`^${s.server.url}/v1/signin\\?code=[A-Za-z0-9_-]{43}$`));
+
+    const signin = await fetch(url, { redirect: 'manual' });
+    expect(signin.status).toBe(303);
+    expect(signin.headers.get('location')).toBe('/');
+    const cookie = signin.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(
+      /^mandate_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict$/,
+    );
+    expect((await fetch(url, { redirect: 'manual' })).status).toBe(401);
+
+    const session = cookie.split(';')[0] as string;
+    const inbox = await fetch(`${s.server.url}/v1/inbox`, { headers: { cookie: session } });
+    expect(inbox.status).toBe(200);
+    const { csrfToken } = (await (
+      await fetch(`${s.server.url}/v1/session`, { headers: { cookie: session } })
+    ).json()) as {
+      csrfToken: string;
+    };
+    const revoke = (headers: Record<string, string>) =>
+      fetch(`${s.server.url}/v1/revoke`, {
+        method: 'POST',
+        headers: { cookie: session, 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ target: s.coder, reason: 'from the console' }),
+      });
+    const forged = await revoke({});
+    expect(forged.status).toBe(403);
+    expect(((await forged.json()) as { message: string }).message).toMatch(/X-CSRF-Token/);
+    expect((await revoke({ 'x-csrf-token': `${csrfToken.slice(0, -1)}A` })).status).toBe(403);
+    expect((await revoke({ 'x-csrf-token': csrfToken })).status).toBe(201);
+
+    await fetch(`${s.server.url}/v1/signout`, {
+      method: 'POST',
+      headers: { cookie: session, 'x-csrf-token': csrfToken },
+    });
+    expect((await fetch(`${s.server.url}/v1/inbox`, { headers: { cookie: session } })).status).toBe(
+      401,
+    );
+  });
+
   it('describes itself with an OpenAPI document built from the schemas it validates with', async () => {
     const s = await service();
     const doc = (await (await fetch(`${s.server.url}/v1/openapi.json`)).json()) as {

@@ -8,7 +8,14 @@
  * owner credential.
  */
 import type { Command } from 'commander';
-import { createOwnerCredential, createServiceApp, listen, ownerCheck } from '../../server/index.js';
+import {
+  DEFAULT_SESSION_LIMITS,
+  Sessions,
+  createOwnerCredential,
+  createServiceApp,
+  listen,
+  ownerCheck,
+} from '../../server/index.js';
 import { CliError } from '../cli-error.js';
 import type { Context } from '../context.js';
 import type { Home } from '../home.js';
@@ -69,8 +76,10 @@ async function serve(ctx: Context, opts: ServeOptions): Promise<ExitCode> {
   home.requireInitialized();
   const created = ensureCredential(home);
   const delegator = await ctx.delegator();
+  const sessions = new Sessions(DEFAULT_SESSION_LIMITS, () => Date.now());
   const app = createServiceApp({
     delegator,
+    sessions,
     isOwner: ownerCheck(() => home.readOwnerCredential()),
     log: (entry) => ctx.io.stderr.write(`${JSON.stringify(entry)}\n`),
   });
@@ -90,6 +99,14 @@ async function serve(ctx: Context, opts: ServeOptions): Promise<ExitCode> {
       ],
       ['agents', 'Authorization: Bearer <their own token>'],
       ['API', `${running.url}/v1/openapi.json`],
+      ...(running.url.startsWith('http')
+        ? ([
+            [
+              'sign in',
+              `${running.url}/v1/signin?code=${sessions.issueLink()} (once, within 10 minutes)`,
+            ],
+          ] as const)
+        : []),
     ],
     '  ',
   );
