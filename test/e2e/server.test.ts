@@ -23,6 +23,7 @@ import {
   ownerCheck,
   type RunningService,
 } from '../../src/server/index.js';
+import { addFirstPartyCaveat, decodeMacaroon, encodeMacaroon } from '../../src/macaroon/index.js';
 import { readEvents, type ServerSentEvent } from '../../src/server/sse-reader.js';
 
 class Clock {
@@ -316,6 +317,50 @@ describe('the service', () => {
     await expect(planner.invoke('fs.read', { path: '/repo/a' })).rejects.toMatchObject({
       decision: { revocationsStale: { maxStaleness: 30 } },
     });
+  });
+
+  it('refuses a forged marker, a token of another principal and a stale token over HTTP', async () => {
+    const s = await service();
+    const post = (bearer: string, body: unknown) =>
+      fetch(`${s.server.url}/v1/requests`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    // The coder appends `to "planner"` to its own token to pass as the planner: it is still the
+    // coder's token below the planner (place planner → coder → planner), so the request goes
+    // to the coder as grantor, and the planner's inbox does not see it.
+    const forged = encodeMacaroon(addFirstPartyCaveat(decodeMacaroon(s.coder), 'to "planner"'));
+    const asked = await post(forged, { scope: ['tool == "fs.write"'], reason: 'let me in' });
+    expect(asked.status).toBe(201);
+    const planner = new DelegatorClient(s.server.url, { credential: s.planner });
+    expect(await planner.inbox()).toEqual([]);
+    // Nor can that forged "planner" decide what was addressed to the real planner.
+    const real = await new DelegatorClient(s.server.url).request({
+      token: s.coder,
+      principal: 'coder',
+      scope: ['tool == "fs.write"'],
+      reason: 'honest',
+    });
+    const decide = await fetch(`${s.server.url}/v1/requests/${real.id}/approve`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${forged}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(decide.status).toBe(403);
+    // A token that has expired is the same fixed 401 as any other.
+    s.clock.advance(3601);
+    const stale = await post(s.planner, { scope: ['tool == "fs.write"'], reason: 'late' });
+    expect(stale.status).toBe(401);
+    expect(await stale.json()).toMatchObject({ code: 'ERR_SERVER_UNAUTHORIZED' });
+    // A reason with a control character is refused, not echoed.
+    s.clock.advance(-3601);
+    const hostile = await post(s.coder, {
+      scope: ['tool == "fs.write"'],
+      reason: 'ok\u001b[2Jgone',
+    });
+    expect(hostile.status).toBe(400);
+    expect(((await hostile.json()) as { message: string }).message).not.toContain('\u001b');
   });
 
   it('answers bad input with JSON 4xx, never a 500', async () => {
