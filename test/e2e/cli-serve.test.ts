@@ -83,4 +83,54 @@ describe('mandate serve', () => {
     expect(result.stderr).not.toContain(credential);
     expect(result.stderr).not.toContain(fresh);
   });
+
+  it('lets an agent with no home ask and collect through the service (--url, $MANDATE_URL)', async () => {
+    const s = scratch();
+    cleanups.push(s.cleanup);
+    expect((await cli(['init'], { home: s.home })).code).toBe(0);
+    const minted = await cli(
+      ['mint', '--to', 'coder', '--allow', 'tool == "fs.read"', '--expires', '1h'],
+      {
+        home: s.home,
+      },
+    );
+    const coder = minted.stdout.trim();
+    const credential = readFileSync(join(s.home, 'owner.credential'), 'utf8').trim();
+    const child = spawnCli(['serve', '--port', '0'], { home: s.home });
+    const done = finished(child);
+    const url = await urlOf(child);
+    // The agent's own environment: its token and the service, no home (HOME is elsewhere).
+    const agentEnv = { MANDATE_URL: url, MANDATE_TOKEN: coder };
+    const asked = await cli(
+      ['request', '--tool', 'fs.write', '--args', '{"path":"/repo/x"}', '--reason', 'save the fix'],
+      { env: agentEnv },
+    );
+    expect(asked.code, asked.stderr).toBe(4);
+    const id = asked.stdout.trim();
+    expect(id).toMatch(/^req_/);
+    expect(asked.stderr).toContain('asking for: tool == "fs.write"');
+    expect(asked.stderr).toContain(`pending: request ${id} from coder is waiting for owner`);
+    const pending = await cli(['status', id], { env: agentEnv });
+    expect(pending.code).toBe(4);
+
+    const approved = await fetch(`${url}/v1/requests/${id}/approve`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${credential}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(approved.status).toBe(200);
+    const out = join(s.dir, 'new.token');
+    await new Promise((r) => setTimeout(r, 5_100)); // the poll interval the service asked for
+    const collected = await cli(['status', id, '--url', url, '--token', coder, '--out', out], {
+      env: {},
+    });
+    expect(collected.code, collected.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8').trim()).not.toBe(coder);
+    // Another principal's token does not collect it.
+    const bad = await cli(['status', id, '--url', url, '--token', 'not-a-token'], { env: {} });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('ERR_SERVER_UNAUTHORIZED');
+    child.kill('SIGTERM');
+    expect((await done).code).toBe(0);
+  }, 30_000);
 });

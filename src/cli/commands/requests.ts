@@ -12,9 +12,8 @@
  * The grantor's side is `grantor.ts`.
  */
 import type { Command } from 'commander';
-import { authorize, inspectToken } from '../../delegation/index.js';
+import { inspectToken } from '../../delegation/index.js';
 import { caveat } from '../../scope/index.js';
-import type { PermissionRequestView } from '../../requests/index.js';
 import type { PermissionOutcome, PermissionTicket, PollAnswer } from '../../tools/index.js';
 import { writeFileAtomically } from '../atomic-file.js';
 import { CliError } from '../cli-error.js';
@@ -25,6 +24,12 @@ import { conjunctionText, relative } from '../format.js';
 import { checkConditions, collect, nonBlank, readJsonObject, readToken } from '../input.js';
 import { EXIT, type ExitCode } from '../output.js';
 import { withExamples, type ActionFactory } from '../command.js';
+import {
+  requesterChannel,
+  serviceUrlOf,
+  type PendingView,
+  type RequesterChannel,
+} from '../requester-channel.js';
 
 interface RequestOptions {
   readonly allow: readonly string[];
@@ -36,12 +41,22 @@ interface RequestOptions {
   readonly wait?: boolean;
   readonly timeout?: string;
   readonly out?: string;
+  readonly url?: string;
 }
 
 /** Where the new token goes: stdout, or the `--out` file. */
 interface TokenDestination {
   readonly out?: string;
 }
+
+/** `status`'s options: where the token goes, and the service with the requester's token. */
+interface StatusOptions extends TokenDestination {
+  readonly url?: string;
+  readonly token?: string;
+}
+
+const URL_HELP =
+  'ask the service at this URL (mandate serve) instead of the home (default: $MANDATE_URL)';
 
 /** The library's parameters of `request`, by the flags that set them. */
 const REQUEST_FLAGS: FlagNames = {
@@ -97,7 +112,8 @@ export function registerRequestCommands(program: Command, action: ActionFactory)
       .option('--expires <duration>', 'how long the request stays open (default 1h, at most 7d)')
       .option('--wait', 'wait for the decision and print the new token when approved')
       .option('--timeout <duration>', 'with --wait: give up after this long (exit 4)')
-      .option('--out <file>', OUT_HELP),
+      .option('--out <file>', OUT_HELP)
+      .option('--url <url>', URL_HELP, nonBlank),
     [
       `mandate request @agent.token --allow 'tool == "bank.transfer" and args.amount <= 100' --reason 'move savings for the electricity bill'`,
       `ID=$(mandate request @agent.token --tool bank.transfer --args '{"account":"checking","to":"savings","amount":80}' --reason 'cover the electricity bill')`,
@@ -117,9 +133,18 @@ export function registerRequestCommands(program: Command, action: ActionFactory)
         'poll a request: authorization_pending (4), slow_down (4), access_denied (3), expired_token (1), or the new token (0)',
       )
       .argument('<id>', 'the request id')
-      .option('--out <file>', OUT_HELP),
-    ['mandate status req_4f1c… --out agent.token', 'NEW=$(mandate status req_4f1c…)'],
-  ).action(action<TokenDestination>((ctx, args, opts) => status(ctx, String(args[0]), opts)));
+      .option('--out <file>', OUT_HELP)
+      .option('--url <url>', URL_HELP, nonBlank)
+      .option(
+        '--token <token>',
+        'with a service: the requester’s token, or - or @file (default: $MANDATE_TOKEN)',
+      ),
+    [
+      'mandate status req_4f1c… --out agent.token',
+      'NEW=$(mandate status req_4f1c…)',
+      'mandate status req_4f1c… --url http://127.0.0.1:8410 --token @agent.token',
+    ],
+  ).action(action<StatusOptions>((ctx, args, opts) => status(ctx, String(args[0]), opts)));
 }
 
 async function request(
@@ -147,17 +172,19 @@ async function request(
     opts.tool === undefined
       ? undefined
       : { tool: opts.tool, args: readJsonObject(opts.args ?? '{}', '--args', ctx.stdin) };
-  const delegator = await ctx.delegator();
-  const scope = call === undefined ? allow : askedFor(ctx, token, principal, call, allow);
-  const ticket = await delegator.request({
+  const channel = await requesterChannel(ctx, serviceUrlOf(ctx, opts.url), token);
+  const scope =
+    call === undefined ? allow : await askedFor(ctx, channel, token, principal, call, allow);
+  const input = {
     token,
     principal,
     scope,
     reason: opts.reason,
     ...(call === undefined ? {} : { call }),
     ...(opts.expires === undefined ? {} : { expiresIn: parseDuration(opts.expires) }),
-  });
-  const view = await delegator.get(ticket.id);
+  };
+  const ticket = await channel.request(input);
+  const view = await channel.pending(ticket, input);
   const out = ctx.out;
   if (ticket.status === 'pending' || ticket.status === 'escalated') {
     if (opts.wait !== true) {
@@ -169,7 +196,7 @@ async function request(
       ),
     );
     const outcome = await waitFor(
-      ctx,
+      channel,
       ticket.id,
       opts.timeout === undefined ? undefined : parseDuration(opts.timeout, '--timeout'),
     );
@@ -179,7 +206,7 @@ async function request(
     }
     return printOutcome(ctx, ticket.id, outcome, opts);
   }
-  return printAnswer(ctx, ticket.id, await delegator.poll(ticket.id), opts);
+  return printAnswer(ctx, ticket.id, await channel.poll(ticket.id), opts);
 }
 
 /**
@@ -189,18 +216,15 @@ async function request(
  * evaluated) is filed as the call's tool alone, so that the Delegator refuses it with its own
  * error, which says what to do instead.
  */
-function askedFor(
+async function askedFor(
   ctx: Context,
+  channel: RequesterChannel,
   token: string,
   principal: string,
   call: { readonly tool: string; readonly args: Record<string, unknown> },
   allow: readonly string[],
-): readonly string[] {
-  const decision = authorize(
-    token,
-    { ...call, principal },
-    { rootKeys: ctx.keys().keyring, now: ctx.now() },
-  );
+): Promise<readonly string[]> {
+  const decision = await channel.decide(token, { ...call, principal });
   if (decision.allowed) {
     throw new CliError(
       'ERR_CLI_USAGE',
@@ -221,7 +245,7 @@ function askedFor(
 function printPending(
   ctx: Context,
   ticket: PermissionTicket,
-  view: PermissionRequestView,
+  view: PendingView,
   idOnStdout: boolean,
 ): ExitCode {
   const out = ctx.out;
@@ -239,17 +263,16 @@ function printPending(
 
 /** Waits for the outcome; `undefined` when the timeout passes or the user presses Ctrl-C. */
 async function waitFor(
-  ctx: Context,
+  channel: RequesterChannel,
   id: string,
   timeoutSeconds: number | undefined,
 ): Promise<PermissionOutcome | undefined> {
-  const delegator = await ctx.delegator();
   const controller = new AbortController();
   const stop = (): void => controller.abort();
   process.once('SIGINT', stop);
   const timer = timeoutSeconds === undefined ? undefined : setTimeout(stop, timeoutSeconds * 1000);
   try {
-    return await delegator.awaitResponse(id, { signal: controller.signal });
+    return await channel.awaitResponse(id, { signal: controller.signal });
   } catch (err) {
     if (controller.signal.aborted) return undefined;
     throw err;
@@ -259,7 +282,7 @@ async function waitFor(
   }
 }
 
-function pendingNote(ctx: Context, view: PermissionRequestView, interval: number): void {
+function pendingNote(ctx: Context, view: PendingView, interval: number): void {
   const s = ctx.out.errStyle;
   ctx.out.note(
     s.yellow(`pending: request ${view.id} from ${view.requester} is waiting for ${view.grantor}`),
@@ -267,9 +290,12 @@ function pendingNote(ctx: Context, view: PermissionRequestView, interval: number
   ctx.out.note(s.dim(`poll with: mandate status ${view.id}   (at most every ${interval}s)`));
 }
 
-async function status(ctx: Context, id: string, opts: TokenDestination): Promise<ExitCode> {
-  const delegator = await ctx.delegator();
-  return printAnswer(ctx, id, await delegator.poll(id), opts);
+async function status(ctx: Context, id: string, opts: StatusOptions): Promise<ExitCode> {
+  const url = serviceUrlOf(ctx, opts.url);
+  // Over a service the requester's token proves who polls; the home needs none.
+  const token = url === undefined ? '' : readToken(opts.token, ctx.env, '--token', ctx.stdin);
+  const channel = await requesterChannel(ctx, url, token);
+  return printAnswer(ctx, id, await channel.poll(id), opts);
 }
 
 /** An RFC 8628 answer: the token on approval; anything else said on stderr, with its exit code. */

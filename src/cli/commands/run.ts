@@ -28,6 +28,7 @@ import { exposedTo } from '../key-exposure.js';
 import { EXIT } from '../output.js';
 import { lookupUser, type OsUser } from '../os-user.js';
 import { withExamples, type ActionFactory } from '../command.js';
+import { serviceUrlOf } from '../requester-channel.js';
 
 interface RunOptions {
   readonly token?: string;
@@ -97,13 +98,7 @@ async function run(ctx: Context, command: readonly string[], opts: RunOptions): 
   protectKeys(ctx, file, user, opts.unsafeSameUser === true);
   const child = spawn(file, args, {
     stdio: 'inherit',
-    env: agentEnvironment(
-      ctx.env,
-      token,
-      opts.as,
-      user,
-      serviceUrl(opts.url ?? ctx.env['MANDATE_URL']),
-    ),
+    env: agentEnvironment(ctx.env, token, opts.as, user, serviceUrlOf(ctx, opts.url)),
     ...(user === undefined ? {} : { uid: user.uid, gid: user.gid }),
   });
   const forward = (signal: NodeJS.Signals) => () => void child.kill(signal);
@@ -200,14 +195,6 @@ function agentEnvironment(
     MANDATE_PRINCIPAL: principal,
     ...(url === undefined ? {} : { MANDATE_URL: url }),
   };
-}
-
-/** The service URL to pass on, checked: an http(s) URL. */
-function serviceUrl(url: string | undefined): string | undefined {
-  if (url === undefined || url === '') return undefined;
-  if (!/^https?:\/\/[^\s]+$/.test(url))
-    throw new CliError('ERR_CLI_USAGE', `--url must be an http(s) URL, got ${JSON.stringify(url)}`);
-  return url;
 }
 
 function currentUserName(): string {
