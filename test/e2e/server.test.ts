@@ -3,6 +3,10 @@
 // HTTP, and the agent's session installs the new token; polls speak RFC 8628; every bad
 // credential gets the same 401; the inbox streams and resumes; the feed, authorize and AuthZEN
 // answer; bad input is JSON 4xx.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   Delegator,
@@ -460,6 +464,39 @@ describe('the service', () => {
     expect((await fetch(`${s.server.url}/v1/inbox`, { headers: { cookie: session } })).status).toBe(
       401,
     );
+  });
+
+  it('serves on a Unix socket too', async () => {
+    const delegator = await Delegator.inMemory({ watchIntervalMs: 0 });
+    const credential = createOwnerCredential();
+    const dir = mkdtempSync(join(tmpdir(), 'mandate-socket-'));
+    const socket = join(dir, 'mandate.sock');
+    const server = await listen(
+      createServiceApp({ delegator, isOwner: ownerCheck(() => credential) }),
+      { socket },
+      () => delegator.close(),
+    );
+    running.push(server);
+    expect(server.url).toBe(`unix:${socket}`);
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        {
+          socketPath: socket,
+          path: '/v1/inbox',
+          headers: { authorization: `Bearer ${credential}` },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => (body += d.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(answer).toEqual({ status: 200, body: '[]' });
+    await server.close({ graceMs: 100 });
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('describes itself with an OpenAPI document built from the schemas it validates with', async () => {
