@@ -205,6 +205,7 @@ export class DelegatorClient implements PermissionBroker {
     });
   }
 
+  /** Escalates a request to this grantor's own grantor; returns the linked request. */
   escalate(
     id: string,
     options: { readonly autoApprove?: boolean } = {},

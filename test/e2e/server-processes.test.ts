@@ -124,4 +124,93 @@ describe('the loop across processes', () => {
     again.child.kill('SIGTERM');
     await new Promise((r) => again.child.once('exit', r));
   });
+
+  it('escalates across processes: the coder asks, the planner escalates, the owner approves, the coder is served', async () => {
+    const s = scratch();
+    cleanups.push(s.cleanup);
+    expect((await cli(['init'], { home: s.home })).code).toBe(0);
+    const planner = (
+      await cli(
+        [
+          'mint',
+          '--to',
+          'planner',
+          '--allow',
+          'tool == "fs.read"',
+          '--allow',
+          'args.path ~ "/repo/**"',
+          '--expires',
+          '1h',
+        ],
+        {
+          home: s.home,
+        },
+      )
+    ).stdout.trim();
+    const coder = (
+      await cli(
+        [
+          'delegate',
+          planner,
+          '--to',
+          'coder',
+          '--allow',
+          'args.path ~ "/repo/src/**"',
+          '--expires',
+          '1h',
+        ],
+        { home: s.home },
+      )
+    ).stdout.trim();
+    const owner = readFileSync(join(s.home, 'owner.credential'), 'utf8').trim();
+    const { url, child: server } = await serve(s.home);
+    const env = (token: string) => ({
+      PATH: process.env['PATH'],
+      MANDATE_URL: url,
+      MANDATE_TOKEN: token,
+    });
+
+    const escalator = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'http-escalator.ts')],
+      {
+        env: env(planner),
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    const planned = createInterface({ input: escalator.stdout })[Symbol.asyncIterator]();
+    expect(JSON.parse((await planned.next()).value as string)).toEqual({ step: 'listening' });
+
+    // The coder asks for fs.write, which the planner does not hold itself.
+    const agent = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'http-agent.ts')],
+      {
+        env: { ...env(coder), MANDATE_PRINCIPAL: 'coder', AGENT_PATH: '/repo/src/fix.md' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    const steps = createInterface({ input: agent.stdout })[Symbol.asyncIterator]();
+    const next = async () =>
+      JSON.parse((await steps.next()).value as string) as Record<string, unknown>;
+    expect(await next()).toMatchObject({ step: 'denied', askFrom: 'planner' });
+    const asked = await next();
+    expect(await next()).toMatchObject({ step: 'kept working' });
+
+    const escalated = JSON.parse((await planned.next()).value as string) as {
+      id: string;
+      to: string;
+    };
+    expect(escalated).toMatchObject({ step: 'escalated', id: asked['id'], requester: 'coder' });
+    const approved = await fetch(`${url}/v1/requests/${escalated.to}/approve`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(approved.status).toBe(200);
+    expect(await next()).toEqual({ step: 'installed' });
+    expect(await next()).toEqual({ step: 'retried', allowed: true });
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+  }, 60_000);
 });
