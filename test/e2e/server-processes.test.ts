@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readEvents } from '../../src/server/sse-reader.js';
 import { buildCli, cli, scratch, spawnCli } from './fixtures/cli-harness.js';
 
 const cleanups: (() => void)[] = [];
@@ -212,5 +213,124 @@ describe('the loop across processes', () => {
     expect(await next()).toEqual({ step: 'retried', allowed: true });
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
+  }, 60_000);
+
+  it('loses nothing acknowledged when SIGKILLed in the middle of a stream of requests and approvals, and the inbox stream resumes', async () => {
+    const s = scratch();
+    cleanups.push(s.cleanup);
+    expect((await cli(['init'], { home: s.home })).code).toBe(0);
+    const coder = (
+      await cli(['mint', '--to', 'coder', '--allow', 'tool == "fs.read"', '--expires', '1h'], {
+        home: s.home,
+      })
+    ).stdout.trim();
+    const owner = readFileSync(join(s.home, 'owner.credential'), 'utf8').trim();
+    const first = await serve(s.home);
+    const headers = (bearer: string) => ({
+      authorization: `Bearer ${bearer}`,
+      'content-type': 'application/json',
+    });
+
+    // The owner follows its inbox; the coder files requests and the owner approves every other one.
+    const stream = await fetch(`${first.url}/v1/inbox`, {
+      headers: { ...headers(owner), accept: 'text/event-stream' },
+    });
+    const seen: { id: string; seq?: string }[] = [];
+    const reading = (async () => {
+      try {
+        for await (const e of readEvents(stream.body as ReadableStream<Uint8Array>))
+          if (e.event === 'request')
+            seen.push({
+              id: (JSON.parse(e.data) as { id: string }).id,
+              ...(e.id === undefined ? {} : { seq: e.id }),
+            });
+      } catch {
+        // The server died: the stream ends.
+      }
+    })();
+    const filed: string[] = [];
+    const approved: string[] = [];
+    let n = 0;
+    const worker = async () => {
+      for (;;) {
+        const i = n++;
+        const asked = await fetch(`${first.url}/v1/requests`, {
+          method: 'POST',
+          headers: headers(coder),
+          body: JSON.stringify({ scope: [`args.n == ${i}`], reason: `request ${i}` }),
+        }).catch(() => undefined);
+        if (asked?.status !== 201) return;
+        const { id } = (await asked.json()) as { id: string };
+        filed.push(id);
+        if (i % 2 === 0) {
+          const ok = await fetch(`${first.url}/v1/requests/${id}/approve`, {
+            method: 'POST',
+            headers: headers(owner),
+            body: '{}',
+          }).catch(() => undefined);
+          if (ok?.status !== 200) return;
+          approved.push(id);
+        }
+      }
+    };
+    const workers = Array.from({ length: 8 }, worker);
+    await new Promise((r) => setTimeout(r, 700));
+    first.child.kill('SIGKILL');
+    await Promise.all(workers);
+    await reading;
+    expect(filed.length).toBeGreaterThan(10);
+
+    const again = await serve(s.home);
+    const audit = (await (
+      await fetch(`${again.url}/v1/audit?kind=request`, { headers: headers(owner) })
+    ).json()) as {
+      requestId: string;
+    }[];
+    const stored = new Set(audit.map((e) => e.requestId));
+    for (const id of filed) expect(stored.has(id)).toBe(true);
+    const approvals = (await (
+      await fetch(`${again.url}/v1/audit?kind=approve`, { headers: headers(owner) })
+    ).json()) as {
+      requestId: string;
+    }[];
+    const approvedStored = new Set(approvals.map((e) => e.requestId));
+    for (const id of approved) expect(approvedStored.has(id)).toBe(true);
+    const verified = (await (
+      await fetch(`${again.url}/v1/audit/verify`, {
+        method: 'POST',
+        headers: headers(owner),
+        body: '{}',
+      })
+    ).json()) as {
+      ok: boolean;
+    };
+    expect(verified.ok).toBe(true);
+
+    // The inbox stream resumes after the last event it delivered: the pending requests filed after
+    // it come, none of those it already delivered.
+    const last = [...seen].reverse().find((e) => e.seq !== undefined)?.seq;
+    expect(last).toBeDefined();
+    if (last !== undefined) {
+      const resumed = await fetch(`${again.url}/v1/inbox`, {
+        headers: { ...headers(owner), accept: 'text/event-stream', 'last-event-id': last },
+      });
+      const events = readEvents(resumed.body as ReadableStream<Uint8Array>);
+      // What the store holds, not what this side saw acknowledged: a request or an approval may
+      // have been committed just before the kill, its answer lost.
+      const pendingAfter = audit
+        .filter((e) => e.seq > Number(last) && !approvedStored.has(e.requestId))
+        .map((e) => e.requestId);
+      const got: string[] = [];
+      while (got.length < pendingAfter.length) {
+        const next = await events.next();
+        if (next.done === true) break;
+        if (next.value.event === 'request')
+          got.push((JSON.parse(next.value.data) as { id: string }).id);
+      }
+      expect(got.sort()).toEqual([...pendingAfter].sort());
+      await events.return(undefined);
+    }
+    again.child.kill('SIGTERM');
+    await new Promise((r) => again.child.once('exit', r));
   }, 60_000);
 });
