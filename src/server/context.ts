@@ -4,6 +4,7 @@
  */
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Delegator } from '../requests/index.js';
 import { callerOf, type Caller, type CallerCheck } from './callers.js';
 import { ServiceError } from './errors.js';
@@ -111,4 +112,21 @@ function sessionCaller(ctx: ServiceContext, c: Context, session: string): Caller
       403,
     );
   return { kind: 'owner' };
+}
+
+/**
+ * The rate-limit key of an unauthenticated call: the address it came from (the socket's, never a
+ * header a client could write), or `unknown` off a Node server (`app.fetch` in a test).
+ *
+ * @example
+ * ```ts
+ * ctx.rate.take(addressKey(c));
+ * ```
+ */
+export function addressKey(c: Context): string {
+  try {
+    return `address:${getConnInfo(c).remote.address ?? 'unknown'}`;
+  } catch {
+    return 'address:unknown';
+  }
 }

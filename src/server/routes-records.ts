@@ -9,7 +9,7 @@ import { streamSSE } from 'hono/streaming';
 import { TokenInvalidError, authorize, type AuthorizationDecision } from '../delegation/index.js';
 import type { AuditKind, DelegationStatus } from '../requests/index.js';
 import { grantorRef, ownerOnly } from './callers.js';
-import { bodyOf, identify, wantsStream, type ServiceContext } from './context.js';
+import { addressKey, bodyOf, identify, wantsStream, type ServiceContext } from './context.js';
 import { ServiceError } from './errors.js';
 
 /**
@@ -116,7 +116,7 @@ export function recordRoutes(app: Hono, ctx: ServiceContext): void {
   });
 
   app.post('/v1/authorize', async (c) => {
-    ctx.rate.take(`address:${c.req.header('x-forwarded-for') ?? 'direct'}`);
+    ctx.rate.take(addressKey(c));
     const body = await bodyOf<AuthorizeBody>(c, 'authorize');
     const decision = decide(ctx, body.token, body.tool, body.args, body.principal);
     if (decision === undefined)
@@ -128,7 +128,7 @@ export function recordRoutes(app: Hono, ctx: ServiceContext): void {
   // action = the tool, context.args = the arguments. The answer is `decision`, with mandate's
   // denial (failures, needed scope, whom to ask) as `context`.
   app.post('/access/v1/evaluation', async (c) => {
-    ctx.rate.take(`address:${c.req.header('x-forwarded-for') ?? 'direct'}`);
+    ctx.rate.take(addressKey(c));
     const body = await bodyOf<EvaluationBody>(c, 'evaluation');
     const args = body.context?.args ?? {};
     const decision = decide(

@@ -6,7 +6,7 @@
 import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { callerOf } from './callers.js';
-import { identify, type ServiceContext } from './context.js';
+import { addressKey, identify, type ServiceContext } from './context.js';
 import { ServiceError, UNAUTHORIZED_MESSAGE } from './errors.js';
 import { SESSION_COOKIE } from './sessions.js';
 
@@ -30,7 +30,7 @@ export function sessionRoutes(app: Hono, ctx: ServiceContext): void {
   });
 
   app.get('/v1/signin', (c) => {
-    ctx.rate.take(`address:${c.req.header('x-forwarded-for') ?? 'direct'}`);
+    ctx.rate.take(addressKey(c));
     const id = ctx.sessions.redeem(c.req.query('code') ?? '');
     if (id === undefined)
       throw new ServiceError(

@@ -285,6 +285,7 @@ describe('the loop across processes', () => {
       await fetch(`${again.url}/v1/audit?kind=request`, { headers: headers(owner) })
     ).json()) as {
       requestId: string;
+      seq: number;
     }[];
     const stored = new Set(audit.map((e) => e.requestId));
     for (const id of filed) expect(stored.has(id)).toBe(true);
