@@ -27,6 +27,7 @@ import {
   type PolicyView,
 } from './answers/views.js';
 import { awaitOutcome } from './answers/waiter.js';
+import { verifyDelegation, type Delegation } from '../delegation/index.js';
 import { authenticate } from './decisions/authority.js';
 import { DelegatorBase } from './delegator-base.js';
 import type { Lifecycle } from './decisions/lifecycle.js';
@@ -258,6 +259,22 @@ export class Delegator extends DelegatorBase implements PermissionBroker {
    */
   async get(id: string): Promise<PermissionRequestView> {
     return this.#view(await this.#load(id));
+  }
+
+  /**
+   * Whether `token` (a verified `Delegation`) belongs to the agent that asked for request `id`
+   * (the same place in the tree): who may read its answer. Cheaper than `get`: no view is built.
+   *
+   * @example
+   * ```ts
+   * if (!(await delegator.isRequester(id, delegation))) return notFound();
+   * ```
+   */
+  async isRequester(id: string, token: Delegation): Promise<boolean> {
+    const record = await this.#load(id);
+    const asked = verifyDelegation(record.token, { rootKeys: this.parts.keys }).place;
+    const mine = token.place;
+    return asked.length === mine.length && asked.every((g, i) => g === mine[i]);
   }
 
   /**

@@ -221,10 +221,7 @@ function approveTerms(body: ApproveBody) {
  */
 async function mustBeRequester(ctx: ServiceContext, caller: Caller, id: string): Promise<void> {
   if (caller.kind === 'owner') return;
-  const view = await ctx.delegator.get(id);
-  const place = view.chain.map((b) => b.grantee);
-  const mine = caller.delegation.place;
-  if (place.length !== mine.length || place.some((g, i) => g !== mine[i]))
+  if (!(await ctx.delegator.isRequester(id, caller.delegation)))
     throw new ServiceError('ERR_SERVER_NOT_FOUND', `no request ${id} of yours`, 404);
 }
 
