@@ -23,6 +23,7 @@ import type {
   PollAnswer,
 } from '../tools/index.js';
 import type {
+  ApprovalPreview,
   DelegationNode,
   InboxItem,
   PermissionRequestView,
@@ -174,47 +175,61 @@ export class DelegatorClient implements PermissionBroker {
   }
 
   /** Withdraws a request made through this client. */
-  cancel(id: string): Promise<PermissionRequestView> {
-    return this.#call('DELETE', `/v1/requests/${encodeURIComponent(id)}`, this.#tokenFor(id));
-  }
-
-  /** The pending requests addressed to this client's credential. */
-  inbox(): Promise<InboxItem[]> {
-    return this.#call('GET', '/v1/inbox', this.#grantor());
-  }
-
-  approve(
-    id: string,
-    terms: {
-      readonly scope?: readonly string[];
-      readonly expiresIn?: number;
-      readonly reason?: string;
-    } = {},
-  ): Promise<PermissionRequestView> {
-    return this.#call(
-      'POST',
-      `/v1/requests/${encodeURIComponent(id)}/approve`,
-      this.#grantor(),
-      terms,
+  async cancel(id: string): Promise<PermissionRequestView> {
+    return viewTimes(
+      await this.#call('DELETE', `/v1/requests/${encodeURIComponent(id)}`, this.#tokenFor(id)),
     );
   }
 
-  deny(id: string, reason: string): Promise<PermissionRequestView> {
-    return this.#call('POST', `/v1/requests/${encodeURIComponent(id)}/deny`, this.#grantor(), {
-      reason,
-    });
+  /** The pending requests addressed to this client's credential. */
+  async inbox(): Promise<InboxItem[]> {
+    const items = await this.#call<InboxItem[]>('GET', '/v1/inbox', this.#grantor());
+    return items.map(viewTimes);
+  }
+
+  /** What approving would do, as this client's credential. */
+  async preview(id: string, terms: ApprovalTerms = {}): Promise<ApprovalPreview> {
+    return viewTimes(
+      await this.#call(
+        'POST',
+        `/v1/requests/${encodeURIComponent(id)}/preview`,
+        this.#grantor(),
+        terms,
+      ),
+    );
+  }
+
+  async approve(id: string, terms: ApprovalTerms = {}): Promise<PermissionRequestView> {
+    return viewTimes(
+      await this.#call(
+        'POST',
+        `/v1/requests/${encodeURIComponent(id)}/approve`,
+        this.#grantor(),
+        terms,
+      ),
+    );
+  }
+
+  async deny(id: string, reason: string): Promise<PermissionRequestView> {
+    return viewTimes(
+      await this.#call('POST', `/v1/requests/${encodeURIComponent(id)}/deny`, this.#grantor(), {
+        reason,
+      }),
+    );
   }
 
   /** Escalates a request to this grantor's own grantor; returns the linked request. */
-  escalate(
+  async escalate(
     id: string,
     options: { readonly autoApprove?: boolean } = {},
   ): Promise<PermissionRequestView> {
-    return this.#call(
-      'POST',
-      `/v1/requests/${encodeURIComponent(id)}/escalate`,
-      this.#grantor(),
-      options,
+    return viewTimes(
+      await this.#call(
+        'POST',
+        `/v1/requests/${encodeURIComponent(id)}/escalate`,
+        this.#grantor(),
+        options,
+      ),
     );
   }
 
@@ -344,6 +359,25 @@ function parse(text: string): unknown {
       502,
     );
   }
+}
+
+/** The terms of an approval (or its preview). */
+export interface ApprovalTerms {
+  readonly scope?: readonly string[];
+  readonly expiresIn?: number;
+  readonly reason?: string;
+}
+
+/** The times of a request's view (or an inbox item, or a preview), back from JSON to `Date`s. */
+function viewTimes<T>(value: T): T {
+  const v = value as Record<string, unknown>;
+  const out: Record<string, unknown> = { ...v };
+  for (const key of ['createdAt', 'expiresAt', 'decidedAt', 'grantEnds'])
+    if (typeof v[key] === 'string') out[key] = new Date(v[key]);
+  const outcome = v['outcome'] as Record<string, unknown> | null | undefined;
+  if (outcome !== null && typeof outcome === 'object' && typeof outcome['expiresAt'] === 'string')
+    out['outcome'] = { ...outcome, expiresAt: new Date(outcome['expiresAt']) };
+  return out as T;
 }
 
 function tokenText(token: string | Delegation): string {

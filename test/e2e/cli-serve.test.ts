@@ -95,7 +95,6 @@ describe('mandate serve', () => {
       },
     );
     const coder = minted.stdout.trim();
-    const credential = readFileSync(join(s.home, 'owner.credential'), 'utf8').trim();
     const child = spawnCli(['serve', '--port', '0'], { home: s.home });
     const done = finished(child);
     const url = await urlOf(child);
@@ -113,12 +112,17 @@ describe('mandate serve', () => {
     const pending = await cli(['status', id], { env: agentEnv });
     expect(pending.code).toBe(4);
 
-    const approved = await fetch(`${url}/v1/requests/${id}/approve`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${credential}`, 'content-type': 'application/json' },
-      body: '{}',
-    });
-    expect(approved.status).toBe(200);
+    // The owner decides through the service too (its credential is the home's).
+    const inbox = await cli(['inbox', '--url', url], { home: s.home });
+    expect(inbox.code, inbox.stderr).toBe(0);
+    expect(inbox.stdout).toContain(id);
+    expect(inbox.stdout).toContain('save the fix');
+    const dry = await cli(['approve', id, '--url', url, '--dry-run'], { home: s.home });
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain(`dry run: ${id} is not decided`);
+    const approved = await cli(['approve', id, '--url', url, '--expires', '10m'], { home: s.home });
+    expect(approved.code, approved.stderr).toBe(0);
+    expect(approved.stdout).toContain('approved');
     const out = join(s.dir, 'new.token');
     await new Promise((r) => setTimeout(r, 5_100)); // the poll interval the service asked for
     const collected = await cli(['status', id, '--url', url, '--token', coder, '--out', out], {

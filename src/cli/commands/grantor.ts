@@ -7,14 +7,10 @@
  * committing.
  */
 import type { Command } from 'commander';
-import { verifyDelegation } from '../../delegation/index.js';
-import type {
-  ApprovalPreview,
-  ApproveRequestOptions,
-  InboxItem,
-  PermissionRequestView,
-} from '../../requests/index.js';
-import { grantorOf, withActingOptions, type ActingOptions } from '../acting.js';
+import type { ApprovalPreview, InboxItem, PermissionRequestView } from '../../requests/index.js';
+import { withActingOptions, type ActingOptions } from '../acting.js';
+import { grantorChannel } from '../grantor-channel.js';
+import { serviceUrlOf } from '../requester-channel.js';
 import type { Context } from '../context.js';
 import { parseDuration } from '../duration.js';
 import type { FlagNames } from '../flag-terms.js';
@@ -24,7 +20,12 @@ import { EXIT, type ExitCode } from '../output.js';
 import { printEffect, verdictText } from '../preview.js';
 import { withExamples, type ActionFactory } from '../command.js';
 
-interface ApproveOptions extends ActingOptions {
+/** The acting options, and the service to act through (`--url`, or `$MANDATE_URL`). */
+interface ServiceActing extends ActingOptions {
+  readonly url?: string;
+}
+
+interface ApproveOptions extends ServiceActing {
   readonly allow: readonly string[];
   readonly expires?: string;
   readonly dryRun?: boolean;
@@ -50,36 +51,40 @@ const DECISION_FLAGS: FlagNames = {
  */
 export function registerGrantorCommands(program: Command, action: ActionFactory): void {
   withExamples(
-    withActingOptions(
-      program
-        .command('inbox')
-        .description(
-          'the open requests addressed to you, each with whether it lies within your authority and what approving it would allow',
-        ),
+    withServiceUrl(
+      withActingOptions(
+        program
+          .command('inbox')
+          .description(
+            'the open requests addressed to you, each with whether it lies within your authority and what approving it would allow',
+          ),
+      ),
     ),
     [
       'mandate inbox',
       'mandate inbox --token @budget-agent.token',
       'mandate inbox --json | jq ".requests[].effect.alternatives"',
     ],
-  ).action(action<ActingOptions>((ctx, _args, opts) => inbox(ctx, opts)));
+  ).action(action<ServiceActing>((ctx, _args, opts) => inbox(ctx, opts)));
 
   withExamples(
-    withActingOptions(
-      program
-        .command('approve')
-        .description(
-          'approve a request, possibly narrower (--allow) and time-boxed (--expires); --dry-run shows the effect and decides nothing',
-        )
-        .argument('<id>', 'the request id')
-        .option(
-          '--allow <condition>',
-          'grant only this (inside what was asked); repeat for more',
-          collect,
-          [],
-        )
-        .option('--expires <duration>', 'time box on the grant, e.g. 1h')
-        .option('--dry-run', 'show what the approval would allow, and decide nothing'),
+    withServiceUrl(
+      withActingOptions(
+        program
+          .command('approve')
+          .description(
+            'approve a request, possibly narrower (--allow) and time-boxed (--expires); --dry-run shows the effect and decides nothing',
+          )
+          .argument('<id>', 'the request id')
+          .option(
+            '--allow <condition>',
+            'grant only this (inside what was asked); repeat for more',
+            collect,
+            [],
+          )
+          .option('--expires <duration>', 'time box on the grant, e.g. 1h')
+          .option('--dry-run', 'show what the approval would allow, and decide nothing'),
+      ),
     ),
     [
       'mandate approve req_4f1c…',
@@ -95,52 +100,51 @@ export function registerGrantorCommands(program: Command, action: ActionFactory)
   );
 
   withExamples(
-    withActingOptions(
-      program
-        .command('deny')
-        .description('deny a request with a reason the requester reads')
-        .argument('<id>', 'the request id')
-        .requiredOption('--reason <text>', 'why', nonBlank),
+    withServiceUrl(
+      withActingOptions(
+        program
+          .command('deny')
+          .description('deny a request with a reason the requester reads')
+          .argument('<id>', 'the request id')
+          .requiredOption('--reason <text>', 'why', nonBlank),
+      ),
     ),
     [`mandate deny req_4f1c… --reason 'no transfers this month'`],
   ).action(
-    action<ActingOptions & { reason: string }>(
+    action<ServiceActing & { reason: string }>(
       (ctx, args, opts) => deny(ctx, String(args[0]), opts),
       DECISION_FLAGS,
     ),
   );
 
   withExamples(
-    withActingOptions(
-      program
-        .command('escalate')
-        .description('pass a request you cannot grant to your own grantor (a linked request)')
-        .argument('<id>', 'the request id')
-        .option(
-          '--auto-approve',
-          'approve the original request as soon as the linked one is approved',
-        ),
+    withServiceUrl(
+      withActingOptions(
+        program
+          .command('escalate')
+          .description('pass a request you cannot grant to your own grantor (a linked request)')
+          .argument('<id>', 'the request id')
+          .option(
+            '--auto-approve',
+            'approve the original request as soon as the linked one is approved',
+          ),
+      ),
     ),
     [
       'mandate escalate req_9a2e… --token @budget-agent.token --auto-approve',
       'LINKED=$(mandate escalate req_9a2e… --token @budget-agent.token)',
     ],
   ).action(
-    action<ActingOptions & { autoApprove?: boolean }>((ctx, args, opts) =>
+    action<ServiceActing & { autoApprove?: boolean }>((ctx, args, opts) =>
       escalate(ctx, String(args[0]), opts),
     ),
   );
 }
 
-async function inbox(ctx: Context, opts: ActingOptions): Promise<ExitCode> {
-  const grantor = grantorOf(ctx, opts);
-  const delegator = await ctx.delegator();
-  const items = await delegator.inbox(grantor);
-  // The inbox verified the token already: this reads it from the cache of verified chains.
-  const name =
-    grantor === 'owner'
-      ? 'owner'
-      : (verifyDelegation(grantor.token, { rootKeys: delegator.rootKeys }).principal ?? 'bearer');
+async function inbox(ctx: Context, opts: ServiceActing): Promise<ExitCode> {
+  const channel = await grantorChannel(ctx, opts, serviceUrlOf(ctx, opts.url));
+  const items = await channel.inbox();
+  const name = channel.name;
   const out = ctx.out;
   out.data({ grantor: name, requests: items });
   if (items.length === 0) {
@@ -168,16 +172,15 @@ function itemVerdict(ctx: Context, item: InboxItem): string {
 }
 
 async function approve(ctx: Context, id: string, opts: ApproveOptions): Promise<ExitCode> {
-  const options: ApproveRequestOptions = {
-    by: grantorOf(ctx, opts),
+  const terms = {
     ...(opts.allow.length === 0 ? {} : { scope: checkConditions(opts.allow, '--allow') }),
     ...(opts.expires === undefined ? {} : { expiresIn: parseDuration(opts.expires) }),
   };
   ctx.holdClock();
-  const delegator = await ctx.delegator();
-  const preview = await delegator.preview(id, options);
-  if (opts.dryRun === true) return printDryRun(ctx, await delegator.get(id), preview);
-  const view = await delegator.approve(id, options);
+  const channel = await grantorChannel(ctx, opts, serviceUrlOf(ctx, opts.url));
+  const preview = await channel.preview(id, terms);
+  if (opts.dryRun === true) return printDryRun(ctx, await channel.view(id), preview);
+  const view = await channel.approve(id, terms);
   return printDecided(ctx, view, 'approved', preview);
 }
 
@@ -203,23 +206,19 @@ function printDryRun(
 async function deny(
   ctx: Context,
   id: string,
-  opts: ActingOptions & { reason: string },
+  opts: ServiceActing & { reason: string },
 ): Promise<ExitCode> {
-  const delegator = await ctx.delegator();
-  const view = await delegator.deny(id, { by: grantorOf(ctx, opts), reason: opts.reason });
-  return printDecided(ctx, view, 'denied');
+  const channel = await grantorChannel(ctx, opts, serviceUrlOf(ctx, opts.url));
+  return printDecided(ctx, await channel.deny(id, opts.reason), 'denied');
 }
 
 async function escalate(
   ctx: Context,
   id: string,
-  opts: ActingOptions & { autoApprove?: boolean },
+  opts: ServiceActing & { autoApprove?: boolean },
 ): Promise<ExitCode> {
-  const delegator = await ctx.delegator();
-  const linked = await delegator.escalate(id, {
-    by: grantorOf(ctx, opts),
-    autoApprove: opts.autoApprove === true,
-  });
+  const channel = await grantorChannel(ctx, opts, serviceUrlOf(ctx, opts.url));
+  const linked = await channel.escalate(id, opts.autoApprove === true);
   const out = ctx.out;
   out.data({ id, linked });
   // Like `request`, stdout is only the new request's id, so `LINKED=$(mandate escalate …)` works.
@@ -253,4 +252,13 @@ function printDecided(
   if (verb === 'approved')
     out.line(s.dim(`the requester picks up its new token with: mandate status ${view.id}`));
   return EXIT.ok;
+}
+
+/** Adds `--url`: act through a service instead of the home. */
+function withServiceUrl(command: Command): Command {
+  return command.option(
+    '--url <url>',
+    'act through the service at this URL (mandate serve) instead of the home (default: $MANDATE_URL)',
+    nonBlank,
+  );
 }
