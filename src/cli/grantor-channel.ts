@@ -1,14 +1,19 @@
 /**
- * Where a grantor's commands (`inbox`, `approve`, `deny`, `escalate`) go: the home's Delegator,
+ * Where a grantor's commands (`inbox`, `approve`, `deny`, `escalate`, `revoke`, `delegations`)
+ * go: the home's Delegator,
  * or, given a service (`--url` or `$MANDATE_URL`), `mandate serve` over HTTP, acting with the
  * agent's token (`--token`) or, for the owner, the home's owner credential.
  */
-import { inspectToken, verifyDelegation } from '../delegation/index.js';
+import { inspectToken, isDelegation, verifyDelegation } from '../delegation/index.js';
 import type {
   ApprovalPreview,
   ApproveRequestOptions,
+  DelegationNode,
+  DelegationQuery,
   InboxItem,
   PermissionRequestView,
+  RevokeResult,
+  RevokeTarget,
 } from '../requests/index.js';
 import { DelegatorClient, type ApprovalTerms } from '../server/index.js';
 import { grantorOf, type ActingOptions } from './acting.js';
@@ -26,6 +31,8 @@ export interface GrantorChannel {
   approve(id: string, terms: ApprovalTerms): Promise<PermissionRequestView>;
   deny(id: string, reason: string): Promise<PermissionRequestView>;
   escalate(id: string, autoApprove: boolean): Promise<PermissionRequestView>;
+  revoke(target: RevokeTarget, reason: string): Promise<RevokeResult>;
+  delegations(query: DelegationQuery): Promise<DelegationNode[]>;
 }
 
 /**
@@ -58,6 +65,16 @@ export async function grantorChannel(
       approve: (id, terms) => client.approve(id, terms),
       deny: (id, reason) => client.deny(id, reason),
       escalate: (id, autoApprove) => client.escalate(id, { autoApprove }),
+      revoke: (target, reason) =>
+        client.revoke(
+          typeof target === 'string'
+            ? target
+            : isDelegation(target)
+              ? target.token
+              : { principal: target.principal },
+          reason,
+        ),
+      delegations: (query) => client.delegations(query),
     };
   }
   const delegator = await ctx.delegator();
@@ -74,6 +91,8 @@ export async function grantorChannel(
     approve: (id, terms) => delegator.approve(id, options(terms)),
     deny: (id, reason) => delegator.deny(id, { by, reason }),
     escalate: (id, autoApprove) => delegator.escalate(id, { by, autoApprove }),
+    revoke: (target, reason) => delegator.revoke(target, { by, reason }),
+    delegations: (query) => delegator.delegations(query),
   };
 }
 

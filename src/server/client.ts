@@ -25,6 +25,7 @@ import type {
 import type {
   ApprovalPreview,
   DelegationNode,
+  DelegationQuery,
   InboxItem,
   PermissionRequestView,
   RevokeResult,
@@ -277,9 +278,19 @@ export class DelegatorClient implements PermissionBroker {
     }
   }
 
-  /** The delegation tree (owner credential only). */
-  delegations(): Promise<DelegationNode[]> {
-    return this.#call('GET', '/v1/delegations', this.#grantor());
+  /** The delegation tree (owner credential only), filtered as `delegator.delegations` is. */
+  delegations(query: DelegationQuery = {}): Promise<DelegationNode[]> {
+    const params = new URLSearchParams();
+    if (query.principal !== undefined) params.set('principal', query.principal);
+    const statuses =
+      query.status === undefined
+        ? []
+        : typeof query.status === 'string'
+          ? [query.status]
+          : query.status;
+    for (const status of statuses) params.append('status', status);
+    const search = params.size === 0 ? '' : `?${params.toString()}`;
+    return this.#call('GET', `/v1/delegations${search}`, this.#grantor());
   }
 
   /** The service's decision on a call under `token` (no credential needed). */

@@ -130,6 +130,19 @@ describe('mandate serve', () => {
     });
     expect(collected.code, collected.stderr).toBe(0);
     expect(readFileSync(out, 'utf8').trim()).not.toBe(coder);
+    // The owner revokes through the service, and reads the tree there.
+    const revoked = await cli(['revoke', coder, '--url', url, '--reason', 'the fix is in'], {
+      home: s.home,
+    });
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(revoked.stdout).toContain('✓ revoked');
+    const tree = await cli(['--json', 'delegations', '--url', url, '--status', 'revoked'], {
+      home: s.home,
+    });
+    expect(tree.code, tree.stderr).toBe(0);
+    expect((JSON.parse(tree.stdout) as { grantee: string }[]).map((d) => d.grantee)).toContain(
+      'coder',
+    );
     // Another principal's token does not collect it.
     const bad = await cli(['status', id, '--url', url, '--token', 'not-a-token'], { env: {} });
     expect(bad.code).toBe(1);

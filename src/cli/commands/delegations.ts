@@ -17,11 +17,14 @@ import { conditionLines, relative, revocationText } from '../format.js';
 import { nonBlank } from '../input.js';
 import { EXIT, type ExitCode, type Output } from '../output.js';
 import { withExamples, type ActionFactory } from '../command.js';
+import { grantorChannel } from '../grantor-channel.js';
+import { serviceUrlOf } from '../requester-channel.js';
 
 interface DelegationsOptions {
   readonly principal?: string;
   readonly status?: string;
   readonly tree?: boolean;
+  readonly url?: string;
 }
 
 /** The library's parameters of `delegations`, by the flags that set them. */
@@ -47,7 +50,12 @@ export function registerDelegationsCommand(program: Command, action: ActionFacto
       )
       .option('--principal <name>', 'only hops delegated to or by this principal', nonBlank)
       .option('--status <status>', 'only live, expired or revoked hops')
-      .option('--tree', 'draw the delegation tree: each hop under the one it was delegated from'),
+      .option('--tree', 'draw the delegation tree: each hop under the one it was delegated from')
+      .option(
+        '--url <url>',
+        "read the tree from the service at this URL (mandate serve; the home's owner credential) (default: $MANDATE_URL)",
+        nonBlank,
+      ),
     [
       'mandate delegations',
       'mandate delegations --tree',
@@ -66,8 +74,8 @@ async function delegations(ctx: Context, opts: DelegationsOptions): Promise<Exit
     throw new CliError('ERR_CLI_USAGE', `--status must be one of ${STATUSES.join(', ')}`, {
       option: '--status',
     });
-  const delegator = await ctx.delegator();
-  const nodes = await delegator.delegations({
+  const channel = await grantorChannel(ctx, {}, serviceUrlOf(ctx, opts.url));
+  const nodes = await channel.delegations({
     ...(opts.principal === undefined ? {} : { principal: opts.principal }),
     ...(opts.status === undefined ? {} : { status: opts.status as DelegationStatus }),
   });

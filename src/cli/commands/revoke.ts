@@ -10,8 +10,11 @@
  */
 import type { Command } from 'commander';
 import { HOP_ID_PATTERN, inspectToken, isHopId, type Revocation } from '../../delegation/index.js';
-import type { Delegator, RevokeResult } from '../../requests/index.js';
-import { grantorOf, withActingOptions, type ActingOptions } from '../acting.js';
+import type { RevokeResult } from '../../requests/index.js';
+import { ServiceError } from '../../server/index.js';
+import { withActingOptions, type ActingOptions } from '../acting.js';
+import { grantorChannel, type GrantorChannel } from '../grantor-channel.js';
+import { serviceUrlOf } from '../requester-channel.js';
 import { CliError } from '../cli-error.js';
 import type { Context } from '../context.js';
 import type { FlagNames } from '../flag-terms.js';
@@ -23,6 +26,7 @@ import { withExamples, type ActionFactory } from '../command.js';
 interface RevokeCommandOptions extends ActingOptions {
   readonly principal?: string;
   readonly reason: string;
+  readonly url?: string;
 }
 
 /** The library's parameters of `revoke`, by the flags that set them. */
@@ -68,6 +72,11 @@ export function registerRevokeCommand(program: Command, action: ActionFactory): 
           '--reason <text>',
           'why: recorded, and shown with every denial it causes',
           nonBlank,
+        )
+        .option(
+          '--url <url>',
+          'revoke through the service at this URL (mandate serve) instead of the home (default: $MANDATE_URL)',
+          nonBlank,
         ),
     ),
     [
@@ -90,12 +99,11 @@ async function revoke(
   opts: RevokeCommandOptions,
 ): Promise<ExitCode> {
   const target = targetOf(ctx, spec, opts.principal);
-  const by = grantorOf(ctx, opts);
   // One instant for the revocation and the "(now)" printed beside it.
   ctx.holdClock();
-  const delegator = await ctx.delegator();
-  const outcome = await delegator.revoke(target.value, { by, reason: opts.reason });
-  const known = await knownHops(delegator, outcome, target);
+  const channel = await grantorChannel(ctx, opts, serviceUrlOf(ctx, opts.url));
+  const outcome = await channel.revoke(target.value, opts.reason);
+  const known = await knownHops(channel, outcome, target);
   const hop = target.hop ?? known.get(outcome.revocation.target);
   const holder =
     outcome.revocation.kind === 'principal' ? outcome.revocation.target : (hop?.grantee ?? null);
@@ -186,14 +194,19 @@ function targetOf(ctx: Context, spec: string | undefined, principal: string | un
  * revoked with it), as far as this home knows them; looked up only when needed.
  */
 async function knownHops(
-  delegator: Delegator,
+  channel: GrantorChannel,
   outcome: RevokeResult,
   target: Target,
 ): Promise<Map<string, { grantor: string; grantee: string | null }>> {
   const known = new Map<string, { grantor: string; grantee: string | null }>();
   const byId = outcome.revocation.kind === 'hop' && target.hop === undefined;
   if (!byId && outcome.cascaded.length === 0) return known;
-  for (const node of await delegator.delegations()) known.set(node.id, node);
+  // Only the owner reads the tree: an agent revoking through a service goes without the names.
+  const nodes = await channel.delegations({}).catch((err: unknown) => {
+    if (err instanceof ServiceError && err.status === 403) return [];
+    throw err;
+  });
+  for (const node of nodes) known.set(node.id, node);
   return known;
 }
 
