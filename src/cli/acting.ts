@@ -75,3 +75,24 @@ export function grantorOf(ctx: Context, options: ActingOptions): GrantorRef {
   }
   return { token };
 }
+
+/** The acting options, and the service to act through (`--url`, or `$MANDATE_URL`). */
+export interface ServiceActing extends ActingOptions {
+  readonly url?: string;
+}
+
+/**
+ * Adds `--url`: act through a service (`mandate serve`) instead of the home.
+ *
+ * @example
+ * ```ts
+ * withServiceUrl(withActingOptions(program.command('inbox')));
+ * ```
+ */
+export function withServiceUrl(command: Command): Command {
+  return command.option(
+    '--url <url>',
+    'act through the service at this URL (mandate serve) instead of the home (default: $MANDATE_URL)',
+    nonBlank,
+  );
+}

@@ -1,6 +1,6 @@
 /**
- * Where a grantor's commands (`inbox`, `approve`, `deny`, `escalate`, `revoke`, `delegations`)
- * go: the home's Delegator,
+ * Where a grantor's commands (`inbox`, `approve`, `deny`, `escalate`, `revoke`, `delegations`,
+ * `policy`, `audit`) go: the home's Delegator,
  * or, given a service (`--url` or `$MANDATE_URL`), `mandate serve` over HTTP, acting with the
  * agent's token (`--token`) or, for the owner, the home's owner credential.
  */
@@ -8,14 +8,18 @@ import { inspectToken, isDelegation, verifyDelegation } from '../delegation/inde
 import type {
   ApprovalPreview,
   ApproveRequestOptions,
+  AuditCheck,
+  AuditQuery,
+  AuditRecord,
   DelegationNode,
   DelegationQuery,
   InboxItem,
   PermissionRequestView,
+  PolicyView,
   RevokeResult,
   RevokeTarget,
 } from '../requests/index.js';
-import { DelegatorClient, type ApprovalTerms } from '../server/index.js';
+import { DelegatorClient, type ApprovalTerms, type PolicyTerms } from '../server/index.js';
 import { grantorOf, type ActingOptions } from './acting.js';
 import { CliError } from './cli-error.js';
 import type { Context } from './context.js';
@@ -33,6 +37,15 @@ export interface GrantorChannel {
   escalate(id: string, autoApprove: boolean): Promise<PermissionRequestView>;
   revoke(target: RevokeTarget, reason: string): Promise<RevokeResult>;
   delegations(query: DelegationQuery): Promise<DelegationNode[]>;
+  /**
+   * Standing policies: the acting grantor's; with `everyone`, the owner on its home sees every
+   * grantor's (a service shows each grantor its own).
+   */
+  policies(everyone: boolean): Promise<PolicyView[]>;
+  addPolicy(terms: PolicyTerms): Promise<PolicyView>;
+  removePolicy(id: string): Promise<void>;
+  audit(query: AuditQuery): Promise<AuditRecord[]>;
+  verifyAudit(options: { readonly expectHead?: string }): Promise<AuditCheck>;
 }
 
 /**
@@ -75,6 +88,11 @@ export async function grantorChannel(
           reason,
         ),
       delegations: (query) => client.delegations(query),
+      policies: () => client.policies(),
+      addPolicy: (terms) => client.addPolicy(terms),
+      removePolicy: (id) => client.removePolicy(id),
+      audit: (query) => client.audit(query),
+      verifyAudit: (options) => client.verifyAudit(options),
     };
   }
   const delegator = await ctx.delegator();
@@ -93,6 +111,11 @@ export async function grantorChannel(
     escalate: (id, autoApprove) => delegator.escalate(id, { by, autoApprove }),
     revoke: (target, reason) => delegator.revoke(target, { by, reason }),
     delegations: (query) => delegator.delegations(query),
+    policies: (everyone) => delegator.policies(everyone ? undefined : by),
+    addPolicy: (terms) => delegator.addPolicy({ grantor: by, ...terms }),
+    removePolicy: (id) => delegator.removePolicy(id, { grantor: by }),
+    audit: (query) => delegator.audit(query),
+    verifyAudit: (options) => delegator.verifyAudit(options),
   };
 }
 

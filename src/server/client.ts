@@ -24,10 +24,14 @@ import type {
 } from '../tools/index.js';
 import type {
   ApprovalPreview,
+  AuditCheck,
+  AuditQuery,
+  AuditRecord,
   DelegationNode,
   DelegationQuery,
   InboxItem,
   PermissionRequestView,
+  PolicyView,
   RevokeResult,
 } from '../requests/index.js';
 import { ServiceError } from './errors.js';
@@ -234,6 +238,41 @@ export class DelegatorClient implements PermissionBroker {
     );
   }
 
+  /** This grantor's standing policies. */
+  async policies(): Promise<PolicyView[]> {
+    const views = await this.#call<PolicyView[]>('GET', '/v1/policies', this.#grantor());
+    return views.map(viewTimes);
+  }
+
+  /** Adds a standing policy for this grantor. */
+  async addPolicy(terms: PolicyTerms): Promise<PolicyView> {
+    return viewTimes(await this.#call('POST', '/v1/policies', this.#grantor(), terms));
+  }
+
+  /** Removes one of this grantor's policies. */
+  async removePolicy(id: string): Promise<void> {
+    await this.#call('DELETE', `/v1/policies/${encodeURIComponent(id)}`, this.#grantor());
+  }
+
+  /** Audit entries (owner credential only), filtered as `delegator.audit` is. */
+  async audit(query: AuditQuery = {}): Promise<AuditRecord[]> {
+    const params = new URLSearchParams();
+    if (query.since !== undefined) params.set('since', query.since.toISOString());
+    if (query.until !== undefined) params.set('until', query.until.toISOString());
+    if (query.requestId !== undefined) params.set('requestId', query.requestId);
+    if (query.principal !== undefined) params.set('principal', query.principal);
+    if (query.kind !== undefined) params.set('kind', query.kind);
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    const search = params.size === 0 ? '' : `?${params.toString()}`;
+    const entries = await this.#call<AuditRecord[]>('GET', `/v1/audit${search}`, this.#grantor());
+    return entries.map((e) => ({ ...e, at: new Date(e.at) }));
+  }
+
+  /** Verifies the audit log's hash chain (owner credential only). */
+  verifyAudit(options: { readonly expectHead?: string } = {}): Promise<AuditCheck> {
+    return this.#call('POST', '/v1/audit/verify', this.#grantor(), options);
+  }
+
   /** Revokes a token or hop id (`target`), or with `{ principal }` every hop of a principal. */
   revoke(target: string | { readonly principal: string }, reason: string): Promise<RevokeResult> {
     const body =
@@ -370,6 +409,14 @@ function parse(text: string): unknown {
       502,
     );
   }
+}
+
+/** A standing policy to add. */
+export interface PolicyTerms {
+  readonly effect: 'approve' | 'deny';
+  readonly scope: readonly string[];
+  readonly expiresIn?: number;
+  readonly grantExpiresIn?: number;
 }
 
 /** The terms of an approval (or its preview). */

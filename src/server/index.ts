@@ -5,7 +5,12 @@
  */
 export { createServiceApp, type ServiceAppOptions, type ServiceLogEntry } from './app.js';
 export { listen, type ListenOn, type RunningService } from './serve.js';
-export { DelegatorClient, type ApprovalTerms, type DelegatorClientOptions } from './client.js';
+export {
+  DelegatorClient,
+  type ApprovalTerms,
+  type DelegatorClientOptions,
+  type PolicyTerms,
+} from './client.js';
 export {
   OWNER_CREDENTIAL_PREFIX,
   createOwnerCredential,

@@ -143,6 +143,28 @@ describe('mandate serve', () => {
     expect((JSON.parse(tree.stdout) as { grantee: string }[]).map((d) => d.grantee)).toContain(
       'coder',
     );
+    // Policies and the audit log, through the service too.
+    const policy = await cli(
+      ['policy', 'add', 'deny', '--scope', 'tool == "fs.delete"', '--url', url],
+      { home: s.home },
+    );
+    expect(policy.code, policy.stderr).toBe(0);
+    const listed = await cli(['--json', 'policy', 'list', '--url', url], { home: s.home });
+    const policies = (JSON.parse(listed.stdout) as { policies: { id: string; effect: string }[] })
+      .policies;
+    expect(policies.map((p) => p.effect)).toEqual(['deny']);
+    expect(
+      (await cli(['policy', 'remove', policies[0]?.id ?? '', '--url', url], { home: s.home })).code,
+    ).toBe(0);
+    const audit = await cli(['--json', 'audit', '--url', url, '--kind', 'revoke'], {
+      home: s.home,
+    });
+    // The coder's token, and the approval that answered its request.
+    const revocations = (JSON.parse(audit.stdout) as { entries: { details: { cause?: string } }[] })
+      .entries;
+    expect(revocations.map((e) => e.details.cause === undefined)).toEqual([true, false]);
+    const verified = await cli(['audit', '--verify', '--url', url], { home: s.home });
+    expect(verified.code, verified.stderr).toBe(0);
     // Another principal's token does not collect it.
     const bad = await cli(['status', id, '--url', url, '--token', 'not-a-token'], { env: {} });
     expect(bad.code).toBe(1);

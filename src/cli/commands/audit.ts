@@ -16,6 +16,9 @@ import { parseSince } from '../duration.js';
 import { conjunctionText } from '../format.js';
 import { EXIT, inert, type ExitCode } from '../output.js';
 import { withExamples, type ActionFactory } from '../command.js';
+import { withServiceUrl } from '../acting.js';
+import { grantorChannel } from '../grantor-channel.js';
+import { serviceUrlOf } from '../requester-channel.js';
 
 interface AuditOptions {
   readonly since?: string;
@@ -25,6 +28,7 @@ interface AuditOptions {
   readonly limit?: string;
   readonly verify?: boolean;
   readonly expectHead?: string;
+  readonly url?: string;
 }
 
 const KINDS: readonly AuditKind[] = [
@@ -54,27 +58,29 @@ const KINDS: readonly AuditKind[] = [
  */
 export function registerAuditCommand(program: Command, action: ActionFactory): void {
   withExamples(
-    program
-      .command('audit')
-      .description(
-        'the audit log: who minted, asked, approved, denied or escalated what, when and why',
-      )
-      .option(
-        '--since <when>',
-        'entries from this long ago (2h, 7d) or this instant (2026-05-01T00:00:00Z)',
-      )
-      .option('--request <id>', 'entries about one request')
-      .option('--principal <name>', 'entries by or about this principal (or owner)')
-      .option('--kind <kind>', `one kind of entry: ${KINDS.join(', ')}`)
-      .option('--limit <n>', 'at most this many entries')
-      .option(
-        '--verify',
-        'check the log’s hash chain and the requests against it (exit 1 if tampered with)',
-      )
-      .option(
-        '--expect-head <hash>',
-        'with --verify (implied): the log must still hold this head, printed by an earlier --verify',
-      ),
+    withServiceUrl(
+      program
+        .command('audit')
+        .description(
+          'the audit log: who minted, asked, approved, denied or escalated what, when and why',
+        )
+        .option(
+          '--since <when>',
+          'entries from this long ago (2h, 7d) or this instant (2026-05-01T00:00:00Z)',
+        )
+        .option('--request <id>', 'entries about one request')
+        .option('--principal <name>', 'entries by or about this principal (or owner)')
+        .option('--kind <kind>', `one kind of entry: ${KINDS.join(', ')}`)
+        .option('--limit <n>', 'at most this many entries')
+        .option(
+          '--verify',
+          'check the log’s hash chain and the requests against it (exit 1 if tampered with)',
+        )
+        .option(
+          '--expect-head <hash>',
+          'with --verify (implied): the log must still hold this head, printed by an earlier --verify',
+        ),
+    ),
     [
       'mandate audit --since 2h',
       'mandate audit --request req_4f1c…',
@@ -101,13 +107,13 @@ async function audit(ctx: Context, opts: AuditOptions): Promise<ExitCode> {
       '--expect-head must be a head hash (64 hex digits) printed by an earlier "mandate audit --verify"',
     );
   }
-  const delegator = await ctx.delegator();
+  const channel = await grantorChannel(ctx, {}, serviceUrlOf(ctx, opts.url));
   if (opts.verify === true || opts.expectHead !== undefined) {
     const expectHead = opts.expectHead === undefined ? {} : { expectHead: opts.expectHead };
-    return verify(ctx, await delegator.verifyAudit(expectHead));
+    return verify(ctx, await channel.verifyAudit(expectHead));
   }
   const out = ctx.out;
-  const entries = await delegator.audit({
+  const entries = await channel.audit({
     ...(opts.since === undefined ? {} : { since: parseSince(opts.since, ctx.now()) }),
     ...(opts.request === undefined ? {} : { requestId: opts.request }),
     ...(opts.principal === undefined ? {} : { principal: opts.principal }),

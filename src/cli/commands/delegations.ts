@@ -17,6 +17,7 @@ import { conditionLines, relative, revocationText } from '../format.js';
 import { nonBlank } from '../input.js';
 import { EXIT, type ExitCode, type Output } from '../output.js';
 import { withExamples, type ActionFactory } from '../command.js';
+import { withServiceUrl } from '../acting.js';
 import { grantorChannel } from '../grantor-channel.js';
 import { serviceUrlOf } from '../requester-channel.js';
 
@@ -43,19 +44,16 @@ const DELEGATIONS_FLAGS: FlagNames = {
  */
 export function registerDelegationsCommand(program: Command, action: ActionFactory): void {
   withExamples(
-    program
-      .command('delegations')
-      .description(
-        'every delegation this home knows: who gave what to whom, until when, and whether it is live, expired or revoked',
-      )
-      .option('--principal <name>', 'only hops delegated to or by this principal', nonBlank)
-      .option('--status <status>', 'only live, expired or revoked hops')
-      .option('--tree', 'draw the delegation tree: each hop under the one it was delegated from')
-      .option(
-        '--url <url>',
-        "read the tree from the service at this URL (mandate serve; the home's owner credential) (default: $MANDATE_URL)",
-        nonBlank,
-      ),
+    withServiceUrl(
+      program
+        .command('delegations')
+        .description(
+          'every delegation this home knows: who gave what to whom, until when, and whether it is live, expired or revoked',
+        )
+        .option('--principal <name>', 'only hops delegated to or by this principal', nonBlank)
+        .option('--status <status>', 'only live, expired or revoked hops')
+        .option('--tree', 'draw the delegation tree: each hop under the one it was delegated from'),
+    ),
     [
       'mandate delegations',
       'mandate delegations --tree',

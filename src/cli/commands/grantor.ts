@@ -8,7 +8,7 @@
  */
 import type { Command } from 'commander';
 import type { ApprovalPreview, InboxItem, PermissionRequestView } from '../../requests/index.js';
-import { withActingOptions, type ActingOptions } from '../acting.js';
+import { withActingOptions, withServiceUrl, type ServiceActing } from '../acting.js';
 import { grantorChannel } from '../grantor-channel.js';
 import { serviceUrlOf } from '../requester-channel.js';
 import type { Context } from '../context.js';
@@ -19,11 +19,6 @@ import { checkConditions, collect, nonBlank } from '../input.js';
 import { EXIT, type ExitCode } from '../output.js';
 import { printEffect, verdictText } from '../preview.js';
 import { withExamples, type ActionFactory } from '../command.js';
-
-/** The acting options, and the service to act through (`--url`, or `$MANDATE_URL`). */
-interface ServiceActing extends ActingOptions {
-  readonly url?: string;
-}
 
 interface ApproveOptions extends ServiceActing {
   readonly allow: readonly string[];
@@ -252,13 +247,4 @@ function printDecided(
   if (verb === 'approved')
     out.line(s.dim(`the requester picks up its new token with: mandate status ${view.id}`));
   return EXIT.ok;
-}
-
-/** Adds `--url`: act through a service instead of the home. */
-function withServiceUrl(command: Command): Command {
-  return command.option(
-    '--url <url>',
-    'act through the service at this URL (mandate serve) instead of the home (default: $MANDATE_URL)',
-    nonBlank,
-  );
 }

@@ -8,7 +8,9 @@
 import type { Command } from 'commander';
 import type { PolicyView } from '../../requests/index.js';
 import { CliError } from '../cli-error.js';
-import { grantorOf, withActingOptions, type ActingOptions } from '../acting.js';
+import { withActingOptions, withServiceUrl, type ServiceActing } from '../acting.js';
+import { grantorChannel } from '../grantor-channel.js';
+import { serviceUrlOf } from '../requester-channel.js';
 import type { Context } from '../context.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import type { FlagNames } from '../flag-terms.js';
@@ -17,7 +19,7 @@ import { checkConditions, collect } from '../input.js';
 import { EXIT, type ExitCode } from '../output.js';
 import { withExamples, type ActionFactory } from '../command.js';
 
-interface AddOptions extends ActingOptions {
+interface AddOptions extends ServiceActing {
   readonly scope: readonly string[];
   readonly expires?: string;
   readonly grantExpires?: string;
@@ -49,27 +51,29 @@ export function registerPolicyCommands(program: Command, action: ActionFactory):
     [`mandate policy add approve --scope 'tool == "bank.get_balance"'`, 'mandate policy list'],
   );
   withExamples(
-    withActingOptions(
-      policy
-        .command('add')
-        .description(
-          'add a policy: approve requests inside <scope>, or deny requests that overlap it',
-        )
-        .argument('<effect>', 'approve or deny')
-        .option(
-          '--scope <condition>',
-          'the policy’s scope; repeat for more (all of them together)',
-          collect,
-          [],
-        )
-        .option(
-          '--expires <duration>',
-          'the policy lapses after this long (default: until removed)',
-        )
-        .option(
-          '--grant-expires <duration>',
-          'approve policies: each grant ends after this long (default: with the requester’s token)',
-        ),
+    withServiceUrl(
+      withActingOptions(
+        policy
+          .command('add')
+          .description(
+            'add a policy: approve requests inside <scope>, or deny requests that overlap it',
+          )
+          .argument('<effect>', 'approve or deny')
+          .option(
+            '--scope <condition>',
+            'the policy’s scope; repeat for more (all of them together)',
+            collect,
+            [],
+          )
+          .option(
+            '--expires <duration>',
+            'the policy lapses after this long (default: until removed)',
+          )
+          .option(
+            '--grant-expires <duration>',
+            'approve policies: each grant ends after this long (default: with the requester’s token)',
+          ),
+      ),
     ),
     [
       `mandate policy add approve --scope 'tool == "bank.get_balance"'`,
@@ -78,19 +82,21 @@ export function registerPolicyCommands(program: Command, action: ActionFactory):
       `mandate policy add approve --scope 'tool == "bank.get_balance"' --grant-expires 10m`,
     ],
   ).action(action<AddOptions>((ctx, args, opts) => add(ctx, String(args[0]), opts), ADD_FLAGS));
-  withExamples(withActingOptions(policy.command('list').description('the policies in force')), [
-    'mandate policy list',
-    'mandate policy list --json',
-  ]).action(action<ActingOptions>((ctx, _args, opts) => list(ctx, opts)));
   withExamples(
-    withActingOptions(
-      policy
-        .command('remove')
-        .description('remove a policy')
-        .argument('<id>', 'the policy id (see mandate policy list)'),
+    withServiceUrl(withActingOptions(policy.command('list').description('the policies in force'))),
+    ['mandate policy list', 'mandate policy list --json'],
+  ).action(action<ServiceActing>((ctx, _args, opts) => list(ctx, opts)));
+  withExamples(
+    withServiceUrl(
+      withActingOptions(
+        policy
+          .command('remove')
+          .description('remove a policy')
+          .argument('<id>', 'the policy id (see mandate policy list)'),
+      ),
     ),
     ['mandate policy remove pol_7c0d…'],
-  ).action(action<ActingOptions>((ctx, args, opts) => remove(ctx, String(args[0]), opts)));
+  ).action(action<ServiceActing>((ctx, args, opts) => remove(ctx, String(args[0]), opts)));
 }
 
 async function add(ctx: Context, effect: string, opts: AddOptions): Promise<ExitCode> {
@@ -102,9 +108,8 @@ async function add(ctx: Context, effect: string, opts: AddOptions): Promise<Exit
       'ERR_CLI_USAGE',
       'give the policy’s scope with at least one --scope <condition>',
     );
-  const delegator = await ctx.delegator();
-  const view = await delegator.addPolicy({
-    grantor: grantorOf(ctx, opts),
+  const channel = await grantorChannel(ctx, opts, serviceUrlOf(ctx, opts.url));
+  const view = await channel.addPolicy({
     effect,
     scope: checkConditions(opts.scope, '--scope'),
     ...(opts.expires === undefined ? {} : { expiresIn: parseDuration(opts.expires) }),
@@ -118,11 +123,11 @@ async function add(ctx: Context, effect: string, opts: AddOptions): Promise<Exit
   return EXIT.ok;
 }
 
-async function list(ctx: Context, opts: ActingOptions): Promise<ExitCode> {
-  const delegator = await ctx.delegator();
+async function list(ctx: Context, opts: ServiceActing): Promise<ExitCode> {
+  const channel = await grantorChannel(ctx, opts, serviceUrlOf(ctx, opts.url));
   // Without --token or --as, the owner (who holds the home) sees every grantor's policies.
   const everyone = opts.token === undefined && opts.as === undefined;
-  const policies = await delegator.policies(everyone ? undefined : grantorOf(ctx, opts));
+  const policies = await channel.policies(everyone);
   const out = ctx.out;
   out.data({ policies });
   if (policies.length === 0) {
@@ -143,9 +148,9 @@ async function list(ctx: Context, opts: ActingOptions): Promise<ExitCode> {
   return EXIT.ok;
 }
 
-async function remove(ctx: Context, id: string, opts: ActingOptions): Promise<ExitCode> {
-  const delegator = await ctx.delegator();
-  await delegator.removePolicy(id, { grantor: grantorOf(ctx, opts) });
+async function remove(ctx: Context, id: string, opts: ServiceActing): Promise<ExitCode> {
+  const channel = await grantorChannel(ctx, opts, serviceUrlOf(ctx, opts.url));
+  await channel.removePolicy(id);
   ctx.out.data({ removed: id });
   ctx.out.line(`${ctx.out.style.green('✓')} removed policy ${id}`);
   return EXIT.ok;

@@ -12,7 +12,7 @@ import type { Command } from 'commander';
 import { HOP_ID_PATTERN, inspectToken, isHopId, type Revocation } from '../../delegation/index.js';
 import type { RevokeResult } from '../../requests/index.js';
 import { ServiceError } from '../../server/index.js';
-import { withActingOptions, type ActingOptions } from '../acting.js';
+import { withActingOptions, withServiceUrl, type ServiceActing } from '../acting.js';
 import { grantorChannel, type GrantorChannel } from '../grantor-channel.js';
 import { serviceUrlOf } from '../requester-channel.js';
 import { CliError } from '../cli-error.js';
@@ -23,10 +23,9 @@ import { nonBlank, readToken } from '../input.js';
 import { EXIT, type ExitCode } from '../output.js';
 import { withExamples, type ActionFactory } from '../command.js';
 
-interface RevokeCommandOptions extends ActingOptions {
+interface RevokeCommandOptions extends ServiceActing {
   readonly principal?: string;
   readonly reason: string;
-  readonly url?: string;
 }
 
 /** The library's parameters of `revoke`, by the flags that set them. */
@@ -53,31 +52,28 @@ interface Target {
  */
 export function registerRevokeCommand(program: Command, action: ActionFactory): void {
   withExamples(
-    withActingOptions(
-      program
-        .command('revoke')
-        .description(
-          'revoke a delegation and every token derived from it, or (owner only, --principal) every delegation to a principal',
-        )
-        .argument(
-          '[target]',
-          'the token (or - or @file), or its hop id (hop_…, from inspect, delegations or a denial)',
-        )
-        .option(
-          '--principal <name>',
-          'revoke every delegation to this principal, in every chain (the kill switch; owner only)',
-          nonBlank,
-        )
-        .requiredOption(
-          '--reason <text>',
-          'why: recorded, and shown with every denial it causes',
-          nonBlank,
-        )
-        .option(
-          '--url <url>',
-          'revoke through the service at this URL (mandate serve) instead of the home (default: $MANDATE_URL)',
-          nonBlank,
-        ),
+    withServiceUrl(
+      withActingOptions(
+        program
+          .command('revoke')
+          .description(
+            'revoke a delegation and every token derived from it, or (owner only, --principal) every delegation to a principal',
+          )
+          .argument(
+            '[target]',
+            'the token (or - or @file), or its hop id (hop_…, from inspect, delegations or a denial)',
+          )
+          .option(
+            '--principal <name>',
+            'revoke every delegation to this principal, in every chain (the kill switch; owner only)',
+            nonBlank,
+          )
+          .requiredOption(
+            '--reason <text>',
+            'why: recorded, and shown with every denial it causes',
+            nonBlank,
+          ),
+      ),
     ),
     [
       `mandate revoke @coder.token --reason 'the coder leaked its token'`,
