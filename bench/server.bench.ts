@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { measureAsync, report } from './_harness.js';
+import { measureAsync, report, type Measurement } from './_harness.js';
 import { delegate } from '../src/delegation/index.js';
 import { Delegator } from '../src/requests/index.js';
 import {
@@ -23,7 +23,7 @@ import {
 } from '../src/server/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mandate-bench-server-'));
-const rows = [];
+const rows: Measurement[] = [];
 try {
   for (const kind of ['sqlite', 'memory'] as const) {
     const open = () =>
@@ -85,6 +85,53 @@ try {
       }),
     );
 
+    // The same round trip with the agent and the grantor in another process (as they are): the
+    // service's process does only the service's work.
+    const roundTrip = join(dir, 'round-trip.mjs');
+    writeFileSync(
+      roundTrip,
+      `import http from 'node:http';
+const [url, coder, planner, seconds] = process.argv.slice(2);
+const { hostname, port } = new URL(url);
+const agent = new http.Agent({ keepAlive: true });
+const call = (method, path, token, body) => new Promise((resolve, reject) => {
+  const data = body === undefined ? undefined : JSON.stringify(body);
+  const req = http.request({ hostname, port, path, method, agent, headers: { authorization: 'Bearer ' + token, 'content-type': 'application/json', ...(data ? { 'content-length': Buffer.byteLength(data) } : {}) } }, (res) => {
+    let text = ''; res.on('data', (d) => (text += d)); res.on('end', () => resolve({ status: res.statusCode, text }));
+  });
+  req.on('error', reject); req.end(data);
+});
+const times = []; let i = 0; const end = Date.now() + Number(seconds) * 1000;
+while (Date.now() < end) {
+  const t0 = performance.now();
+  const asked = await call('POST', '/v1/requests', coder, { scope: ['args.path == "/x/' + i++ + '"'], reason: 'bench' });
+  const { id } = JSON.parse(asked.text);
+  await call('POST', '/v1/requests/' + id + '/approve', planner, {});
+  const answer = await call('GET', '/v1/requests/' + id, coder);
+  if (answer.status !== 200) throw new Error('not approved: ' + answer.text);
+  times.push(performance.now() - t0);
+}
+times.sort((a, b) => a - b);
+console.log(JSON.stringify({ medianMs: times[Math.floor(times.length / 2)], count: times.length }));`,
+    );
+    const apart = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, [roundTrip, server.url, rc, rp, '3'], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let text = '';
+      child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+      child.on('exit', (code) =>
+        code === 0 ? resolve(text) : reject(new Error(`round trips exited ${code}`)),
+      );
+    });
+    const { medianMs, count } = JSON.parse(apart) as { medianMs: number; count: number };
+    rows.push({
+      name: `${kind}: request → approve → token, over HTTP from another process`,
+      opsPerSecond: 1000 / medianMs,
+      medianNs: medianMs * 1e6,
+      samples: count,
+    });
+
     if (kind === 'memory') {
       // Authorize throughput from another process.
       const script = join(dir, 'load.mjs');
@@ -123,19 +170,21 @@ console.log(JSON.stringify({ perSecond: done / Number(seconds) }));`,
     }
     await server.close({ graceMs: 100 });
   }
-  const [sqliteLocal, sqliteHttp, memLocal, memHttp] = rows as [
-    (typeof rows)[number],
-    (typeof rows)[number],
-    (typeof rows)[number],
-    (typeof rows)[number],
+  const [sqliteLocal, sqliteHttp, sqliteApart, memLocal, memHttp, memApart] = rows as [
+    Measurement,
+    Measurement,
+    Measurement,
+    Measurement,
+    Measurement,
+    Measurement,
   ];
+  const adds = (a: Measurement, b: Measurement) =>
+    `${((a.medianNs - b.medianNs) / 1e6).toFixed(2)} ms`;
   report('request → approve → new token', rows, {
-    [sqliteHttp.name]: {
-      'HTTP adds (median)': `${((sqliteHttp.medianNs - sqliteLocal.medianNs) / 1e6).toFixed(2)} ms`,
-    },
-    [memHttp.name]: {
-      'HTTP adds (median)': `${((memHttp.medianNs - memLocal.medianNs) / 1e6).toFixed(2)} ms`,
-    },
+    [sqliteHttp.name]: { 'HTTP adds (median)': adds(sqliteHttp, sqliteLocal) },
+    [sqliteApart.name]: { 'HTTP adds (median)': adds(sqliteApart, sqliteLocal) },
+    [memHttp.name]: { 'HTTP adds (median)': adds(memHttp, memLocal) },
+    [memApart.name]: { 'HTTP adds (median)': adds(memApart, memLocal) },
   });
 } finally {
   rmSync(dir, { recursive: true, force: true });
