@@ -148,6 +148,25 @@ function escapeCharacter(c: string): string {
 }
 
 /**
+ * `value` as one line of JSON that is inert on a terminal too: every character `inert` would
+ * escape is written as a JSON `\\u` escape, so the line parses back to exactly `value`.
+ *
+ * @example
+ * ```ts
+ * jsonLine({ caller: 'evil\u202etxt' }); // '{"caller":"evil\\u202etxt"}'
+ * ```
+ */
+export function jsonLine(value: unknown): string {
+  // Per UTF-16 code unit: an astral format character becomes its surrogate pair's escapes.
+  return JSON.stringify(value).replace(UNSAFE, (c) =>
+    Array.from(
+      { length: c.length },
+      (_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`,
+    ).join(''),
+  );
+}
+
+/**
  * A line as it is written to a person's terminal: `inert`, then the CLI's own colour markers
  * turned into ESC.
  *

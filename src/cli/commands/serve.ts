@@ -19,7 +19,7 @@ import {
 import { CliError } from '../cli-error.js';
 import type { Context } from '../context.js';
 import type { Home } from '../home.js';
-import { EXIT, type ExitCode } from '../output.js';
+import { EXIT, jsonLine, type ExitCode } from '../output.js';
 import { withExamples, type ActionFactory } from '../command.js';
 
 interface ServeOptions {
@@ -81,7 +81,8 @@ async function serve(ctx: Context, opts: ServeOptions): Promise<ExitCode> {
     delegator,
     sessions,
     isOwner: ownerCheck(() => home.readOwnerCredential()),
-    log: (entry) => ctx.io.stderr.write(`${JSON.stringify(entry)}\n`),
+    // The caller's name is an agent's text: the line is inert on the operator's terminal.
+    log: (entry) => ctx.io.stderr.write(`${jsonLine(entry)}\n`),
   });
   const running = await listen(
     app,

@@ -5,7 +5,14 @@
  * Every line `Output` writes is rendered that way, and only the CLI's own styles colour it.
  */
 import { describe, expect, it } from 'vitest';
-import { createStyle, inert, Output, render, visibleLength } from '../../../src/cli/output.js';
+import {
+  createStyle,
+  inert,
+  jsonLine,
+  Output,
+  render,
+  visibleLength,
+} from '../../../src/cli/output.js';
 
 /** What must never reach a terminal raw. */
 const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
@@ -106,5 +113,16 @@ describe('render and Output', () => {
     out.data({ reason: 'a\u202eb\u001b[8m' });
     expect(JSON.parse(stdout)).toEqual({ reason: 'a\u202eb\u001b[8m' });
     expect(stdout).toContain('a\u202eb\\u001b[8m');
+  });
+});
+
+describe('jsonLine', () => {
+  it('writes JSON that parses back exactly and shows no control or format character raw', () => {
+    const value = { caller: 'ev\u001b[8mil\u202e\u{e0041}', n: 1 };
+    const line = jsonLine(value);
+    expect(line).not.toMatch(/[\p{Cc}\p{Cf}]/u);
+    expect(line).toContain('\\u202e');
+    expect(line).toContain('\\udb40\\udc41');
+    expect(JSON.parse(line)).toEqual(value);
   });
 });
