@@ -130,3 +130,19 @@ export function addressKey(c: Context): string {
     return 'address:unknown';
   }
 }
+
+/**
+ * A non-negative integer given as text (a cursor, a limit, a `Last-Event-ID`); a 400 naming
+ * `name` otherwise.
+ *
+ * @example
+ * ```ts
+ * const cursor = integerOf(c.req.query('cursor') ?? '0', 'cursor');
+ * ```
+ */
+export function integerOf(text: string, name: string): number {
+  const n = Number(text);
+  if (!/^\d{1,15}$/.test(text) || !Number.isSafeInteger(n))
+    throw new ServiceError('ERR_SERVER_BAD_REQUEST', `${name} must be a non-negative integer`, 400);
+  return n;
+}

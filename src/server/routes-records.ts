@@ -5,11 +5,18 @@
  * OpenID AuthZEN 1.0's evaluation endpoint.
  */
 import type { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import { TokenInvalidError, authorize, type AuthorizationDecision } from '../delegation/index.js';
 import type { AuditKind, DelegationStatus } from '../requests/index.js';
 import { grantorRef, ownerOnly } from './callers.js';
-import { addressKey, bodyOf, identify, wantsStream, type ServiceContext } from './context.js';
+import {
+  addressKey,
+  bodyOf,
+  identify,
+  integerOf,
+  wantsStream,
+  type ServiceContext,
+} from './context.js';
+import { eventStream } from './streams.js';
 import { ServiceError } from './errors.js';
 
 /**
@@ -31,34 +38,25 @@ export function recordRoutes(app: Hono, ctx: ServiceContext): void {
       const limit = integerOf(c.req.query('limit') ?? '1000', 'limit');
       return c.json(await delegator.revocationFeed(cursor, limit), 200);
     }
-    const release = ctx.rate.openStream(caller.kind === 'owner' ? 'owner' : caller.key);
-    return streamSSE(c, async (stream) => {
-      let open = true;
-      stream.onAbort(() => {
-        open = false;
-      });
+    return eventStream(ctx, c, caller, async (stream, signal) => {
       let at = cursor;
-      try {
-        while (open) {
-          const page = await delegator.revocationFeed(at, 1000);
-          for (const r of page.revocations)
-            await stream.writeSSE({
-              event: 'revocation',
-              id: String(r.seq),
-              data: JSON.stringify(r),
-            });
-          at = page.cursor;
-          if (!page.more) {
-            // Complete as of `asOf`: what a verifier records as the freshness of its view.
-            await stream.writeSSE({
-              event: 'complete',
-              data: JSON.stringify({ cursor: at, asOf: page.asOf }),
-            });
-            await stream.sleep(ctx.feedIntervalMs);
-          }
+      while (!signal.aborted) {
+        const page = await delegator.revocationFeed(at, 1000);
+        for (const r of page.revocations)
+          await stream.writeSSE({
+            event: 'revocation',
+            id: String(r.seq),
+            data: JSON.stringify(r),
+          });
+        at = page.cursor;
+        if (!page.more) {
+          // Complete as of `asOf`: what a verifier records as the freshness of its view.
+          await stream.writeSSE({
+            event: 'complete',
+            data: JSON.stringify({ cursor: at, asOf: page.asOf }),
+          });
+          await stream.sleep(ctx.feedIntervalMs);
         }
-      } finally {
-        release();
       }
     });
   });
@@ -186,11 +184,4 @@ function decide(
     if (err instanceof TokenInvalidError) return undefined;
     throw err;
   }
-}
-
-function integerOf(text: string, name: string): number {
-  const n = Number(text);
-  if (!/^\d{1,15}$/.test(text) || !Number.isSafeInteger(n))
-    throw new ServiceError('ERR_SERVER_BAD_REQUEST', `${name} must be a non-negative integer`, 400);
-  return n;
 }

@@ -6,10 +6,17 @@
  * or escalates, and keeps standing policies.
  */
 import type { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import type { PermissionCall } from '../tools/index.js';
 import { grantorRef, type Caller } from './callers.js';
-import { bodyOf, identify, identifyAgent, wantsStream, type ServiceContext } from './context.js';
+import {
+  bodyOf,
+  identify,
+  identifyAgent,
+  integerOf,
+  wantsStream,
+  type ServiceContext,
+} from './context.js';
+import { eventStream } from './streams.js';
 import { ServiceError } from './errors.js';
 
 interface CreateBody {
@@ -50,20 +57,9 @@ export function requestRoutes(app: Hono, ctx: ServiceContext): void {
     await mustBeRequester(ctx, caller, id);
     if (wantsStream(c)) {
       // One event when the request is decided (or expires, or is cancelled), then the end.
-      const release = ctx.rate.openStream(caller.kind === 'owner' ? 'owner' : caller.key);
-      return streamSSE(c, async (stream) => {
-        const abort = new AbortController();
-        stream.onAbort(() => abort.abort());
-        const heartbeat = setInterval(() => void stream.write(': keep-alive\n\n'), ctx.heartbeatMs);
-        try {
-          const outcome = await delegator.awaitResponse(id, { signal: abort.signal });
-          await stream.writeSSE({ event: 'outcome', data: JSON.stringify(outcome) });
-        } catch (err) {
-          if (!abort.signal.aborted) throw err;
-        } finally {
-          clearInterval(heartbeat);
-          release();
-        }
+      return eventStream(ctx, c, caller, async (stream, signal) => {
+        const outcome = await delegator.awaitResponse(id, { signal });
+        await stream.writeSSE({ event: 'outcome', data: JSON.stringify(outcome) });
       });
     }
     const answer = await delegator.poll(id);
@@ -92,41 +88,29 @@ export function requestRoutes(app: Hono, ctx: ServiceContext): void {
     const caller = identify(ctx, c);
     const by = grantorRef(caller);
     if (!wantsStream(c)) return c.json(await delegator.inbox(by), 200);
-    const release = ctx.rate.openStream(caller.kind === 'owner' ? 'owner' : caller.key);
     const last = c.req.header('last-event-id');
-    const resumeAfter = last === undefined ? undefined : cursorOf(last);
+    const resumeAfter = last === undefined ? undefined : integerOf(last, 'Last-Event-ID');
     // Checked before the stream starts, so that a bad caller gets its error as JSON.
     const snapshot = resumeAfter === undefined ? await delegator.inboxSnapshot(by) : undefined;
-    return streamSSE(c, async (stream) => {
-      const abort = new AbortController();
-      stream.onAbort(() => abort.abort());
-      const heartbeat = setInterval(() => void stream.write(': keep-alive\n\n'), ctx.heartbeatMs);
-      try {
-        const sent = new Set<string>();
-        if (snapshot !== undefined) {
-          // The snapshot's events carry no id: a stream cut before `ready` starts over.
-          for (const item of snapshot.items) {
-            sent.add(item.id);
-            await stream.writeSSE({ event: 'request', data: JSON.stringify(item) });
-          }
-          await stream.writeSSE({ event: 'ready', id: String(snapshot.seq), data: '{}' });
-        }
-        const afterSeq = snapshot?.seq ?? resumeAfter;
-        const events = delegator.inboxEvents(by, {
-          signal: abort.signal,
-          ...(afterSeq === undefined ? {} : { afterSeq }),
-        });
-        for await (const { seq, item } of events) {
-          if (sent.has(item.id)) continue;
+    return eventStream(ctx, c, caller, async (stream, signal) => {
+      const sent = new Set<string>();
+      if (snapshot !== undefined) {
+        // The snapshot's events carry no id: a stream cut before `ready` starts over.
+        for (const item of snapshot.items) {
           sent.add(item.id);
-          await stream.writeSSE({ event: 'request', id: String(seq), data: JSON.stringify(item) });
+          await stream.writeSSE({ event: 'request', data: JSON.stringify(item) });
         }
-      } catch (err) {
-        // The client went away (or the service is closing): the stream simply ends.
-        if (!abort.signal.aborted) throw err;
-      } finally {
-        clearInterval(heartbeat);
-        release();
+        await stream.writeSSE({ event: 'ready', id: String(snapshot.seq), data: '{}' });
+      }
+      const afterSeq = snapshot?.seq ?? resumeAfter;
+      const events = delegator.inboxEvents(by, {
+        signal,
+        ...(afterSeq === undefined ? {} : { afterSeq }),
+      });
+      for await (const { seq, item } of events) {
+        if (sent.has(item.id)) continue;
+        sent.add(item.id);
+        await stream.writeSSE({ event: 'request', id: String(seq), data: JSON.stringify(item) });
       }
     });
   });
@@ -223,12 +207,4 @@ async function mustBeRequester(ctx: ServiceContext, caller: Caller, id: string):
   if (caller.kind === 'owner') return;
   if (!(await ctx.delegator.isRequester(id, caller.delegation)))
     throw new ServiceError('ERR_SERVER_NOT_FOUND', `no request ${id} of yours`, 404);
-}
-
-/** A stream cursor from a `Last-Event-ID` header. */
-function cursorOf(text: string): number {
-  const n = Number(text);
-  if (!/^\d{1,15}$/.test(text) || !Number.isSafeInteger(n))
-    throw new ServiceError('ERR_SERVER_BAD_REQUEST', 'Last-Event-ID must be an event id', 400);
-  return n;
 }
