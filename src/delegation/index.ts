@@ -35,6 +35,7 @@ export { prefixIds, isHopId, HOP_ID_PATTERN } from './hops.js';
 export {
   RevocationList,
   revocationFor,
+  revocationReaching,
   revocationSentence,
   type Revocation,
   type RevocationSource,

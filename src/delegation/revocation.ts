@@ -210,22 +210,53 @@ export function revocationOf(chain: Chain, source: RevocationSource): RevokedHop
 }
 
 function findRevocation(chain: Chain, source: RevocationSource): RevokedHop | undefined {
-  for (const b of chain.blocks) {
-    if (b.grantee === null) continue;
-    const r = source.principal(b.grantee);
-    if (r !== undefined) {
-      const marker = chain.caveats.find((c) => c.block === b.block && c.analysis.kind === 'marker');
-      return shown(chain, b.block, marker?.index ?? 0, r);
-    }
+  const found = revocationReaching(source, {
+    grantees: chain.blocks.map((b) => b.grantee),
+    delegationId: chain.delegationId,
+    prefixes: () => chainHops(chain).prefixes,
+  });
+  if (found === undefined) return undefined;
+  if (found.grantee !== undefined) {
+    const block = found.grantee;
+    const marker = chain.caveats.find((c) => c.block === block && c.analysis.kind === 'marker');
+    return shown(chain, block, marker?.index ?? 0, found.revocation);
   }
-  if (!source.touchesMint(chain.delegationId)) return undefined;
-  const { prefixes } = chainHops(chain);
+  // Prefix i ends with caveat i - 1 (prefix 0, the bare mint, is reported at caveat 0).
+  const index = Math.max(0, (found.prefix ?? 0) - 1);
+  return shown(chain, chain.caveats[index]?.block ?? 0, index, found.revocation);
+}
+
+/**
+ * The revocation that reaches a token (or a hop of the delegation tree): of a grantee on its way
+ * (`grantee`: that block), else, when a revoked hop belongs to its mint, of one of its prefixes
+ * (`prefix`: which one; `prefixes` is asked for only then, since computing them costs a hash
+ * per caveat).
+ *
+ * @example
+ * ```ts
+ * const found = revocationReaching(list, { grantees: ['planner', 'coder'], delegationId, prefixes: () => ids });
+ * ```
+ */
+export function revocationReaching(
+  source: RevocationSource,
+  token: {
+    readonly grantees: readonly (string | null)[];
+    readonly delegationId: string;
+    readonly prefixes: () => readonly string[];
+  },
+):
+  | { readonly revocation: Revocation; readonly grantee?: number; readonly prefix?: number }
+  | undefined {
+  for (let block = 0; block < token.grantees.length; block++) {
+    const grantee = token.grantees[block];
+    const r = grantee === null || grantee === undefined ? undefined : source.principal(grantee);
+    if (r !== undefined) return { revocation: r, grantee: block };
+  }
+  if (!source.touchesMint(token.delegationId)) return undefined;
+  const prefixes = token.prefixes();
   for (let i = 0; i < prefixes.length; i++) {
     const r = source.hop(prefixes[i] as string);
-    if (r === undefined) continue;
-    // Prefix i ends with caveat i - 1 (prefix 0, the bare mint, is reported at caveat 0).
-    const index = Math.max(0, i - 1);
-    return shown(chain, chain.caveats[index]?.block ?? 0, index, r);
+    if (r !== undefined) return { revocation: r, prefix: i };
   }
   return undefined;
 }

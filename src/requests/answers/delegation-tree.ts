@@ -4,7 +4,11 @@
  * delegated offline appear once a token holding them reaches the Delegator (a request, a
  * decision, a revocation, an agent authenticating).
  */
-import type { Revocation, RevocationSource } from '../../delegation/index.js';
+import {
+  revocationReaching,
+  type Revocation,
+  type RevocationSource,
+} from '../../delegation/index.js';
 import { describe } from '../../_assert.js';
 import type { HopRecord } from '../store/model.js';
 import type { RequestStore } from '../store/store.js';
@@ -15,34 +19,19 @@ export type DelegationStatus = 'live' | 'expired' | 'revoked';
 const STATUSES: readonly DelegationStatus[] = ['live', 'expired', 'revoked'];
 
 /**
- * One hop of the tree.
+ * One hop of the tree: the stored hop (`HopRecord`, without its prefix ids), its times as RFC 3339
+ * text, and its status.
  *
  * @example
  * ```ts
  * for (const d of await delegator.delegations({ status: 'live' })) console.log(d.grantor, '→', d.grantee, d.id);
  * ```
  */
-export interface DelegationNode {
-  /** The hop id: what `revoke` takes. */
-  readonly id: string;
-  /** The hop it was delegated from (`null` for an owner's mint). */
-  readonly parent: string | null;
-  /** For an approval: the token (hop id) whose request it answered. */
-  readonly via: string | null;
-  readonly delegationId: string;
-  readonly keyId: string;
-  readonly block: number;
-  readonly grantor: string;
-  readonly grantee: string | null;
-  /** The grantees from the owner down to this hop. */
-  readonly place: readonly (string | null)[];
-  readonly conditions: readonly string[];
+export interface DelegationNode extends Omit<HopRecord, 'expiresAt' | 'firstSeenAt' | 'prefixes'> {
   /** When it stops allowing anything (RFC 3339), or `null` for never. */
   readonly expiresAt: string | null;
   /** When the Delegator first learned of it (RFC 3339). */
   readonly firstSeenAt: string;
-  /** `mint`, `approval`, or `seen` (delegated offline, shown later). */
-  readonly source: HopRecord['source'];
   readonly status: DelegationStatus;
   /** The revocation that reaches it, when `status` is `revoked`. */
   readonly revoked?: Revocation;
@@ -114,18 +103,13 @@ function nodeOf(hop: HopRecord, revocations: RevocationSource, now: number): Del
   });
 }
 
-/** The revocation that reaches a hop: of one of its prefixes, or of a grantee on its way. */
+/** The revocation that reaches a hop: of a grantee on its way, or of one of its prefixes. */
 function revocationOf(hop: HopRecord, revocations: RevocationSource): Revocation | undefined {
-  for (const grantee of hop.place) {
-    const r = grantee === null ? undefined : revocations.principal(grantee);
-    if (r !== undefined) return r;
-  }
-  if (!revocations.touchesMint(hop.delegationId)) return undefined;
-  for (const prefix of hop.prefixes) {
-    const r = revocations.hop(prefix);
-    if (r !== undefined) return r;
-  }
-  return undefined;
+  return revocationReaching(revocations, {
+    grantees: hop.place,
+    delegationId: hop.delegationId,
+    prefixes: () => hop.prefixes,
+  })?.revocation;
 }
 
 function statuses(status: DelegationQuery['status']): Set<DelegationStatus> {
