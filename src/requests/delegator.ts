@@ -30,6 +30,7 @@ import { awaitOutcome } from './answers/waiter.js';
 import { verifyDelegation, type Delegation } from '../delegation/index.js';
 import { authenticate } from './decisions/authority.js';
 import { DelegatorBase } from './delegator-base.js';
+import { cancelRevokedRequests } from './decisions/revoked-requests.js';
 import type { Lifecycle } from './decisions/lifecycle.js';
 import { checkApprovalTerms, checkEscalation, checkReason, checkRequestInput } from './input.js';
 import { inMemoryParts, openParts, wire } from './opening.js';
@@ -438,7 +439,7 @@ export class Delegator extends DelegatorBase implements PermissionBroker {
   }
 
   protected cancelRevokedRequests(): Promise<number> {
-    return this.#lifecycle.cancelRevoked();
+    return cancelRevokedRequests(this.parts.store, this.#lifecycle);
   }
 
   /** The public view of a request, with the chain of its requester's verified token. */

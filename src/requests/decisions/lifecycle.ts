@@ -25,7 +25,6 @@ import {
   RequestExceedsAuthorityError,
   RequestForbiddenError,
   RequestNotFoundError,
-  RequestNotPendingError,
   RequestScopeNotRequestedError,
   RequestTokenError,
 } from '../errors.js';
@@ -137,7 +136,13 @@ export class Lifecycle implements Decisions {
     actor: Actor,
     granted?: readonly Condition[],
     timeBox: number | null = null,
-  ): { readonly plan: GrantPlan; readonly verdict: Containment; readonly at: Date } {
+  ): {
+    readonly plan: GrantPlan;
+    readonly verdict: Containment;
+    readonly at: Date;
+    /** The requester's token, verified. */
+    readonly requester: Delegation;
+  } {
     const asked = scopeOf(record.scope);
     if (granted !== undefined) {
       const inside = contains(asked, [...granted]);
@@ -149,9 +154,10 @@ export class Lifecycle implements Decisions {
       }
     }
     const approver = actor.kind === 'owner' ? undefined : actor.delegation;
-    const plan = planGrant(this.requester(record), approver, granted ?? asked, timeBox);
+    const requester = this.requester(record);
+    const plan = planGrant(requester, approver, granted ?? asked, timeBox);
     const at = this.#ctx.now();
-    return { plan, verdict: authorityContains(actor, plan.reach, at), at };
+    return { plan, verdict: authorityContains(actor, plan.reach, at), at, requester };
   }
 
   /**
@@ -227,13 +233,12 @@ export class Lifecycle implements Decisions {
     // Who decides does not change between versions of a request: checked once.
     this.checkDecider(record, actor);
     return this.#decide(record, open, (current) => {
-      const outcome = this.#grant(current, actor, options);
+      const { outcome, granted, requester } = this.#grant(current, actor, options);
       // The new token's hops join the delegation tree in the approval's own transaction.
-      const granted = verifyDelegation(outcome.token, { rootKeys: this.#ctx.rootKeys });
       const hops = hopRecords(granted, {
         source: 'approval',
         at: this.#ctx.now().getTime(),
-        via: this.requester(current).hops.id,
+        via: requester.hops.id,
       });
       return this.#transition(
         current,
@@ -340,31 +345,6 @@ export class Lifecycle implements Decisions {
     );
   }
 
-  /**
-   * Cancels every open request whose requester's token a revocation now reaches, so that the
-   * requester waiting on it learns at once (it can never be approved). Returns how many.
-   */
-  async cancelRevoked(): Promise<number> {
-    let cancelled = 0;
-    for (const record of await this.#ctx.store.listRequests({ status: ['pending', 'escalated'] })) {
-      let why: string | undefined;
-      try {
-        this.requester(record);
-      } catch (err) {
-        if (err instanceof RequestTokenError && err.problem === 'revoked') why = err.message;
-        else if (!(err instanceof RequestTokenError)) throw err;
-      }
-      if (why === undefined) continue;
-      try {
-        await this.cancel(record, 'system', `the requester's token was revoked: ${why}`);
-        cancelled++;
-      } catch (err) {
-        if (!(err instanceof RequestNotPendingError)) throw err;
-      }
-    }
-    return cancelled;
-  }
-
   /** Escalates `record` (see `escalation.ts`). Returns the linked request. */
   escalate(record: RequestRecord, actor: Actor, autoApprove: boolean): Promise<RequestRecord> {
     return this.#escalations.escalate(record, actor, autoApprove);
@@ -389,14 +369,25 @@ export class Lifecycle implements Decisions {
     return decideByPolicies(this, this.#ctx, record);
   }
 
-  /** The approval's outcome: checks the scope and the authority, and derives the new token. */
+  /**
+   * The approval's outcome: checks the scope and the authority, and derives the new token
+   * (returned verified too), with the requester's token as the check read it.
+   */
   #grant(
     record: RequestRecord,
     actor: Actor,
     options: ApproveOptions,
-  ): StoredOutcome & { status: 'approved' } {
-    const granted = options.scope ?? record.scope;
-    const { plan, verdict: authority } = this.preview(
+  ): {
+    readonly outcome: StoredOutcome & { status: 'approved' };
+    readonly granted: Delegation;
+    readonly requester: Delegation;
+  } {
+    const scope = options.scope ?? record.scope;
+    const {
+      plan,
+      verdict: authority,
+      requester,
+    } = this.preview(
       record,
       actor,
       options.scope === undefined ? undefined : scopeOf(options.scope),
@@ -418,7 +409,11 @@ export class Lifecycle implements Decisions {
       record.requester,
       plan.condition,
     );
-    return { status: 'approved', token, scope: granted, expiresAt: plan.ends };
+    return {
+      outcome: { status: 'approved', token, scope, expiresAt: plan.ends },
+      granted: verifyDelegation(token, { rootKeys: this.#ctx.rootKeys }),
+      requester,
+    };
   }
 
   /**
