@@ -12,6 +12,7 @@ export {
   AgentSession,
   type StartAgentOptions,
   type ToolStatus,
+  type CallCheck,
   type SubagentOptions,
   type PermissionRequestOptions,
 } from './session.js';
@@ -39,3 +40,10 @@ export type {
   PermissionCall,
 } from './broker.js';
 export type { ToolErrorCode } from '../errors.js';
+export {
+  permissionTools,
+  PERMISSION_TOOL_NAMES,
+  type PermissionTools,
+  type AgentTool,
+  type AgentToolResult,
+} from './permission-tools.js';

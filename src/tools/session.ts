@@ -17,6 +17,7 @@ import {
   delegate,
   normalizeConditions,
   verifyDelegation,
+  type AuthorizationDecision,
   type AuthorizationFailure,
   type Delegation,
   type DelegationResult,
@@ -103,6 +104,24 @@ export interface ToolStatus {
   /** For `denied`: the runner's view of revocations is too old (see `authorize`). */
   readonly revocationsStale?: RevocationStaleness;
 }
+
+/**
+ * What `session.authorizeCall` says: the call may run with `args` (the frozen snapshot that was
+ * authorized), or `error` says why not.
+ *
+ * @example
+ * ```ts
+ * const check = session.authorizeCall('fs.read_file', { path: '/repo/a.md' });
+ * if (!check.allowed) return { isError: true, text: check.error.message };
+ * ```
+ */
+export type CallCheck =
+  | {
+      readonly allowed: true;
+      readonly args: Readonly<Record<string, unknown>>;
+      readonly delegationId: string;
+    }
+  | { readonly allowed: false; readonly error: PermissionDenied | InvalidArgumentsError };
 
 /**
  * What `session.delegate` and `session.startSubagent` take.
@@ -195,14 +214,8 @@ export class AgentSession {
    * ```
    */
   discoverTools(): ToolStatus[] {
-    const { registry, rootKeys, now, revocation } = this.#context;
-    const tools = [...registry.values()];
-    // One call for every tool: one algebra budget for the whole discovery.
-    const verdicts = accessForTools(
-      this.#delegation,
-      tools.map((t) => t.name),
-      { rootKeys, now: now(), ...revocation },
-    );
+    const tools = [...this.#context.registry.values()];
+    const verdicts = this.accessFor(tools.map((t) => t.name));
     return tools.map((tool, i) => {
       const access = verdicts[i] as ToolAccess;
       const base = {
@@ -227,6 +240,27 @@ export class AgentSession {
   }
 
   /**
+   * The status of each named tool under the current delegation and clock, whether or not the
+   * runner registers it: discovery for tools that run elsewhere (an MCP server's, an agent
+   * SDK's). One call for every tool: one algebra budget for the whole discovery.
+   *
+   * @example
+   * ```ts
+   * session.accessFor(['fs.read_file', 'fs.write_file']);
+   * // [{ status: 'conditional', condition: 'args.path ~ "/repo/**"' }, { status: 'denied', failures: [ … ] }]
+   * ```
+   */
+  accessFor(tools: readonly string[]): ToolAccess[] {
+    const { rootKeys, now, revocation } = this.#context;
+    return accessForTools(this.#delegation, tools, {
+      rootKeys,
+      now: now(),
+      principal: this.principal,
+      ...revocation,
+    });
+  }
+
+  /**
    * Calls a tool. Resolves to the handler's result; rejects with `UnknownToolError`,
    * `InvalidArgumentsError` (both before any policy runs), `TokenInvalidError`, or
    * `PermissionDenied` carrying the decision — in every one of those cases the handler did
@@ -239,24 +273,53 @@ export class AgentSession {
    */
   async invoke(tool: string, args: Readonly<Record<string, unknown>> = {}): Promise<unknown> {
     assertString(tool, 'tool');
-    const { registry, rootKeys, now, argumentLimits, revocation } = this.#context;
-    const registered = registry.get(tool);
+    const registered = this.#context.registry.get(tool);
     if (registered === undefined) throw new UnknownToolError(tool);
-    const snapshot = snapshotArguments(args, argumentLimits);
+    const snapshot = snapshotArguments(args, this.#context.argumentLimits);
     if (!snapshot.ok) throw new InvalidArgumentsError(tool, [snapshot.problem]);
     const problems = registered.validate(snapshot.value);
     if (problems.length > 0) throw new InvalidArgumentsError(tool, problems);
-    const decision = authorize(
-      this.#delegation,
-      { tool, args: snapshot.value, principal: this.principal },
-      { rootKeys, now: now(), ...revocation },
-    );
+    const decision = this.#authorize(tool, snapshot.value);
     if (!decision.allowed) throw new PermissionDenied(tool, decision, snapshot.value);
     return await registered.handler(snapshot.value as never, {
       tool,
       principal: this.principal,
       delegationId: decision.delegationId,
     });
+  }
+
+  /**
+   * Decides a call of a tool that runs elsewhere (an MCP server's, an agent SDK's), which the
+   * runner does not register: the arguments must be JSON within the runner's limits, then the
+   * token must authorize the call. Nothing runs; the caller runs the tool only when `allowed`,
+   * with the frozen `args` snapshot that was authorized. A refusal is a value, never thrown:
+   * `error` is the `PermissionDenied` or `InvalidArgumentsError` that `invoke` would throw.
+   *
+   * @example
+   * ```ts
+   * const check = session.authorizeCall('fs.write_file', { path: '/repo/out.md', content: '…' });
+   * if (check.allowed) await upstream.callTool('write_file', check.args);
+   * else console.log(check.error.message);
+   * ```
+   */
+  authorizeCall(tool: string, args: Readonly<Record<string, unknown>> = {}): CallCheck {
+    assertString(tool, 'tool');
+    const snapshot = snapshotArguments(args, this.#context.argumentLimits);
+    if (!snapshot.ok)
+      return { allowed: false, error: new InvalidArgumentsError(tool, [snapshot.problem]) };
+    const decision = this.#authorize(tool, snapshot.value);
+    if (!decision.allowed)
+      return { allowed: false, error: new PermissionDenied(tool, decision, snapshot.value) };
+    return { allowed: true, args: snapshot.value, delegationId: decision.delegationId };
+  }
+
+  #authorize(tool: string, args: Readonly<Record<string, unknown>>): AuthorizationDecision {
+    const { rootKeys, now, revocation } = this.#context;
+    return authorize(
+      this.#delegation,
+      { tool, args, principal: this.principal },
+      { rootKeys, now: now(), ...revocation },
+    );
   }
 
   /**
