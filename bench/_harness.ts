@@ -86,6 +86,46 @@ export async function measureAsync(
   };
 }
 
+/**
+ * `measureAsync` for several functions side by side: each is warmed up, then they take turns in
+ * `rounds` short rounds, so a drift in the machine's load (or the JIT warming shared code) falls
+ * on all of them alike. Each result's median is over all of its rounds' samples.
+ */
+export async function measureInterleaved(
+  fns: Readonly<Record<string, () => Promise<unknown>>>,
+  options: MeasureOptions & { readonly rounds?: number } = {},
+): Promise<Measurement[]> {
+  const names = Object.keys(fns);
+  const rounds = options.rounds ?? 8;
+  const timeMs = (options.timeMs ?? 2000) / rounds;
+  for (const name of names) {
+    const warmEnd = performance.now() + (options.warmupMs ?? 500);
+    while (performance.now() < warmEnd) await fns[name]?.();
+  }
+  const times = new Map(names.map((n) => [n, [] as number[]]));
+  for (let r = 0; r < rounds; r++)
+    for (const name of names) {
+      const fn = fns[name] as () => Promise<unknown>;
+      const own = times.get(name) as number[];
+      const end = performance.now() + timeMs;
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        await fn();
+        own.push((performance.now() - t0) * 1e6);
+      }
+    }
+  return names.map((name) => {
+    const own = (times.get(name) as number[]).sort((a, b) => a - b);
+    const total = own.reduce((a, b) => a + b, 0);
+    return {
+      name,
+      opsPerSecond: (own.length / total) * 1e9,
+      medianNs: own[Math.floor(own.length / 2)] ?? NaN,
+      samples: own.length,
+    };
+  });
+}
+
 let blackhole: unknown;
 function keep(value: unknown): void {
   blackhole = value;

@@ -1,17 +1,18 @@
 /**
- * The service's cost (the load generator speaks HTTP/1.1 with keep-alive through node:http, whose
- * client costs far less than fetch's, so that it does not take the CPU the server is measured on).
  * The service's cost. (1) Request → approve → new token over HTTP on loopback against the same
- * round trip in-process, on the same kind of store, side by side: SQLite with full sync (the
+ * round trip in-process, on the same kind of store, side by side (taking turns, so drift in the
+ * machine's load falls on both alike): SQLite with full sync (the
  * default durability) and in memory; target: HTTP adds ≤ 1 ms median, and stays ≤ 5 ms median
  * on SQLite where the disk allows. (2) `POST /v1/authorize` decisions per second with a load
- * generator in another process (64 connections in flight); target ≥ 5,000/s on 2 cores.
+ * generator in another process (64 connections in flight); target ≥ 5,000/s on 2 cores. The load
+ * generator speaks HTTP/1.1 with keep-alive through node:http, whose client costs far less than
+ * fetch's, so that it does not take the CPU the server is measured on.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { measureAsync, report, type Measurement } from './_harness.js';
+import { measureInterleaved, report, type Measurement } from './_harness.js';
 import { delegate } from '../src/delegation/index.js';
 import { Delegator } from '../src/requests/index.js';
 import {
@@ -35,27 +36,10 @@ try {
           })
         : Delegator.inMemory({ revocationRefreshMs: 0, watchIntervalMs: 0 });
 
-    // In-process.
+    // In process and over HTTP on loopback, side by side, each on its own store of this kind.
     const local = await open();
     const lp = await local.mint({ to: 'planner', conditions: ['tool ~ "fs.*"'], expiresIn: 3600 });
     const lc = delegate(lp, { to: 'coder', conditions: ['tool == "fs.read"'] }).token;
-    let i = 0;
-    rows.push(
-      await measureAsync(`${kind}: request → approve → token, in process`, async () => {
-        const t = await local.request({
-          token: lc,
-          principal: 'coder',
-          scope: [`args.path == "/r/${i++}"`],
-          reason: 'bench',
-        });
-        await local.approve(t.id, { by: { token: lp } });
-        const answer = await local.poll(t.id);
-        if (!('status' in answer)) throw new Error('not approved');
-      }),
-    );
-    await local.close();
-
-    // Over HTTP on loopback.
     const remote = await open();
     const credential = createOwnerCredential();
     const server = await listen(
@@ -71,19 +55,34 @@ try {
     const rc = delegate(rp, { to: 'coder', conditions: ['tool == "fs.read"'] }).token;
     const agent = new DelegatorClient(server.url);
     const planner = new DelegatorClient(server.url, { credential: rp });
+    let i = 0;
     rows.push(
-      await measureAsync(`${kind}: request → approve → token, over HTTP`, async () => {
-        const t = await agent.request({
-          token: rc,
-          principal: 'coder',
-          scope: [`args.path == "/r/${i++}"`],
-          reason: 'bench',
-        });
-        await planner.approve(t.id);
-        const answer = await agent.poll(t.id);
-        if (!('status' in answer)) throw new Error('not approved');
-      }),
+      ...(await measureInterleaved({
+        [`${kind}: request → approve → token, in process`]: async () => {
+          const t = await local.request({
+            token: lc,
+            principal: 'coder',
+            scope: [`args.path == "/r/${i++}"`],
+            reason: 'bench',
+          });
+          await local.approve(t.id, { by: { token: lp } });
+          const answer = await local.poll(t.id);
+          if (!('status' in answer)) throw new Error('not approved');
+        },
+        [`${kind}: request → approve → token, over HTTP`]: async () => {
+          const t = await agent.request({
+            token: rc,
+            principal: 'coder',
+            scope: [`args.path == "/r/${i++}"`],
+            reason: 'bench',
+          });
+          await planner.approve(t.id);
+          const answer = await agent.poll(t.id);
+          if (!('status' in answer)) throw new Error('not approved');
+        },
+      })),
     );
+    await local.close();
 
     // The same round trip with the agent and the grantor in another process (as they are): the
     // service's process does only the service's work.

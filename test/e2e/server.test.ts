@@ -385,6 +385,19 @@ describe('the service', () => {
         'ERR_SERVER_TOO_LARGE',
       ],
       [
+        // Streamed without a length (chunked): counted as it arrives.
+        fetch(`${s.server.url}/v1/requests`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${s.coder}`, 'content-type': 'application/json' },
+          body: new Blob([
+            JSON.stringify({ scope: ['true'], reason: 'x'.repeat(70_000) }),
+          ]).stream(),
+          duplex: 'half',
+        }),
+        413,
+        'ERR_SERVER_TOO_LARGE',
+      ],
+      [
         post('/v1/requests', '{"scope":["true"],"reason":"x","extra":1}'),
         400,
         'ERR_SERVER_BAD_REQUEST',
@@ -454,7 +467,8 @@ describe('the service', () => {
     const forged = await revoke({});
     expect(forged.status).toBe(403);
     expect(((await forged.json()) as { message: string }).message).toMatch(/X-CSRF-Token/);
-    expect((await revoke({ 'x-csrf-token': `${csrfToken.slice(0, -1)}A` })).status).toBe(403);
+    const wrong = `${csrfToken.slice(0, -1)}${csrfToken.endsWith('A') ? 'B' : 'A'}`;
+    expect((await revoke({ 'x-csrf-token': wrong })).status).toBe(403);
     expect((await revoke({ 'x-csrf-token': csrfToken })).status).toBe(201);
 
     await fetch(`${s.server.url}/v1/signout`, {
