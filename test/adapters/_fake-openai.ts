@@ -189,11 +189,12 @@ export function toolResults(body: Record<string, unknown>): string[] {
         : JSON.stringify(content);
   const items = (body['messages'] ?? body['input'] ?? []) as Record<string, unknown>[];
   const out: string[] = [];
+  let calls = false;
   for (let i = items.length - 1; i >= 0; i--) {
     const item = items[i]!;
-    if (item['role'] === 'tool') out.unshift(text(item['content']));
-    else if (item['type'] === 'function_call_output') out.unshift(text(item['output']));
-    else if (item['type'] === 'function_call') continue;
+    if (!calls && item['role'] === 'tool') out.unshift(text(item['content']));
+    else if (!calls && item['type'] === 'function_call_output') out.unshift(text(item['output']));
+    else if (item['type'] === 'function_call') calls = true;
     else break;
   }
   return out;
