@@ -22,6 +22,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mandateClaude, type MandateClaude } from '../../../src/adapters/claude-agent-sdk/index.js';
 import { createToolRunner, Delegator, type AgentSession } from '../../../src/index.js';
@@ -294,16 +295,30 @@ describe('mandate/adapters/claude-agent-sdk with Claude Code', () => {
     }
   });
 
-  it('blocks the call when the hook throws', async () => {
-    const work = join(dir, 'work');
-    const { delegator, session } = await setup([`tool == "Read"`]);
+  it('decides an MCP server’s tools by their policy names (mcp__memory__read_graph is memory.read_graph)', async () => {
+    const { delegator, session } = await setup(['tool == "memory.read_graph"']);
+    const memoryFile = join(dir, 'memory.jsonl');
+    const entity = { name: 'ana', entityType: 'person', observations: ['likes tea'] };
     const fake = await fakeAnthropic(
       conversations({
         MAIN: [
-          () => ({ calls: [{ name: 'Read', input: { file_path: join(work, 'a.txt') } }] }),
+          () => ({
+            calls: [{ name: 'mcp__memory__create_entities', input: { entities: [entity] } }],
+          }),
           ({ results }) => {
             expect(results[0]?.isError).toBe(true);
-            expect(results[0]?.text).not.toContain('the secret plan');
+            expect(results[0]?.text).toContain(
+              'Refused: "memory.create_entities" is not permitted',
+            );
+            return { calls: [{ name: 'mcp__memory__read_graph', input: {} }] };
+          },
+          ({ results }) => {
+            // Allowed, and the refused call never reached the server: the graph is empty.
+            expect(results[0]?.isError).toBe(false);
+            expect(JSON.parse(results[0]?.text ?? '')).toMatchObject({
+              entities: [],
+              relations: [],
+            });
             return { text: 'done' };
           },
         ],
@@ -311,15 +326,65 @@ describe('mandate/adapters/claude-agent-sdk with Claude Code', () => {
       { maxRequests: 10 },
     );
     try {
+      const server = fileURLToPath(
+        new URL(
+          '../../../node_modules/@modelcontextprotocol/server-memory/dist/index.js',
+          import.meta.url,
+        ),
+      );
       const claude = mandateClaude({ session });
-      const [matcher] = claude.hooks.PreToolUse;
-      // The adapter's own matcher (onFailure: 'block'), with a hook that throws.
-      matcher!.hooks = [() => Promise.reject(new Error('the hook failed'))];
-      await run(claude, fake, 'MAIN: read');
-      expect(fake.requests.filter((r) => r.firstUser.includes('MAIN'))).toHaveLength(2);
+      const result = await run(claude, fake, 'MAIN: remember ana', {
+        mcpServers: {
+          memory: {
+            command: process.execPath,
+            args: [server],
+            env: { MEMORY_FILE_PATH: memoryFile },
+          },
+        },
+      });
+      expect(result).toMatchObject({ subtype: 'success' });
+      expect(existsSync(memoryFile)).toBe(false);
     } finally {
       await fake.close();
       await delegator.close();
     }
   });
+
+  it.each([
+    ['block', true],
+    ['continue', false],
+  ] as const)(
+    'a hook that throws: onFailure %s (the adapter’s is block) blocks the call: %s',
+    async (onFailure, blocked) => {
+      const work = join(dir, 'work');
+      const { delegator, session } = await setup([`tool == "Read"`]);
+      const fake = await fakeAnthropic(
+        conversations({
+          MAIN: [
+            () => ({ calls: [{ name: 'Read', input: { file_path: join(work, 'a.txt') } }] }),
+            ({ results }) => {
+              expect(results[0]?.isError).toBe(blocked);
+              expect(results[0]?.text.includes('the secret plan')).toBe(!blocked);
+              return { text: 'done' };
+            },
+          ],
+        }),
+        { maxRequests: 10 },
+      );
+      try {
+        const claude = mandateClaude({ session });
+        const [matcher] = claude.hooks.PreToolUse;
+        expect(matcher?.onFailure).toBe('block');
+        // The adapter's own matcher, with a hook that throws; `continue` is the control that
+        // shows the call would otherwise have run.
+        matcher!.hooks = [() => Promise.reject(new Error('the hook failed'))];
+        matcher!.onFailure = onFailure;
+        await run(claude, fake, 'MAIN: read');
+        expect(fake.requests.filter((r) => r.firstUser.includes('MAIN'))).toHaveLength(2);
+      } finally {
+        await fake.close();
+        await delegator.close();
+      }
+    },
+  );
 });
