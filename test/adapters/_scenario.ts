@@ -8,12 +8,24 @@
  * model received from the step before, in the SDK's own wire format.
  */
 import { expect } from 'vitest';
-import { Delegator, createToolRunner, type AgentSession } from '../../src/index.js';
+import { Delegator, createToolRunner, type AgentSession, type InboxItem } from '../../src/index.js';
+import {
+  DelegatorClient,
+  createOwnerCredential,
+  createServiceApp,
+  listen,
+  ownerCheck,
+} from '../../src/server/index.js';
 import type { Step } from './_fake-openai.js';
 
 export interface Harness {
   readonly delegator: Delegator;
   readonly session: AgentSession;
+  /** The owner's open requests, and its approval: in process, or over HTTP as the owner. */
+  readonly inbox: () => Promise<InboxItem[]>;
+  readonly approve: (id: string) => Promise<unknown>;
+  /** Closes the Delegator (and the service). */
+  readonly close: () => Promise<void>;
   /** The files the tools read and write. */
   readonly files: Map<string, string>;
   /** Every call that reached a tool: `name path`. */
@@ -24,21 +36,43 @@ export interface Harness {
 
 export const README = '/repo/README.md';
 
-/** A Delegator, the assistant's session (read under /repo only), and the two file tools. */
-export async function harness(): Promise<Harness> {
+/**
+ * A Delegator, the assistant's session (read under /repo only), and the two file tools. With
+ * `service`, the Delegator runs as `mandate serve` does, on loopback: the session asks through a
+ * `DelegatorClient` with its token, and the owner decides over HTTP with its credential.
+ */
+export async function harness(options: { readonly service?: boolean } = {}): Promise<Harness> {
   const delegator = await Delegator.inMemory();
   const token = await delegator.mint({
     to: 'assistant',
     conditions: ['tool == "read_file" and args.path ~ "/repo/**"'],
     expiresIn: 3600,
   });
-  const runner = createToolRunner({ rootKeys: delegator.rootKeys, tools: [], broker: delegator });
+  let grantor: Pick<Delegator, 'approve'> & { inbox: () => Promise<InboxItem[]> } = {
+    inbox: () => delegator.inbox('owner'),
+    approve: (id, terms) => delegator.approve(id, terms),
+  };
+  let broker: Delegator | DelegatorClient = delegator;
+  let close = () => delegator.close();
+  if (options.service === true) {
+    const credential = createOwnerCredential();
+    const app = createServiceApp({ delegator, isOwner: ownerCheck(() => credential) });
+    const server = await listen(app, { port: 0 }, () => delegator.close());
+    broker = new DelegatorClient(server.url);
+    const owner = new DelegatorClient(server.url, { credential });
+    grantor = { inbox: () => owner.inbox(), approve: (id) => owner.approve(id) };
+    close = () => server.close({ graceMs: 100 });
+  }
+  const runner = createToolRunner({ rootKeys: delegator.rootKeys, tools: [], broker });
   const session = runner.startAgent({ principal: 'assistant', token });
   const files = new Map([[README, 'helo, world']]);
   const ran: string[] = [];
   return {
     delegator,
     session,
+    inbox: () => grantor.inbox(),
+    approve: (id) => grantor.approve(id, { by: 'owner' }),
+    close,
     files,
     ran,
     read: (path) => {
@@ -84,10 +118,10 @@ export function story(h: Harness): Step[] {
       expect(match, results[0]).not.toBeNull();
       requestId = match![1]!;
       // The grantor sees the refused call attached to the request, and approves.
-      const [item] = await h.delegator.inbox('owner');
+      const [item] = await h.inbox();
       expect(item).toMatchObject({ id: requestId, requester: 'assistant', reason: 'fix the typo' });
       expect(item?.call).toMatchObject({ tool: 'write_file', args: write.args });
-      await h.delegator.approve(requestId, { by: 'owner' });
+      await h.approve(requestId);
       return { calls: [{ name: 'mandate_check_request', args: { id: requestId } }] };
     },
     ({ results }) => {

@@ -72,7 +72,7 @@ describe('mandate/adapters/ai-sdk', () => {
       'read_file',
       'write_file',
     ]);
-    await h.delegator.close();
+    await h.close();
   });
 
   it('does the same over a streamed response (streamText)', async () => {
@@ -88,7 +88,24 @@ describe('mandate/adapters/ai-sdk', () => {
     expect(await settle(fake, Promise.resolve(result.text))).toBe('Fixed the typo.');
     expect(fake.requests.every((r) => r['stream'] === true)).toBe(true);
     expectStoryDone(h, fake);
-    await h.delegator.close();
+    await h.close();
+  });
+
+  it('asks and installs the approval through mandate serve (a DelegatorClient with the agent’s token)', async () => {
+    const h = await harness({ service: true });
+    fake = await fakeOpenAI(story(h));
+    const model = createOpenAI({ baseURL: fake.url, apiKey: 'test' }).chat('fake-model');
+    await settle(
+      fake,
+      generateText({
+        model,
+        tools: withMandate(fileTools(h), { session: h.session }),
+        stopWhen: stepCountIs(10),
+        prompt: 'Fix the typo in README.md',
+      }),
+    );
+    expectStoryDone(h, fake);
+    await h.close();
   });
 
   it('maps SDK tool names to the names policies speak of', async () => {
@@ -112,7 +129,7 @@ describe('mandate/adapters/ai-sdk', () => {
     });
     if (fake.failures.length > 0) throw fake.failures[0];
     expect(h.ran).toEqual([`read_file ${README}`]);
-    await h.delegator.close();
+    await h.close();
   });
 
   it('refuses to wrap a tool it cannot gate, or one named like a request tool', async () => {
@@ -127,6 +144,6 @@ describe('mandate/adapters/ai-sdk', () => {
     expect(() => withMandate(fileTools(h), { session: {} as never })).toThrow(
       /options.session must be an AgentSession/,
     );
-    await h.delegator.close();
+    await h.close();
   });
 });

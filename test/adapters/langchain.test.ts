@@ -67,7 +67,7 @@ describe('mandate/adapters/langchain', () => {
       'read_file',
       'write_file',
     ]);
-    await h.delegator.close();
+    await h.close();
   });
 
   it('refuses a tool the token does not name, and maps names to the ones policies use', async () => {
@@ -100,6 +100,6 @@ describe('mandate/adapters/langchain', () => {
     });
     await settle(fake, agent.invoke({ messages: [{ role: 'user', content: 'peek' }] }));
     expect(h.ran).toEqual([`read_file ${README}`]);
-    await h.delegator.close();
+    await h.close();
   });
 });

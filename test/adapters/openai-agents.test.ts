@@ -67,7 +67,7 @@ describe('mandate/adapters/openai-agents', () => {
       'read_file',
       'write_file',
     ]);
-    await h.delegator.close();
+    await h.close();
   });
 
   it("decides an MCP server's tool calls: a refused one never reaches the server", async () => {
@@ -129,6 +129,6 @@ describe('mandate/adapters/openai-agents', () => {
     const h = await harness();
     const hosted = { type: 'hosted_tool', name: 'web_search' } as never;
     expect(() => withMandate([hosted], { session: h.session })).toThrow(/not run by the SDK/);
-    await h.delegator.close();
+    await h.close();
   });
 });
