@@ -214,7 +214,7 @@ describe('what importing each adapter loads, in a fresh process', () => {
       const loaded = await probe(`mandate/adapters/${adapter}`);
       expect(loaded.files.some((f) => f.startsWith(`dist/adapters/${adapter}`))).toBe(true);
       for (const sdk of own) expect(loaded.packages, sdk).toContain(sdk);
-      const others = SDKS.filter((sdk) => !(own).includes(sdk));
+      const others = SDKS.filter((sdk) => !own.includes(sdk));
       // langchain loads LangGraph (its own engine) and the OpenAI Agents SDK its core.
       const allowed =
         adapter === 'langchain'

@@ -94,6 +94,8 @@ export function mandateClaude(options: MandateClaudeOptions): MandateClaude {
   const names = options.permissionToolNames ?? PERMISSION_TOOL_NAMES;
   const serverName = options.mcpServerName ?? 'mandate';
   assertString(serverName, 'options.mcpServerName');
+  if (options.subagents !== undefined && typeof options.subagents !== 'function')
+    assertObject(options.subagents, 'options.subagents');
   const subagents = new SubagentRegistry(options.subagents);
   const gates = new WeakMap<AgentSession, Gate>();
   const gateOf = (session: AgentSession): Gate => {
