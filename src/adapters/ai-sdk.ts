@@ -53,7 +53,8 @@ export function isMandateRefusal(output: unknown): output is MandateRefusal {
 
 /**
  * A wrapped tool set: each tool's output may also be a `MandateRefusal`, and the two request
- * tools are added (their output is the `AgentToolResult` the model read).
+ * tools are added (their output is the `AgentToolResult` the model read). The type names the
+ * request tools by their default names.
  *
  * @example
  * ```ts
@@ -62,7 +63,10 @@ export function isMandateRefusal(output: unknown): output is MandateRefusal {
  */
 export type MandateToolSet<T extends ToolSet> = {
   [K in keyof T]: T[K] extends Tool<infer I, infer O> ? Tool<I, O | MandateRefusal> : T[K];
-} & Record<string, Tool<unknown, AgentToolResult>>;
+} & {
+  mandate_request_permission: Tool<unknown, AgentToolResult>;
+  mandate_check_request: Tool<unknown, AgentToolResult>;
+};
 
 /**
  * Wraps every tool of `tools` so that the session's token decides each call before `execute`
