@@ -21,7 +21,10 @@ export {
   type ToolDefinition,
   type ToolContext,
   type ToolInputSchema,
+  type TypedToolDefinition,
 } from './registry.js';
+export type { FromSchema } from './schema-types.js';
+export type { ToolMap, ToolMapOf, ToolSignature, InvokeArgs } from './tool-types.js';
 export { DEFAULT_ARGUMENT_LIMITS, type ArgumentLimits, type ArgumentProblem } from './arguments.js';
 export {
   PermissionDenied,

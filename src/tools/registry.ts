@@ -10,6 +10,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { assertFunction, assertObject, assertString, describe } from '../_assert.js';
 import { type ArgumentProblem } from './arguments.js';
+import type { FromSchema } from './schema-types.js';
 
 /**
  * A JSON Schema (draft-07) describing a tool's arguments object.
@@ -41,7 +42,8 @@ export interface ToolContext {
 /**
  * A tool: `name` and `description` are shown to agents by discovery, `inputSchema` validates the
  * arguments before any policy runs, and `handler` runs only on an authorized call, with a
- * frozen copy of the arguments that were authorized.
+ * frozen copy of the arguments that were authorized. `Name` is the literal name when it is
+ * known, so a runner of typed tools checks the names `invoke` is called with.
  *
  * @example
  * ```ts
@@ -52,31 +54,60 @@ export interface ToolContext {
  * };
  * ```
  */
-export interface ToolDefinition<Args = Record<string, unknown>, Result = unknown> {
+export interface ToolDefinition<
+  Args = Record<string, unknown>,
+  Result = unknown,
+  Name extends string = string,
+> {
   /** 1–128 characters from `A-Z a-z 0-9 _ . : / -`, starting with a letter, digit or `_`. */
-  readonly name: string;
+  readonly name: Name;
   readonly description: string;
   readonly inputSchema: ToolInputSchema;
   readonly handler: (args: Args, context: ToolContext) => Result | Promise<Result>;
 }
 
 /**
- * Types a tool definition, inferring nothing at run time (it returns its argument).
+ * Defines a tool, typed end to end. Without type arguments the handler's arguments follow from
+ * `inputSchema` (see `FromSchema`: `type`, `properties`, `required`, `items`, `enum`, `const`,
+ * `anyOf`, `oneOf`), the result type from what the handler returns, and the name stays a
+ * literal, so `createToolRunner` can check `invoke`'s tool names, arguments and results. With
+ * type arguments (`defineTool<Args, Result>`) they are taken as given. At run time it returns
+ * its argument; the schema is checked by Ajv before any handler runs.
  *
  * @example
  * ```ts
- * const read = defineTool<{ path: string }, string>({
+ * const read = defineTool({
  *   name: 'fs.read',
  *   description: 'Read a UTF-8 file',
  *   inputSchema: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] },
- *   handler: ({ path }) => readFile(path, 'utf8'),
+ *   handler: ({ path }) => readFile(path, 'utf8'), // path: string
  * });
+ * const text: string = await session.invoke('fs.read', { path: '/repo/a.md' });
  * ```
  */
+export function defineTool<const Name extends string, const S extends ToolInputSchema, Result>(
+  definition: TypedToolDefinition<Name, S, Result>,
+): ToolDefinition<FromSchema<S>, Awaited<Result>, Name>;
 export function defineTool<Args = Record<string, unknown>, Result = unknown>(
   definition: ToolDefinition<Args, Result>,
-): ToolDefinition<Args, Result> {
+): ToolDefinition<Args, Result>;
+export function defineTool(definition: ToolDefinition): ToolDefinition {
   return definition;
+}
+
+/**
+ * What `defineTool` takes when the types follow from the schema.
+ *
+ * @example
+ * ```ts
+ * const def: TypedToolDefinition<'fs.read', typeof schema, string> = { name: 'fs.read', description: '…', inputSchema: schema, handler: ({ path }) => path };
+ * ```
+ */
+export interface TypedToolDefinition<Name extends string, S extends ToolInputSchema, Result> {
+  readonly name: Name;
+  readonly description: string;
+  readonly inputSchema: S;
+  readonly handler: (args: FromSchema<S>, context: ToolContext) => Result | Promise<Result>;
 }
 
 const TOOL_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.:/-]{0,127}$/;

@@ -20,6 +20,7 @@ import { DEFAULT_ARGUMENT_LIMITS, type ArgumentLimits } from './arguments.js';
 import type { PermissionBroker } from './broker.js';
 import { PrincipalMismatchError } from './errors.js';
 import { buildRegistry, type ToolDefinition, type ToolInputSchema } from './registry.js';
+import type { ToolMap, ToolMapOf } from './tool-types.js';
 import {
   AgentSession,
   type RevocationOptions,
@@ -35,12 +36,20 @@ import {
  * createToolRunner({ rootKeys: ring, tools, broker: delegator, now: () => clock.now() });
  * ```
  */
-export interface ToolRunnerOptions {
+export interface ToolRunnerOptions<
+  Tools extends readonly ToolDefinition<never, unknown, string>[] = readonly ToolDefinition<
+    never,
+    unknown,
+    string
+  >[],
+> {
   /** The root keys that delegations must verify under. */
   readonly rootKeys: RootKeys;
-  /** The tools; names must be unique. Schemas are compiled here, once. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each tool has its own argument type
-  readonly tools: readonly ToolDefinition<any, any>[];
+  /**
+   * The tools; names must be unique. Schemas are compiled here, once. Typed definitions
+   * (`defineTool`) make the runner's sessions check `invoke`'s names, arguments and results.
+   */
+  readonly tools: Tools;
   /** Routes permission requests to grantors (the requests layer's Delegator). Optional. */
   readonly broker?: PermissionBroker;
   /** The clock used for `time` conditions and expiry. Default: `() => new Date()`. */
@@ -82,7 +91,7 @@ export interface ToolDescription {
  * const planner = runner.startAgent({ principal: 'planner', token });
  * ```
  */
-export interface ToolRunner {
+export interface ToolRunner<T extends ToolMap = ToolMap> {
   /** Every registered tool, in registration order. */
   readonly tools: readonly ToolDescription[];
   /**
@@ -90,7 +99,7 @@ export interface ToolRunner {
    * `TokenInvalidError`) and be delegated to `principal` (else `PrincipalMismatchError`); a
    * bearer token (minted without `to`) may be bound to any principal.
    */
-  startAgent(options: StartAgentOptions): AgentSession;
+  startAgent(options: StartAgentOptions): AgentSession<T>;
 }
 
 /**
@@ -105,7 +114,9 @@ export interface ToolRunner {
  * const text = await planner.invoke('fs.read', { path: '/repo/README.md' });
  * ```
  */
-export function createToolRunner(options: ToolRunnerOptions): ToolRunner {
+export function createToolRunner<
+  const Tools extends readonly ToolDefinition<never, unknown, string>[],
+>(options: ToolRunnerOptions<Tools>): ToolRunner<ToolMapOf<Tools>> {
   assertObject(options, 'options');
   assertRootKeys(options.rootKeys, 'options.rootKeys');
   const registry = buildRegistry(options.tools);
@@ -165,7 +176,10 @@ export function createToolRunner(options: ToolRunnerOptions): ToolRunner {
     revocation,
     startAgent,
   };
-  return Object.freeze({ tools, startAgent });
+  return Object.freeze({
+    tools,
+    startAgent: startAgent as (start: StartAgentOptions) => AgentSession<ToolMapOf<Tools>>,
+  });
 }
 
 /** The runner's revocation options, checked, as `authorize` takes them (`{}` without). */

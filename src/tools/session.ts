@@ -44,6 +44,7 @@ import {
   UnknownToolError,
 } from './errors.js';
 import type { RegisteredTool, ToolInputSchema } from './registry.js';
+import type { InvokeArgs, ToolMap } from './tool-types.js';
 
 /**
  * What `runner.startAgent` takes.
@@ -164,7 +165,8 @@ export interface PermissionRequestOptions {
 
 /**
  * An agent bound to a delegation. Obtain one from `runner.startAgent` or
- * `session.startSubagent`.
+ * `session.startSubagent`. `T` is the runner's tools (`ToolMapOf` the typed definitions), so
+ * `invoke` checks names, arguments and results at compile time.
  *
  * @example
  * ```ts
@@ -174,7 +176,7 @@ export interface PermissionRequestOptions {
  * catch (err) { if (err instanceof PermissionDenied) console.log(err.decision.needed); }
  * ```
  */
-export class AgentSession {
+export class AgentSession<T extends ToolMap = ToolMap> {
   /** The principal this session acts as. */
   readonly principal: string;
   readonly #context: RunnerContext;
@@ -192,7 +194,12 @@ export class AgentSession {
     return this.#delegation;
   }
 
-  /** The session's current delegation (token text). */
+  /**
+   * The session's current delegation as token text: after an approval (`awaitResponse`, `poll`)
+   * or `updateDelegation`, the new one. Keep it to resume the agent later, or hand it to a
+   * grantor's calls (`delegator.inbox({ token })`) when this agent decides its subagents'
+   * requests.
+   */
   get token(): string {
     return this.#delegation.token;
   }
@@ -261,7 +268,7 @@ export class AgentSession {
   }
 
   /**
-   * Calls a tool. Resolves to the handler's result; rejects with `UnknownToolError`,
+   * Calls a tool. Resolves to the handler's result (typed by the tool's definition); rejects with `UnknownToolError`,
    * `InvalidArgumentsError` (both before any policy runs), `TokenInvalidError`, or
    * `PermissionDenied` carrying the decision — in every one of those cases the handler did
    * not run.
@@ -271,8 +278,12 @@ export class AgentSession {
    * const balance = await session.invoke('bank.list', { account: 'checking' });
    * ```
    */
-  async invoke(tool: string, args: Readonly<Record<string, unknown>> = {}): Promise<unknown> {
+  async invoke<N extends keyof T & string>(
+    tool: N,
+    ...rest: InvokeArgs<T, N>
+  ): Promise<T[N]['result']> {
     assertString(tool, 'tool');
+    const args: unknown = rest[0] === undefined ? {} : rest[0];
     const registered = this.#context.registry.get(tool);
     if (registered === undefined) throw new UnknownToolError(tool);
     const snapshot = snapshotArguments(args, this.#context.argumentLimits);
@@ -352,12 +363,13 @@ export class AgentSession {
    * ```
    */
   startSubagent(options: SubagentOptions): {
-    readonly session: AgentSession;
+    readonly session: AgentSession<T>;
     readonly token: string;
     readonly warnings: readonly DelegationWarning[];
   } {
     const { token, warnings } = this.delegate(options);
-    return { session: this.#context.startAgent({ principal: options.to, token }), token, warnings };
+    const session = this.#context.startAgent({ principal: options.to, token }) as AgentSession<T>;
+    return { session, token, warnings };
   }
 
   /**

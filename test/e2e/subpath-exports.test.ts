@@ -29,6 +29,38 @@ interface Loaded {
 
 const SUBPATHS = ['macaroon', 'scope', 'delegation', 'tools', 'requests'] as const;
 
+/**
+ * The SDK adapters: each subpath and the SDK packages it loads (its own SDK, an optional peer
+ * dependency, and that SDK's own engine). The Claude adapter loads none: it speaks the SDK's hook
+ * protocol, and its SDK stays in the application's hands.
+ */
+const ADAPTERS: Record<string, readonly string[]> = {
+  'ai-sdk': ['ai'],
+  langchain: ['langchain', '@langchain/core', '@langchain/langgraph'],
+  'openai-agents': ['@openai/agents', '@openai/agents-core'],
+  'claude-agent-sdk': [],
+};
+
+/** The optional peer dependencies, one per SDK. */
+const PEERS = [
+  'ai',
+  'langchain',
+  '@langchain/core',
+  '@openai/agents',
+  '@anthropic-ai/claude-agent-sdk',
+];
+
+/** Every SDK an adapter could load. */
+const SDKS = [
+  'ai',
+  'langchain',
+  '@langchain/core',
+  '@langchain/langgraph',
+  '@openai/agents',
+  '@openai/agents-core',
+  '@anthropic-ai/claude-agent-sdk',
+];
+
 /** Builtins that are HTTP (or the sockets under it), and Node's bundled fetch. */
 const HTTP_BUILTIN = /^(https?|http2|net|tls)$|^_(http|tls)_|^internal\/(deps\/undici|http)/;
 
@@ -84,7 +116,8 @@ describe('the exports map', () => {
       sideEffects?: boolean;
     };
     expect(manifest.sideEffects).toBe(false);
-    for (const key of ['.', ...SUBPATHS.map((s) => `./${s}`)]) {
+    const adapters = Object.keys(ADAPTERS).map((a) => `./adapters/${a}`);
+    for (const key of ['.', ...SUBPATHS.map((s) => `./${s}`), ...adapters]) {
       const entry = manifest.exports[key] ?? {};
       expect(Object.keys(entry), `${key}: types, then default`).toEqual(['types', 'default']);
       const { types = '', default: main = '' } = entry;
@@ -108,6 +141,19 @@ describe('the exports map', () => {
       console.log(JSON.stringify(missing));
     `);
     expect(JSON.parse(out)).toEqual([]);
+  });
+
+  it('lists every SDK as an optional peer dependency, so installing mandate installs none', () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+      peerDependencies: Record<string, string>;
+      peerDependenciesMeta: Record<string, { optional?: boolean }>;
+    };
+    for (const sdk of PEERS) {
+      expect(manifest.peerDependencies[sdk], sdk).toBeDefined();
+      expect(manifest.peerDependenciesMeta[sdk]?.optional, sdk).toBe(true);
+      expect(manifest.dependencies[sdk], sdk).toBeUndefined();
+    }
   });
 
   it('gives mandate/delegation the verbs a verifying tool server needs', async () => {
@@ -159,4 +205,29 @@ describe('what importing each subpath loads, in a fresh process', () => {
       expect(outside).toEqual([]);
     },
   );
+});
+
+describe('what importing each adapter loads, in a fresh process', () => {
+  it.each(Object.entries(ADAPTERS))(
+    'mandate/adapters/%s loads its own SDK and no other',
+    async (adapter, own) => {
+      const loaded = await probe(`mandate/adapters/${adapter}`);
+      expect(loaded.files.some((f) => f.startsWith(`dist/adapters/${adapter}`))).toBe(true);
+      for (const sdk of own) expect(loaded.packages, sdk).toContain(sdk);
+      const others = SDKS.filter((sdk) => !own.includes(sdk));
+      // langchain loads LangGraph (its own engine) and the OpenAI Agents SDK its core.
+      const allowed =
+        adapter === 'langchain'
+          ? ['@langchain/langgraph']
+          : adapter === 'openai-agents'
+            ? ['@openai/agents-core']
+            : [];
+      expect(loaded.packages.filter((p) => others.includes(p) && !allowed.includes(p))).toEqual([]);
+    },
+  );
+
+  it('the root loads no SDK', async () => {
+    const loaded = await probe('mandate');
+    expect(loaded.packages.filter((p) => SDKS.includes(p))).toEqual([]);
+  });
 });
