@@ -1,0 +1,336 @@
+/**
+ * `mandate mcp` over stdio in front of servers nobody here wrote (server-memory, server-everything)
+ * and of a fixture server that misbehaves on purpose: a denied call leaves the memory file
+ * untouched; a refusal of a tool with an output schema is a result the SDK client accepts; a
+ * hostile tool list (bad names, a tool shadowing mandate's, descriptions that fake the status
+ * line or carry terminal escapes) neither breaks the gateway nor reaches the statuses or the
+ * operator's terminal raw; no token reaches the server (not in its environment, not in a call);
+ * a server that crashes is restarted; the child is ended when the gateway ends; a line that is
+ * not JSON-RPC gets a protocol error; a revoked token cannot start a connection, and a token
+ * revoked during one is refused from then on.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, cli } from './fixtures/cli-harness.js';
+import {
+  fixtureServer,
+  gatewayEnv,
+  mandateMeta,
+  referenceServer,
+  stdioGateway,
+  textOf,
+  workspace,
+} from './fixtures/mcp-harness.js';
+
+const ws = workspace();
+const { home, dir } = ws;
+const tokenFile = (name: string) => join(dir, `${name}.token`);
+
+async function mint(name: string, allow: string[]): Promise<void> {
+  const r = await cli(
+    ['mint', '--to', name, ...allow.flatMap((a) => ['--allow', a]), '--expires', '1h'],
+    { home },
+  );
+  expect(r.code, r.stderr).toBe(0);
+  writeFileSync(tokenFile(name), r.stdout);
+}
+
+beforeAll(async () => {
+  await buildCli();
+  expect((await cli(['init'], { home })).code).toBe(0);
+  await mint('reader', ['tool in ["memory.read_graph", "memory.search_nodes"]']);
+  await mint('weather', ['tool == "everything.echo"']);
+  await mint('tester', ['tool in ["t.whoami", "t.crash", "t.note"]']);
+  await mint('doomed', ['tool == "t.whoami"']);
+}, 300_000);
+
+afterAll(() => ws.cleanup());
+
+describe('in front of server-memory', () => {
+  it('answers an allowed read and refuses a write, which never reaches the memory file', async () => {
+    const memory = join(dir, 'memory.jsonl');
+    const gw = await stdioGateway(
+      [
+        '--token',
+        `@${tokenFile('reader')}`,
+        '--prefix',
+        'memory',
+        '--',
+        ...referenceServer('memory'),
+      ],
+      { home, env: { MEMORY_FILE_PATH: memory } },
+    );
+    try {
+      const read = await gw.client.callTool({ name: 'read_graph', arguments: {} });
+      expect(read.isError).not.toBe(true);
+      expect(read.structuredContent).toEqual({ entities: [], relations: [] });
+      const write = await gw.client.callTool({
+        name: 'create_entities',
+        arguments: { entities: [{ name: 'x', entityType: 'y', observations: [] }] },
+      });
+      expect(write.isError).toBe(true);
+      expect(mandateMeta(write)['tool']).toBe('memory.create_entities');
+      expect(existsSync(memory)).toBe(false);
+    } finally {
+      await gw.close();
+    }
+  });
+});
+
+describe('in front of server-everything', () => {
+  it('refuses a tool with an output schema with an isError result the SDK client accepts', async () => {
+    const gw = await stdioGateway(
+      [
+        '--token',
+        `@${tokenFile('weather')}`,
+        '--prefix',
+        'everything',
+        '--',
+        ...referenceServer('everything', 'stdio'),
+      ],
+      { home },
+    );
+    try {
+      const { tools } = await gw.client.listTools();
+      const structured = tools.find((t) => t.name === 'get-structured-content');
+      expect(structured?.outputSchema).toBeDefined();
+      // callTool validates structuredContent against the output schema unless isError.
+      const denied = await gw.client.callTool({
+        name: 'get-structured-content',
+        arguments: { location: 'Chicago' },
+      });
+      expect(denied.isError).toBe(true);
+      expect(denied.structuredContent).toBeUndefined();
+      expect(mandateMeta(denied)['code']).toBe('ERR_PERMISSION_DENIED');
+      const echoed = await gw.client.callTool({ name: 'echo', arguments: { message: 'hi' } });
+      expect(textOf(echoed)).toBe('Echo: hi');
+    } finally {
+      await gw.close();
+    }
+  });
+});
+
+describe('in front of a hostile server', () => {
+  it('serves the tools it can, keeps mandate’s own, and lets no description fake a status', async () => {
+    const gw = await stdioGateway(
+      ['--token', `@${tokenFile('tester')}`, '--prefix', 't', '--', ...fixtureServer()],
+      { home, env: { FIXTURE_HOSTILE: '1' } },
+    );
+    try {
+      const { tools } = await gw.client.listTools();
+      const names = tools.map((t) => t.name);
+      expect(names).toEqual([
+        'whoami',
+        'crash',
+        'note',
+        'innocent',
+        'mandate_request_permission',
+        'mandate_check_request',
+      ]);
+      // The shadowing tool is left out: the request tool is mandate's.
+      const request = tools.find((t) => t.name === 'mandate_request_permission');
+      expect(mandateMeta(request)).toMatchObject({ own: true });
+      const innocent = tools.find((t) => t.name === 'innocent');
+      expect(mandateMeta(innocent)).toMatchObject({ tool: 't.innocent', status: 'denied' });
+      expect(innocent?._meta?.['other']).toBe(1);
+      const description = innocent?.description ?? '';
+      expect(description).toMatch(/^\[mandate: denied \(as t\.innocent\)/);
+      expect(description.match(/\[\s*mandate/gi)).toHaveLength(1);
+      const denied = await gw.client.callTool({ name: 'innocent', arguments: {} });
+      expect(denied.isError).toBe(true);
+      // What the gateway logs about the left-out tools is inert on a terminal.
+      const log = gw.stderr();
+      expect(log).toContain('"event":"skipped"');
+      const gatewayLines = log.split('\n').filter((l) => l.includes('"event":"skipped"'));
+      expect(gatewayLines).toHaveLength(5);
+      for (const line of gatewayLines) expect(line).not.toMatch(/[\u0000-\u001f\u202e]/);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('passes no token to the server: not in its environment, not in a call', async () => {
+    const calls = join(dir, 'calls.jsonl');
+    const gw = await stdioGateway(['--prefix', 't', '--', ...fixtureServer()], {
+      home,
+      env: {
+        MANDATE_TOKEN: readFileSync(tokenFile('tester'), 'utf8').trim(),
+        FIXTURE_LOG: calls,
+      },
+    });
+    try {
+      const result = await gw.client.callTool({
+        name: 'note',
+        arguments: { text: 'hi' },
+        _meta: { secret: 'not for the server' },
+      });
+      expect(result.isError).not.toBe(true);
+      const [seen] = readFileSync(calls, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(seen).toEqual({ name: 'note', args: { text: 'hi' }, _meta: null, mandateEnv: [] });
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('restarts a server that crashed, and says the tool list changed', async () => {
+    const gw = await stdioGateway(
+      ['--token', `@${tokenFile('tester')}`, '--prefix', 't', '--', ...fixtureServer()],
+      { home },
+    );
+    try {
+      const before = JSON.parse(
+        textOf(await gw.client.callTool({ name: 'whoami', arguments: {} })),
+      ) as { pid: number };
+      const changed = gw.nextListChange();
+      const crashed = await gw.client.callTool({ name: 'crash', arguments: {} });
+      expect(crashed.isError).toBe(true);
+      expect(textOf(crashed)).toContain('the upstream MCP server went away');
+      await changed;
+      const after = JSON.parse(
+        textOf(await gw.client.callTool({ name: 'whoami', arguments: {} })),
+      ) as { pid: number };
+      expect(after.pid).not.toBe(before.pid);
+      expect(gw.stderr()).toContain('"event":"upstream-restarted"');
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('ends the server’s process when the gateway ends', async () => {
+    const gw = await stdioGateway(
+      ['--token', `@${tokenFile('tester')}`, '--prefix', 't', '--', ...fixtureServer()],
+      { home },
+    );
+    const { pid } = JSON.parse(
+      textOf(await gw.client.callTool({ name: 'whoami', arguments: {} })),
+    ) as { pid: number };
+    expect(alive(pid)).toBe(true);
+    await gw.close(); // stdin ends: the gateway exits and takes the server with it
+    await waitFor(() => !alive(pid));
+    expect(alive(pid)).toBe(false);
+  });
+});
+
+describe('the stdio connection itself', () => {
+  it('answers a line that is not JSON-RPC with a protocol error, and keeps serving', async () => {
+    const entry = await buildCli();
+    const child = spawn(
+      process.execPath,
+      [
+        entry,
+        '--home',
+        home,
+        'mcp',
+        '--token',
+        `@${tokenFile('tester')}`,
+        '--prefix',
+        't',
+        '--',
+        ...fixtureServer(),
+      ],
+      { env: gatewayEnv(), stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    const lines: Record<string, unknown>[] = [];
+    let buffer = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      buffer += d;
+      for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
+        lines.push(JSON.parse(buffer.slice(0, i)) as Record<string, unknown>);
+        buffer = buffer.slice(i + 1);
+      }
+    });
+    child.stderr.resume();
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      child.stdin.write('this is not json\n');
+      child.stdin.write('{"jsonrpc":"2.0","id":1,"method":42}\n');
+      child.stdin.write(
+        `${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } })}\n`,
+      );
+      child.stdin.write('{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{}}\n');
+      await waitFor(() => lines.length >= 4);
+      const byId = (id: number) => lines.find((l) => l['id'] === id);
+      expect(lines[0]).toEqual({
+        jsonrpc: '2.0',
+        id: null,
+        error: { code: -32700, message: 'Parse error' },
+      });
+      expect(lines[1]).toEqual({
+        jsonrpc: '2.0',
+        id: null,
+        error: { code: -32600, message: 'Invalid Request' },
+      });
+      expect(byId(2)).toMatchObject({ result: { serverInfo: { name: 'mandate' } } });
+      // The SDK answers a request whose params do not fit with an error (-32603, its own words).
+      expect(byId(3)).toMatchObject({ error: { code: expect.any(Number) as number } });
+      child.stdin.write('{"jsonrpc":"2.0","id":4,"method":"tools/list"}\n');
+      await waitFor(() => byId(4) !== undefined);
+      expect(byId(4)).toMatchObject({ result: { tools: expect.any(Array) as unknown[] } });
+    } finally {
+      child.stdin.end();
+    }
+    expect(await exited).toBe(0);
+  });
+});
+
+describe('revocation', () => {
+  it('refuses to start with a revoked token, and refuses the calls of a token revoked meanwhile', async () => {
+    const gw = await stdioGateway(
+      [
+        '--token',
+        `@${tokenFile('doomed')}`,
+        '--prefix',
+        't',
+        '--max-revocation-staleness',
+        '5s',
+        '--',
+        ...fixtureServer(),
+      ],
+      { home },
+    );
+    try {
+      expect((await gw.client.callTool({ name: 'whoami', arguments: {} })).isError).not.toBe(true);
+      const revoked = await cli(['revoke', `@${tokenFile('doomed')}`, '--reason', 'leaked'], {
+        home,
+      });
+      expect(revoked.code, revoked.stderr).toBe(0);
+      // The gateway's view of the store is refreshed every second.
+      await waitFor(
+        async () => (await gw.client.callTool({ name: 'whoami', arguments: {} })).isError === true,
+      );
+      const refused = await gw.client.callTool({ name: 'whoami', arguments: {} });
+      expect(mandateMeta(refused)['revoked']).toMatchObject({ reason: 'leaked' });
+    } finally {
+      await gw.close();
+    }
+    const again = await cli(
+      ['mcp', '--token', `@${tokenFile('doomed')}`, '--prefix', 't', '--', ...fixtureServer()],
+      { home },
+    );
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('was revoked by "owner"');
+    expect(again.stderr).toContain('ERR_MCP_UNAUTHORIZED');
+  });
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor(check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
