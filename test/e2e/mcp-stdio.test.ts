@@ -151,7 +151,11 @@ describe('mandate mcp over stdio, in front of server-filesystem', () => {
   it('refuses arguments past the argument limits before any policy runs', async () => {
     const deep: Record<string, unknown> = {};
     let at = deep;
-    for (let i = 0; i < 40; i++) at = (at['a'] = {}) as Record<string, unknown>;
+    for (let i = 0; i < 40; i++) {
+      const next: Record<string, unknown> = {};
+      at['a'] = next;
+      at = next;
+    }
     const result = await fs.client.callTool({
       name: 'read_text_file',
       arguments: { path: join(repo, 'a.md'), deep },
