@@ -6,7 +6,8 @@
  * A line that is not JSON, or not a JSON-RPC message, is answered with JSON-RPC's parse error
  * (-32700) or invalid request (-32600), `id: null` as JSON-RPC 2.0 says, and the connection goes
  * on; the SDK's transport alone would only drop it, and a client waiting on it would hang. The
- * connection ends when stdin ends (the harness went away) or on `close()`.
+ * connection ends on `close()`, or when stdin ends (the harness went away) once the requests
+ * already read are answered or cancelled.
  */
 import type { Readable, Writable } from 'node:stream';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
@@ -86,7 +87,36 @@ export async function serveStdio(
     }
     protocolOnError?.(error);
   };
-  const end = () => void server.close().catch(() => undefined);
+  // When stdin ends, the requests already read are answered before the connection closes (a
+  // client may write its last request and close its end at once).
+  const open = new Set<string | number>();
+  let ending = false;
+  const closeIfDone = () => {
+    if (ending && open.size === 0) void server.close().catch(() => undefined);
+  };
+  const receive = transport.onmessage;
+  transport.onmessage = (message) => {
+    if ('method' in message && 'id' in message) open.add(message.id);
+    receive?.(message);
+    // A cancelled request gets no answer: it is not waited for.
+    if ('method' in message && message.method === 'notifications/cancelled') {
+      const id: unknown = message.params?.['requestId'];
+      if (typeof id === 'string' || typeof id === 'number') open.delete(id);
+      closeIfDone();
+    }
+  };
+  const send = transport.send.bind(transport);
+  transport.send = async (message) => {
+    await send(message);
+    if (!('method' in message) && 'id' in message && message.id !== undefined) {
+      open.delete(message.id);
+      closeIfDone();
+    }
+  };
+  const end = () => {
+    ending = true;
+    closeIfDone();
+  };
   stdin.once('end', end);
   stdin.once('close', end);
   return { closed, close: () => server.close() };

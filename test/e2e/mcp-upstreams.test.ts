@@ -279,6 +279,60 @@ describe('the stdio connection itself', () => {
     }
     expect(await exited).toBe(0);
   });
+  it('answers the requests already read when stdin ends, then exits', async () => {
+    const entry = await buildCli();
+    const child = spawn(
+      process.execPath,
+      [
+        entry,
+        '--home',
+        home,
+        'mcp',
+        '--token',
+        `@${tokenFile('tester')}`,
+        '--prefix',
+        't',
+        '--',
+        ...fixtureServer(),
+      ],
+      { env: gatewayEnv(), stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.resume();
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.stdin.end(
+      [
+        {
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'initialize',
+          params: {
+            protocolVersion: '2025-06-18',
+            capabilities: {},
+            clientInfo: { name: 'pipe', version: '1' },
+          },
+        },
+        { jsonrpc: '2.0', method: 'notifications/initialized' },
+        { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'whoami', arguments: {} } },
+        {
+          jsonrpc: '2.0',
+          id: 3,
+          method: 'tools/call',
+          params: { name: 'whoami', arguments: { x: 1 } },
+        },
+      ]
+        .map((m) => `${JSON.stringify(m)}\n`)
+        .join(''),
+    );
+    expect(await exited).toBe(0);
+    const answers = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: number; result?: unknown });
+    expect(answers.map((a) => a.id).sort()).toEqual([1, 2, 3]);
+    expect(answers.every((a) => a.result !== undefined)).toBe(true);
+  });
 });
 
 describe('revocation', () => {
