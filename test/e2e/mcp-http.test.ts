@@ -159,27 +159,31 @@ describe('mandate mcp --listen', () => {
     expect(gw.stderr()).toContain('"event":"session-refused"');
     expect(gw.stderr()).not.toContain(tokens['carol'] as string);
   });
+  it('stops on SIGTERM with status 0', async () => {
+    expect(await gw.stop()).toBe(0);
+  });
 });
 
 describe('mandate mcp --upstream-url', () => {
-  it('puts a Streamable HTTP server (server-everything) behind mandate', async () => {
+  it('puts a Streamable HTTP server (server-everything) behind mandate, and reconnects when it comes back', async () => {
     const port = await freePort();
-    const upstream = spawn(
-      process.execPath,
-      referenceServer('everything', 'streamableHttp').slice(1),
-      {
-        env: { ...process.env, PORT: String(port) },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
-    children.push(upstream);
-    await new Promise<void>((resolve) => {
-      let out = '';
-      upstream.stderr?.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('listening on port')) resolve();
+    const startUpstream = async () => {
+      const upstream = spawn(
+        process.execPath,
+        referenceServer('everything', 'streamableHttp').slice(1),
+        { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      children.push(upstream);
+      await new Promise<void>((resolve) => {
+        let out = '';
+        upstream.stderr?.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('listening on port')) resolve();
+        });
       });
-    });
+      return upstream;
+    };
+    let upstream = await startUpstream();
     const client = await stdioGateway(
       [
         '--token',
@@ -191,12 +195,22 @@ describe('mandate mcp --upstream-url', () => {
       ],
       { home },
     );
+    const echo = () => client.client.callTool({ name: 'echo', arguments: { message: 'hi' } });
     try {
-      expect(
-        textOf(await client.client.callTool({ name: 'echo', arguments: { message: 'hi' } })),
-      ).toBe('Echo: hi');
+      expect(textOf(await echo())).toBe('Echo: hi');
       const denied = await client.client.callTool({ name: 'get-sum', arguments: { a: 1, b: 2 } });
       expect(denied.isError).toBe(true);
+
+      // The server goes away (and its sessions with it), then comes back on the same port.
+      const gone = new Promise((resolve) => upstream.once('exit', resolve));
+      upstream.kill('SIGKILL');
+      await gone;
+      const failed = await echo();
+      expect(failed.isError).toBe(true);
+      expect(mandateMeta(failed)['code']).toBe('ERR_MCP_UPSTREAM_UNAVAILABLE');
+      upstream = await startUpstream();
+      await waitFor(async () => textOf(await echo()) === 'Echo: hi');
+      expect(client.stderr()).toContain('"event":"upstream-restarted"');
     } finally {
       await client.close();
       upstream.kill('SIGTERM');

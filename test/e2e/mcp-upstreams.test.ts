@@ -217,6 +217,21 @@ describe('in front of a hostile server', () => {
     await waitFor(() => !alive(pid));
     expect(alive(pid)).toBe(false);
   });
+  it('ends, with the server’s process, on SIGTERM', async () => {
+    const gw = await stdioGateway(
+      ['--token', `@${tokenFile('tester')}`, '--prefix', 't', '--', ...fixtureServer()],
+      { home },
+    );
+    const { pid } = JSON.parse(
+      textOf(await gw.client.callTool({ name: 'whoami', arguments: {} })),
+    ) as { pid: number };
+    const gateway = gw.transport.pid as number;
+    const closed = new Promise<void>((resolve) => (gw.transport.onclose = resolve));
+    process.kill(gateway, 'SIGTERM');
+    await closed;
+    await waitFor(() => !alive(pid) && !alive(gateway));
+    expect(gw.stderr()).not.toContain('error');
+  });
 });
 
 describe('the stdio connection itself', () => {
