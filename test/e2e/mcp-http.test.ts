@@ -20,9 +20,11 @@ import { buildCli, cli, spawnCli } from './fixtures/cli-harness.js';
 import {
   httpGateway,
   mandateMeta,
+  mintTo,
   referenceServer,
   stdioGateway,
   textOf,
+  waitFor,
   workspace,
   type HttpGateway,
 } from './fixtures/mcp-harness.js';
@@ -34,13 +36,7 @@ const children: ChildProcess[] = [];
 let gw: HttpGateway;
 
 async function mint(name: string, allow: string[]): Promise<void> {
-  const r = await cli(
-    ['mint', '--to', name, ...allow.flatMap((a) => ['--allow', a]), '--expires', '1h'],
-    { home },
-  );
-  expect(r.code, r.stderr).toBe(0);
-  tokens[name] = r.stdout.trim();
-  writeFileSync(join(dir, `${name}.token`), r.stdout);
+  tokens[name] = await mintTo(home, name, allow, join(dir, `${name}.token`));
 }
 
 beforeAll(async () => {
@@ -291,12 +287,4 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-async function waitFor(check: () => Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }

@@ -16,6 +16,7 @@ import { Delegator } from '../../src/requests/index.js';
 import { buildCli, cli } from './fixtures/cli-harness.js';
 import {
   mandateMeta,
+  mintTo,
   referenceServer,
   stdioGateway,
   textOf,
@@ -28,12 +29,6 @@ const { home, repo, dir } = ws;
 const coderToken = join(dir, 'coder.token');
 let fs: StdioGateway;
 
-async function mint(args: string[], file: string): Promise<void> {
-  const r = await cli(['mint', ...args, '--expires', '1h'], { home });
-  expect(r.code, r.stderr).toBe(0);
-  writeFileSync(file, r.stdout);
-}
-
 beforeAll(async () => {
   await buildCli();
   expect((await cli(['init'], { home })).code).toBe(0);
@@ -41,15 +36,12 @@ beforeAll(async () => {
   writeFileSync(join(repo, 'a.md'), 'hello from the repo\n');
   writeFileSync(join(repo, 'secret', 'key.txt'), 'the secret\n');
   writeFileSync(join(dir, 'outside.txt'), 'outside the repo\n');
-  await mint(
+  await mintTo(
+    home,
+    'coder',
     [
-      '--to',
-      'coder',
-      '--allow',
       'tool ~ "fs.read*" or tool == "fs.list_directory"',
-      '--allow',
       `args.path ~ "${repo}/**"`,
-      '--allow',
       `args.path !~ "${repo}/secret/**"`,
     ],
     coderToken,

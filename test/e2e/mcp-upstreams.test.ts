@@ -9,18 +9,19 @@
  * not JSON-RPC gets a protocol error; a revoked token cannot start a connection, and a token
  * revoked during one is refused from then on.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, cli } from './fixtures/cli-harness.js';
 import {
   fixtureServer,
-  gatewayEnv,
   mandateMeta,
+  mintTo,
+  rawGateway,
   referenceServer,
   stdioGateway,
   textOf,
+  waitFor,
   workspace,
 } from './fixtures/mcp-harness.js';
 
@@ -28,14 +29,16 @@ const ws = workspace();
 const { home, dir } = ws;
 const tokenFile = (name: string) => join(dir, `${name}.token`);
 
-async function mint(name: string, allow: string[]): Promise<void> {
-  const r = await cli(
-    ['mint', '--to', name, ...allow.flatMap((a) => ['--allow', a]), '--expires', '1h'],
-    { home },
-  );
-  expect(r.code, r.stderr).toBe(0);
-  writeFileSync(tokenFile(name), r.stdout);
-}
+const mint = (name: string, allow: string[]) => mintTo(home, name, allow, tokenFile(name));
+/** The gateway's arguments for the fixture server, with the tester's token. */
+const tester = [
+  '--token',
+  `@${join(dir, 'tester.token')}`,
+  '--prefix',
+  't',
+  '--',
+  ...fixtureServer(),
+];
 
 beforeAll(async () => {
   await buildCli();
@@ -236,34 +239,7 @@ describe('in front of a hostile server', () => {
 
 describe('the stdio connection itself', () => {
   it('answers a line that is not JSON-RPC with a protocol error, and keeps serving', async () => {
-    const entry = await buildCli();
-    const child = spawn(
-      process.execPath,
-      [
-        entry,
-        '--home',
-        home,
-        'mcp',
-        '--token',
-        `@${tokenFile('tester')}`,
-        '--prefix',
-        't',
-        '--',
-        ...fixtureServer(),
-      ],
-      { env: gatewayEnv(), stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    const lines: Record<string, unknown>[] = [];
-    let buffer = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      buffer += d;
-      for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
-        lines.push(JSON.parse(buffer.slice(0, i)) as Record<string, unknown>);
-        buffer = buffer.slice(i + 1);
-      }
-    });
-    child.stderr.resume();
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const { child, lines, exited } = await rawGateway(tester, home);
     try {
       child.stdin.write('this is not json\n');
       child.stdin.write('{"jsonrpc":"2.0","id":1,"method":42}\n');
@@ -295,27 +271,7 @@ describe('the stdio connection itself', () => {
     expect(await exited).toBe(0);
   });
   it('answers the requests already read when stdin ends, then exits', async () => {
-    const entry = await buildCli();
-    const child = spawn(
-      process.execPath,
-      [
-        entry,
-        '--home',
-        home,
-        'mcp',
-        '--token',
-        `@${tokenFile('tester')}`,
-        '--prefix',
-        't',
-        '--',
-        ...fixtureServer(),
-      ],
-      { env: gatewayEnv(), stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.resume();
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const { child, lines, exited } = await rawGateway(tester, home);
     child.stdin.end(
       [
         {
@@ -341,12 +297,8 @@ describe('the stdio connection itself', () => {
         .join(''),
     );
     expect(await exited).toBe(0);
-    const answers = out
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { id: number; result?: unknown });
-    expect(answers.map((a) => a.id).sort()).toEqual([1, 2, 3]);
-    expect(answers.every((a) => a.result !== undefined)).toBe(true);
+    expect(lines.map((a) => a['id']).sort()).toEqual([1, 2, 3]);
+    expect(lines.every((a) => a['result'] !== undefined)).toBe(true);
   });
 });
 
@@ -396,13 +348,5 @@ function alive(pid: number): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-async function waitFor(check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
