@@ -106,10 +106,7 @@ const PREFIX = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
  */
 export function createGateway(options: GatewayOptions): Gateway {
   const { upstream, prefix } = options;
-  if (typeof prefix !== 'string' || !PREFIX.test(prefix) || prefix.length > 64)
-    throw new RangeError(
-      `options.prefix must be dot-separated words of letters, digits, _ and - (at most 64 characters), got ${JSON.stringify(prefix)}`,
-    );
+  assertPrefix(prefix, 'options.prefix');
   const log = options.log ?? (() => {});
   const timeoutMs = options.callTimeoutMs ?? 600_000;
   const servers = new Set<Server>();
@@ -226,6 +223,23 @@ export function createGateway(options: GatewayOptions): Gateway {
       for (const server of servers) void server.sendToolListChanged().catch(() => undefined);
     },
   };
+}
+
+/**
+ * Checks a mandate name prefix: dot-separated words of letters, digits, `_` and `-`, at most 64
+ * characters. Throws a `RangeError` naming `name` otherwise.
+ *
+ * @example
+ * ```ts
+ * assertPrefix('fs', 'options.prefix'); // fine
+ * assertPrefix('a b', 'options.prefix'); // RangeError
+ * ```
+ */
+export function assertPrefix(prefix: unknown, name: string): asserts prefix is string {
+  if (typeof prefix !== 'string' || !PREFIX.test(prefix) || prefix.length > 64)
+    throw new RangeError(
+      `${name} must be dot-separated words of letters, digits, _ and - (at most 64 characters), got ${JSON.stringify(prefix)}`,
+    );
 }
 
 /** What the model is told when it connects: how mandate answers, then the server's own words. */

@@ -7,6 +7,7 @@
  */
 export {
   createGateway,
+  assertPrefix,
   type Gateway,
   type GatewayOptions,
   type GatewayLogEntry,

@@ -272,6 +272,27 @@ describe('mandate mcp --url, with no keys on the gateway’s side', () => {
       expect(mandateMeta(checked)['status']).toBe('approved');
       expect((await agent.client.callTool(write)).isError).not.toBe(true);
       expect(readFileSync(target, 'utf8')).toBe('via the service');
+
+      // The same over Streamable HTTP: each connection is checked by the service when it opens.
+      const listening = await httpGateway(
+        ['--url', url, '--prefix', 'fs', '--', ...referenceServer('filesystem', repo)],
+        { home: join(dir, 'no-home') },
+      );
+      try {
+        const svc = await listening.connect(tokens['svc'] as string);
+        const read = await svc.callTool({
+          name: 'read_text_file',
+          arguments: { path: join(repo, 'a.md') },
+        });
+        expect(textOf(read)).toBe('alpha\n');
+        // The grant went to the stdio connection; this one still acts with the old token.
+        expect((await svc.callTool(write)).isError).toBe(true);
+        await svc.close();
+        await expect(listening.connect('not-a-token')).rejects.toThrow();
+        expect(listening.stderr()).toContain('"event":"session-refused"');
+      } finally {
+        await listening.stop();
+      }
     } finally {
       await agent.close();
       serve.kill('SIGTERM');

@@ -117,10 +117,7 @@ describe('in front of server-everything', () => {
 
 describe('in front of a hostile server', () => {
   it('serves the tools it can, keeps mandate’s own, and lets no description fake a status', async () => {
-    const gw = await stdioGateway(
-      ['--token', `@${tokenFile('tester')}`, '--prefix', 't', '--', ...fixtureServer()],
-      { home, env: { FIXTURE_HOSTILE: '1' } },
-    );
+    const gw = await stdioGateway(tester, { home, env: { FIXTURE_HOSTILE: '1' } });
     try {
       const { tools } = await gw.client.listTools();
       const names = tools.map((t) => t.name);
@@ -184,10 +181,7 @@ describe('in front of a hostile server', () => {
   });
 
   it('restarts a server that crashed, and says the tool list changed', async () => {
-    const gw = await stdioGateway(
-      ['--token', `@${tokenFile('tester')}`, '--prefix', 't', '--', ...fixtureServer()],
-      { home },
-    );
+    const gw = await stdioGateway(tester, { home });
     try {
       const before = JSON.parse(
         textOf(await gw.client.callTool({ name: 'whoami', arguments: {} })),
@@ -208,10 +202,7 @@ describe('in front of a hostile server', () => {
   });
 
   it('ends the server’s process when the gateway ends', async () => {
-    const gw = await stdioGateway(
-      ['--token', `@${tokenFile('tester')}`, '--prefix', 't', '--', ...fixtureServer()],
-      { home },
-    );
+    const gw = await stdioGateway(tester, { home });
     const { pid } = JSON.parse(
       textOf(await gw.client.callTool({ name: 'whoami', arguments: {} })),
     ) as { pid: number };
@@ -221,10 +212,7 @@ describe('in front of a hostile server', () => {
     expect(alive(pid)).toBe(false);
   });
   it('ends, with the server’s process, on SIGTERM', async () => {
-    const gw = await stdioGateway(
-      ['--token', `@${tokenFile('tester')}`, '--prefix', 't', '--', ...fixtureServer()],
-      { home },
-    );
+    const gw = await stdioGateway(tester, { home });
     const { pid } = JSON.parse(
       textOf(await gw.client.callTool({ name: 'whoami', arguments: {} })),
     ) as { pid: number };
@@ -299,6 +287,32 @@ describe('the stdio connection itself', () => {
     expect(await exited).toBe(0);
     expect(lines.map((a) => a['id']).sort()).toEqual([1, 2, 3]);
     expect(lines.every((a) => a['result'] !== undefined)).toBe(true);
+  });
+});
+
+describe('mistakes', () => {
+  it('says what is wrong, in one line, with status 1', async () => {
+    const cases: [string[], string][] = [
+      [
+        ['--token', `@${tokenFile('tester')}`, '--', 'no-such-mcp-server'],
+        'cannot start the upstream MCP server "no-such-mcp-server"',
+      ],
+      [['--token', `@${tokenFile('tester')}`], 'name the upstream MCP server'],
+      [['--listen', '0', '--token', `@${tokenFile('tester')}`, '--', 'x'], 'drop --token'],
+      [['--list', '--listen', '0', '--', 'x'], '--list prints what one token sees'],
+      [['--token', '-', '--', 'x'], 'stdin is the MCP connection'],
+      [
+        ['--token', `@${tokenFile('tester')}`, '--prefix', 'a b', '--', ...fixtureServer()],
+        '--prefix must be dot-separated words',
+      ],
+      [['--token', 'not-a-token', '--', 'x'], 'the token does not verify'],
+    ];
+    for (const [args, message] of cases) {
+      const r = await cli(['mcp', ...args], { home });
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr, args.join(' ')).toContain(message);
+      expect(r.stdout, args.join(' ')).toBe('');
+    }
   });
 });
 

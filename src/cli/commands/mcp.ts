@@ -16,6 +16,7 @@ import type { Command } from 'commander';
 import { RevocationList } from '../../delegation/index.js';
 import {
   Upstream,
+  assertPrefix,
   childEnvironment,
   createGateway,
   listenGateway,
@@ -101,11 +102,26 @@ export function registerMcpCommand(program: Command, action: ActionFactory): voi
       'mandate mcp --listen 8411 --prefix memory -- mcp-server-memory',
       'mandate mcp --url http://127.0.0.1:8410 --token @coder.token --upstream-url http://127.0.0.1:3001/mcp',
     ],
-  ).action(action<McpOptions>((ctx, args, opts) => mcp(ctx, args[0] as string[], opts)));
+  ).action(
+    action<McpOptions>((ctx, args, opts) => mcp(ctx, args[0] as string[], opts), {
+      'options.prefix': '--prefix',
+    }),
+  );
 }
 
 async function mcp(ctx: Context, command: readonly string[], opts: McpOptions): Promise<number> {
+  assertPrefix(opts.prefix, 'options.prefix');
   const target = upstreamTarget(command, opts, ctx.env);
+  if (opts.listen !== undefined && opts.list === true)
+    throw new CliError(
+      'ERR_CLI_USAGE',
+      '--list prints what one token sees: give it --token, not --listen',
+    );
+  if (opts.listen !== undefined && opts.token !== undefined)
+    throw new CliError(
+      'ERR_CLI_USAGE',
+      '--listen takes each connection’s token from its Authorization header: drop --token',
+    );
   const stdio = opts.listen === undefined && opts.list !== true;
   if (stdio && opts.token === '-')
     throw new CliError('ERR_CLI_USAGE', '--token -: stdin is the MCP connection; use @file');
