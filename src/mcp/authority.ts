@@ -162,7 +162,14 @@ export function sessionAuthority(session: AgentSession): ConnectionAuthority {
   };
 }
 
-/** Why a bearer token cannot open a connection. */
+/**
+ * Why a bearer token cannot open a connection.
+ *
+ * @example
+ * ```ts
+ * if (delegation.principal === null) throw unauthorized(BEARER);
+ * ```
+ */
 export const BEARER =
   'the token is delegated to nobody (minted without --to): the gateway acts as the principal its token names';
 

@@ -20,7 +20,6 @@ import {
   ListToolsRequestSchema,
   McpError,
   type CallToolResult,
-  type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import {
   InvalidArgumentsError,
@@ -31,7 +30,7 @@ import {
 import type { ConnectionAuthority } from './authority.js';
 import { listedOwnTool, listedTool, servedTools, type ServedTools } from './discovery.js';
 import { failedResult, toolResult } from './results.js';
-import type { Upstream } from './upstream.js';
+import type { Upstream, UpstreamTools } from './upstream.js';
 
 /**
  * What the gateway logs: one entry per call (never its arguments or any token), and the tools
@@ -110,12 +109,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   const log = options.log ?? (() => {});
   const timeoutMs = options.callTimeoutMs ?? 600_000;
   const servers = new Set<Server>();
-  let served: { tools: readonly Tool[]; result: ServedTools } | undefined;
+  let served: { tools: UpstreamTools; result: ServedTools } | undefined;
 
   const currentServed = async (): Promise<ServedTools> => {
     const tools = await upstream.tools();
     if (served?.tools !== tools) {
-      const result = servedTools(tools, prefix, RESERVED);
+      const picked = servedTools(tools.tools, prefix, RESERVED);
+      const result = { ...picked, skipped: [...tools.rejected, ...picked.skipped] };
       for (const s of result.skipped) log({ event: 'skipped', tool: s.name, why: s.why });
       served = { tools, result };
     }

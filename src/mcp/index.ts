@@ -19,6 +19,7 @@ export {
   type UpstreamOptions,
   type UpstreamEvent,
   type UpstreamCallOptions,
+  type UpstreamTools,
 } from './upstream.js';
 export {
   runnerAuthority,

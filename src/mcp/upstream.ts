@@ -13,10 +13,13 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import {
   ErrorCode,
   McpError,
+  ResultSchema,
   ToolListChangedNotificationSchema,
+  ToolSchema,
   type CallToolResult,
   type Progress,
   type Tool,
@@ -81,12 +84,33 @@ export interface UpstreamOptions {
   readonly restartWaitMs?: number;
 }
 
-/** Options of one call. */
+/**
+ * Options of one call.
+ *
+ * @example
+ * ```ts
+ * await upstream.call('read_graph', {}, { signal: AbortSignal.timeout(5000) });
+ * ```
+ */
 export interface UpstreamCallOptions {
   readonly signal?: AbortSignal;
   readonly onprogress?: (progress: Progress) => void;
   /** Milliseconds without progress before the call fails. */
   readonly timeoutMs?: number;
+}
+
+/**
+ * The server's tool list: the tools that are valid MCP tool definitions, and the names of those
+ * that are not, with why (one bad definition must not take the others down with it).
+ *
+ * @example
+ * ```ts
+ * const { tools, rejected } = await upstream.tools();
+ * ```
+ */
+export interface UpstreamTools {
+  readonly tools: readonly Tool[];
+  readonly rejected: readonly { readonly name: string; readonly why: string }[];
 }
 
 const MAX_PAGES = 100;
@@ -114,7 +138,7 @@ type State =
 export class Upstream {
   readonly #options: UpstreamOptions;
   #state: State;
-  #tools: Promise<readonly Tool[]> | undefined;
+  #tools: Promise<UpstreamTools> | undefined;
   #instructions: string | undefined;
   #attempts = 0;
 
@@ -147,7 +171,7 @@ export class Upstream {
   }
 
   /** The server's tools, read once and kept until the server says they changed. */
-  tools(): Promise<readonly Tool[]> {
+  tools(): Promise<UpstreamTools> {
     const reading = (this.#tools ??= this.#readTools());
     reading.catch(() => {
       if (this.#tools === reading) this.#tools = undefined;
@@ -209,26 +233,40 @@ export class Upstream {
     );
   }
 
-  async #readTools(): Promise<readonly Tool[]> {
+  async #readTools(): Promise<UpstreamTools> {
     const client = await this.#client();
     const max = this.#options.maxTools ?? 1000;
     const tools: Tool[] = [];
+    const rejected: { name: string; why: string }[] = [];
+    // A fresh validator for each reading, so that no schema the server sent stays compiled.
+    const schemas = new AjvJsonSchemaValidator();
     let cursor: string | undefined;
     try {
-      for (let page = 0; page < MAX_PAGES; page++) {
-        const result = await client.listTools(cursor === undefined ? {} : { cursor });
-        tools.push(...result.tools);
-        cursor = result.nextCursor;
-        if (cursor === undefined || tools.length >= max) break;
+      // Read as plain results and each tool checked on its own: the SDK's listTools would refuse
+      // the whole list for one bad tool, and compile every output schema the server sends.
+      for (let page = 0; page < MAX_PAGES && tools.length < max; page++) {
+        const result = await client.request(
+          { method: 'tools/list', params: cursor === undefined ? {} : { cursor } },
+          ResultSchema,
+        );
+        const listed: unknown = result['tools'];
+        for (const item of Array.isArray(listed) ? listed : []) {
+          const checked = checkedTool(item, schemas);
+          if ('tool' in checked) tools.push(checked.tool);
+          else rejected.push({ name: nameOf(item), why: checked.why });
+        }
+        const next = result['nextCursor'];
+        cursor = typeof next === 'string' ? next : undefined;
+        if (cursor === undefined) break;
       }
     } catch (err) {
       throw this.#failure(client, err);
     }
-    if (tools.length > max) {
+    if (tools.length > max || (cursor !== undefined && tools.length >= max)) {
       this.#options.onEvent?.({ kind: 'too-many-tools', kept: max });
       tools.length = max;
     }
-    return Object.freeze(tools);
+    return Object.freeze({ tools: Object.freeze(tools), rejected: Object.freeze(rejected) });
   }
 
   /**
@@ -298,6 +336,33 @@ export class Upstream {
       }
     }
   }
+}
+
+/**
+ * A tool the server listed, checked: a valid MCP tool definition whose output schema, if any,
+ * compiles (a client's SDK would refuse the whole list for one that does not); else why not.
+ */
+function checkedTool(
+  item: unknown,
+  schemas: AjvJsonSchemaValidator,
+): { readonly tool: Tool } | { readonly why: string } {
+  const parsed = ToolSchema.safeParse(item);
+  if (!parsed.success) return { why: 'its definition is not a valid MCP tool' };
+  const tool = parsed.data;
+  if (tool.outputSchema === undefined) return { tool };
+  try {
+    schemas.getValidator(tool.outputSchema as Parameters<typeof schemas.getValidator>[0]);
+    return { tool };
+  } catch {
+    return { why: 'its output schema is not a JSON Schema a client can use' };
+  }
+}
+
+/** A tool's name as the server sent it, whatever the rest of it is. */
+function nameOf(item: unknown): string {
+  const name: unknown =
+    typeof item === 'object' && item !== null ? (item as { name?: unknown }).name : undefined;
+  return typeof name === 'string' ? name : JSON.stringify(name ?? null);
 }
 
 /** A connected client for the target (a fresh child for a command). */

@@ -144,7 +144,13 @@ describe('in front of a hostile server', () => {
       const log = gw.stderr();
       expect(log).toContain('"event":"skipped"');
       const gatewayLines = log.split('\n').filter((l) => l.includes('"event":"skipped"'));
-      expect(gatewayLines).toHaveLength(5);
+      expect(gatewayLines).toHaveLength(7);
+      expect(log).toContain(
+        '"tool":"not_an_object","why":"its definition is not a valid MCP tool"',
+      );
+      expect(log).toContain(
+        '"tool":"bad_output","why":"its output schema is not a JSON Schema a client can use"',
+      );
       // No raw control or bidi character: each is a JSON escape.
       for (const line of gatewayLines)
         expect([...line].some((c) => c.charCodeAt(0) < 0x20 || c === '\u202e')).toBe(false);
