@@ -46,7 +46,8 @@ export type GatewayLogEntry =
       readonly event: 'call';
       readonly principal: string;
       readonly tool: string;
-      readonly outcome: 'allowed' | 'denied' | 'invalid' | 'undecided' | 'failed' | 'error';
+      readonly outcome:
+        'allowed' | 'denied' | 'invalid' | 'undecided' | 'failed' | 'error' | 'cancelled';
       readonly ms: number;
     }
   | { readonly event: 'skipped'; readonly tool: string; readonly why: string };
@@ -186,6 +187,9 @@ export function createGateway(options: GatewayOptions): Gateway {
         return failedResult('the call was not made, since it could not be decided', error);
       }
       const progressToken = request.params._meta?.progressToken;
+      // Progress is passed on in order, and all of it before the result (a client stops
+      // listening for a request's progress once its answer has come).
+      let progressed: Promise<void> = Promise.resolve();
       try {
         const result: CallToolResult = await upstream.call(tool.tool.name, verdict.args, {
           signal: extra.signal,
@@ -193,18 +197,25 @@ export function createGateway(options: GatewayOptions): Gateway {
           ...(progressToken === undefined
             ? {}
             : {
-                onprogress: (p) =>
-                  void extra
-                    .sendNotification({
-                      method: 'notifications/progress',
-                      params: { ...p, progressToken },
-                    })
-                    .catch(() => undefined),
+                onprogress: (p) => {
+                  const notification = {
+                    method: 'notifications/progress' as const,
+                    params: { ...p, progressToken },
+                  };
+                  progressed = progressed
+                    .then(() => extra.sendNotification(notification))
+                    .catch(() => undefined);
+                },
               }),
         });
+        await progressed;
         entry('allowed');
         return result;
       } catch (err) {
+        if (extra.signal.aborted) {
+          entry('cancelled');
+          throw err;
+        }
         if (err instanceof McpError) {
           entry('error');
           throw err;

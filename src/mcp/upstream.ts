@@ -198,6 +198,8 @@ export class Upstream {
         ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
       })) as CallToolResult;
     } catch (err) {
+      // A call the client cancelled is over; the server is not gone for that.
+      if (options.signal?.aborted === true) throw err;
       throw this.#failure(client, err);
     }
   }

@@ -95,11 +95,11 @@ describe('mandate mcp --listen', () => {
       // Bob's grant is Bob's: Alice still may not list, and Bob's token never became Alice's.
       const listing = await alice.callTool({ name: 'list_directory', arguments: { path: repo } });
       expect(listing.isError).toBe(true);
-      expect(gw.stderr()).toContain(
-        '"principal":"alice","tool":"fs.read_text_file","outcome":"allowed"',
+      await waitFor(() =>
+        gw.stderr().includes('"principal":"alice","tool":"fs.read_text_file","outcome":"allowed"'),
       );
-      expect(gw.stderr()).toContain(
-        '"principal":"bob","tool":"fs.read_text_file","outcome":"allowed"',
+      await waitFor(() =>
+        gw.stderr().includes('"principal":"bob","tool":"fs.read_text_file","outcome":"allowed"'),
       );
     } finally {
       await alice.close();
@@ -152,7 +152,7 @@ describe('mandate mcp --listen', () => {
     });
     expect(revoked.code, revoked.stderr).toBe(0);
     await waitFor(async () => (await initialize(tokens['carol'])).status === 401);
-    expect(gw.stderr()).toContain('"event":"session-refused"');
+    await waitFor(() => gw.stderr().includes('"event":"session-refused"'));
     expect(gw.stderr()).not.toContain(tokens['carol'] as string);
   });
   it('stops on SIGTERM with status 0', async () => {
@@ -206,7 +206,7 @@ describe('mandate mcp --upstream-url', () => {
       expect(mandateMeta(failed)['code']).toBe('ERR_MCP_UPSTREAM_UNAVAILABLE');
       upstream = await startUpstream();
       await waitFor(async () => textOf(await echo()) === 'Echo: hi');
-      expect(client.stderr()).toContain('"event":"upstream-restarted"');
+      await waitFor(() => client.stderr().includes('"event":"upstream-restarted"'));
     } finally {
       await client.close();
       upstream.kill('SIGTERM');
@@ -243,7 +243,7 @@ describe('mandate mcp --url, with no keys on the gateway’s side', () => {
       { home: join(dir, 'no-home') },
     );
     try {
-      expect(agent.stderr()).toContain('calls decided by the service, with each call');
+      await waitFor(() => agent.stderr().includes('calls decided by the service, with each call'));
       const { tools } = await agent.client.listTools();
       expect(mandateMeta(tools.find((t) => t.name === 'read_text_file'))['status']).toBe('allowed');
       expect(mandateMeta(tools.find((t) => t.name === 'write_file'))['status']).toBe('denied');
@@ -289,7 +289,7 @@ describe('mandate mcp --url, with no keys on the gateway’s side', () => {
         expect((await svc.callTool(write)).isError).toBe(true);
         await svc.close();
         await expect(listening.connect('not-a-token')).rejects.toThrow();
-        expect(listening.stderr()).toContain('"event":"session-refused"');
+        await waitFor(() => listening.stderr().includes('"event":"session-refused"'));
       } finally {
         await listening.stop();
       }

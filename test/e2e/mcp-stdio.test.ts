@@ -20,6 +20,7 @@ import {
   referenceServer,
   stdioGateway,
   textOf,
+  waitFor,
   workspace,
   type StdioGateway,
 } from './fixtures/mcp-harness.js';
@@ -123,7 +124,7 @@ describe('mandate mcp over stdio, in front of server-filesystem', () => {
       needed: { askFrom: 'owner' },
     });
     expect(existsSync(target)).toBe(false);
-    expect(fs.stderr()).toContain('"tool":"fs.write_file","outcome":"denied"');
+    await waitFor(() => fs.stderr().includes('"tool":"fs.write_file","outcome":"denied"'));
   });
 
   it('refuses a path alias and a .. walk before the server sees them (which would have served both)', async () => {
