@@ -110,6 +110,22 @@ export type ServerErrorCode =
   | 'ERR_SERVER_INTERNAL';
 
 /**
+ * Every code the MCP gateway (`mandate/mcp`) raises itself: an upstream server that cannot be
+ * started or reached, or that answered something the gateway will not pass on, and a downstream
+ * connection whose credential is not accepted.
+ *
+ * @example
+ * ```ts
+ * const code: McpErrorCode = 'ERR_MCP_UPSTREAM_UNAVAILABLE';
+ * ```
+ */
+export type McpErrorCode =
+  | 'ERR_MCP_UPSTREAM_START'
+  | 'ERR_MCP_UPSTREAM_UNAVAILABLE'
+  | 'ERR_MCP_UPSTREAM_INVALID'
+  | 'ERR_MCP_UNAUTHORIZED';
+
+/**
  * Every code the command line raises itself (`CliError`), plus `ERR_CLI_UNEXPECTED`, which it
  * prints for a failure that is no `MandateError` at all.
  *
@@ -150,6 +166,7 @@ export type ErrorCode =
   | ToolErrorCode
   | RequestErrorCode
   | ServerErrorCode
+  | McpErrorCode
   | CliErrorCode;
 
 /**

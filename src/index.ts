@@ -12,6 +12,7 @@ export {
   type ToolErrorCode,
   type RequestErrorCode,
   type ServerErrorCode,
+  type McpErrorCode,
   type CliErrorCode,
 } from './errors.js';
 export * from './requests/index.js';

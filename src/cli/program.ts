@@ -16,6 +16,7 @@ import { registerAuthorizeCommands } from './commands/authorize.js';
 import { registerDelegationsCommand } from './commands/delegations.js';
 import { registerGrantorCommands } from './commands/grantor.js';
 import { registerKeyCommands } from './commands/keys.js';
+import { registerMcpCommand } from './commands/mcp.js';
 import { registerPolicyCommands } from './commands/policy.js';
 import { registerRequestCommands } from './commands/requests.js';
 import { registerRevokeCommand } from './commands/revoke.js';
@@ -107,6 +108,7 @@ const REGISTRARS: readonly Registrar[] = [
   registerAuditCommand,
   registerRunCommand,
   registerServeCommands,
+  registerMcpCommand,
 ];
 
 /**

@@ -13,6 +13,7 @@ import type {
   Revocation,
   RevocationFeedPage,
   RevocationList,
+  ToolAccess,
 } from '../delegation/index.js';
 import type { ErrorCode } from '../errors.js';
 import type {
@@ -342,6 +343,12 @@ export class DelegatorClient implements PermissionBroker {
     },
   ): Promise<AuthorizationDecision> {
     return this.#call('POST', '/v1/authorize', undefined, { token, ...call });
+  }
+
+  /** Each named tool's status under `token`, as the service sees it (no credential needed). */
+  access(token: string, tools: readonly string[], principal?: string): Promise<ToolAccess[]> {
+    const body = { token, tools, ...(principal === undefined ? {} : { principal }) };
+    return this.#call('POST', '/v1/access', undefined, body);
   }
 
   #tokenFor(id: string): string {

@@ -126,6 +126,14 @@ const OPERATIONS: readonly Operation[] = [
   },
   {
     method: 'post',
+    path: '/v1/access',
+    summary:
+      "Each named tool's status under a token: allowed, conditional (with the condition) or denied",
+    body: 'access',
+    auth: 'none',
+  },
+  {
+    method: 'post',
     path: '/access/v1/evaluation',
     summary: 'OpenID AuthZEN 1.0 access evaluation',
     body: 'evaluation',

@@ -2,10 +2,15 @@
  * The owner's records and the verifier's questions over HTTP: the revocation feed (JSON since a
  * cursor, or a stream that says when it is complete), revoking, the delegation tree, the audit
  * log (read and verify), and authorization itself for tool servers in other languages, also as
- * OpenID AuthZEN 1.0's evaluation endpoint.
+ * OpenID AuthZEN 1.0's evaluation endpoint, with discovery (each tool's status) beside it.
  */
 import type { Hono } from 'hono';
-import { TokenInvalidError, authorize, type AuthorizationDecision } from '../delegation/index.js';
+import {
+  TokenInvalidError,
+  accessForTools,
+  authorize,
+  type AuthorizationDecision,
+} from '../delegation/index.js';
 import type { AuditKind, DelegationStatus } from '../requests/index.js';
 import { grantorRef, ownerOnly } from './callers.js';
 import {
@@ -122,6 +127,26 @@ export function recordRoutes(app: Hono, ctx: ServiceContext): void {
     return c.json(decision, 200);
   });
 
+  // Discovery for a verifier without the root keys (the MCP gateway of an agent that holds only
+  // its token): each tool's status, as `accessForTools` gives it, with the Delegator's revocations.
+  app.post('/v1/access', async (c) => {
+    ctx.rate.take(addressKey(c));
+    const body = await bodyOf<AccessBody>(c, 'access');
+    try {
+      const access = accessForTools(body.token, body.tools, {
+        rootKeys: ctx.delegator.rootKeys,
+        revocations: ctx.delegator.revocations(),
+        now: ctx.now(),
+        ...(body.principal === undefined ? {} : { principal: body.principal }),
+      });
+      return c.json(access, 200);
+    } catch (err) {
+      if (err instanceof TokenInvalidError)
+        throw new ServiceError('ERR_SERVER_UNAUTHORIZED', 'the token is not valid here', 401);
+      throw err;
+    }
+  });
+
   // OpenID AuthZEN 1.0 (Access Evaluation API): subject = the agent (its token in properties),
   // action = the tool, context.args = the arguments. The answer is `decision`, with mandate's
   // denial (failures, needed scope, whom to ask) as `context`.
@@ -153,6 +178,12 @@ interface AuthorizeBody {
   readonly token: string;
   readonly tool: string;
   readonly args: Record<string, unknown>;
+  readonly principal?: string;
+}
+
+interface AccessBody {
+  readonly token: string;
+  readonly tools: readonly string[];
   readonly principal?: string;
 }
 

@@ -21,6 +21,9 @@ const reason: Schema = { type: 'string', minLength: 1, maxLength: REQUEST_LIMITS
 const seconds: Schema = { type: 'number', exclusiveMinimum: 0 };
 const token: Schema = { type: 'string', minLength: 1, maxLength: 16_384 };
 
+/** The most tool names one `POST /v1/access` may ask about. */
+export const MAX_ACCESS_TOOLS = 256;
+
 /** The body of every route that takes one, by operation. */
 export const BODY_SCHEMAS = {
   createRequest: {
@@ -92,6 +95,20 @@ export const BODY_SCHEMAS = {
       token,
       tool: { type: 'string', minLength: 1, maxLength: 4096 },
       args: { type: 'object' },
+      principal: { type: 'string', minLength: 1, maxLength: 128 },
+    },
+  },
+  access: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['token', 'tools'],
+    properties: {
+      token,
+      tools: {
+        type: 'array',
+        items: { type: 'string', minLength: 1, maxLength: 4096 },
+        maxItems: MAX_ACCESS_TOOLS,
+      },
       principal: { type: 'string', minLength: 1, maxLength: 128 },
     },
   },

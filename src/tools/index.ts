@@ -47,6 +47,7 @@ export {
   permissionTools,
   PERMISSION_TOOL_NAMES,
   type PermissionTools,
+  type PermissionSession,
   type AgentTool,
   type AgentToolResult,
 } from './permission-tools.js';

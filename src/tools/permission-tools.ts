@@ -70,6 +70,18 @@ export interface PermissionTools {
   refused(error: PermissionDenied | InvalidArgumentsError): AgentToolResult;
 }
 
+/**
+ * What the request tools need of a session: asking, and polling (which installs an approved
+ * token). An `AgentSession` is one; so is anything that asks and polls elsewhere (the MCP
+ * gateway's session that verifies through the service, without the root keys).
+ *
+ * @example
+ * ```ts
+ * const asker: PermissionSession = runner.startAgent({ principal: 'coder', token });
+ * ```
+ */
+export type PermissionSession = Pick<AgentSession, 'requestPermission' | 'poll'>;
+
 /** The names the model sees, unless the caller renames them. */
 export const PERMISSION_TOOL_NAMES = Object.freeze({
   request: 'mandate_request_permission',
@@ -77,8 +89,8 @@ export const PERMISSION_TOOL_NAMES = Object.freeze({
 });
 
 /**
- * The request tools bound to `session` (whose runner must have a broker: a `Delegator` or a
- * `DelegatorClient`'s broker).
+ * The request tools bound to `session` (an `AgentSession` whose runner has a broker — a
+ * `Delegator` or a `DelegatorClient` — or any `PermissionSession`).
  *
  * @example
  * ```ts
@@ -89,7 +101,7 @@ export const PERMISSION_TOOL_NAMES = Object.freeze({
  * ```
  */
 export function permissionTools(
-  session: AgentSession,
+  session: PermissionSession,
   names: { readonly request: string; readonly check: string } = PERMISSION_TOOL_NAMES,
 ): PermissionTools {
   let lastDenied: PermissionCall | undefined;

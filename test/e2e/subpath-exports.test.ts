@@ -117,7 +117,9 @@ describe('the exports map', () => {
     };
     expect(manifest.sideEffects).toBe(false);
     const adapters = Object.keys(ADAPTERS).map((a) => `./adapters/${a}`);
-    for (const key of ['.', ...SUBPATHS.map((s) => `./${s}`), ...adapters]) {
+    const areas = ['.', ...SUBPATHS.map((s) => `./${s}`), './server', './mcp', ...adapters];
+    expect(Object.keys(manifest.exports).filter((k) => k !== './package.json')).toEqual(areas);
+    for (const key of areas) {
       const entry = manifest.exports[key] ?? {};
       expect(Object.keys(entry), `${key}: types, then default`).toEqual(['types', 'default']);
       const { types = '', default: main = '' } = entry;

@@ -13,6 +13,7 @@ import {
   type RequestErrorCode,
   type ScopeErrorCode,
   type ServerErrorCode,
+  type McpErrorCode,
   type ToolErrorCode,
 } from '../../src/index.js';
 
@@ -34,6 +35,7 @@ same<
   | ToolErrorCode
   | RequestErrorCode
   | ServerErrorCode
+  | McpErrorCode
   | CliErrorCode
 >(true);
 same<MacaroonErrorCode & (ScopeErrorCode | DelegationErrorCode | ToolErrorCode), never>(true);

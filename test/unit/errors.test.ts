@@ -8,9 +8,15 @@
 import { describe, expect, it } from 'vitest';
 import { CliError, ContextualError } from '../../src/cli/cli-error.js';
 import { errorBody } from '../../src/cli/output.js';
+import { McpGatewayError } from '../../src/mcp/errors.js';
 import { ServiceError } from '../../src/server/errors.js';
 import * as mandate from '../../src/index.js';
-import type { AuthorizationDenied, CliErrorCode, ErrorCode } from '../../src/index.js';
+import type {
+  AuthorizationDenied,
+  CliErrorCode,
+  ErrorCode,
+  McpErrorCode,
+} from '../../src/index.js';
 
 const { MandateError } = mandate;
 
@@ -55,6 +61,10 @@ const CODES = [
   'ERR_SERVER_RATE_LIMITED',
   'ERR_SERVER_UNAVAILABLE',
   'ERR_SERVER_INTERNAL',
+  'ERR_MCP_UPSTREAM_START',
+  'ERR_MCP_UPSTREAM_UNAVAILABLE',
+  'ERR_MCP_UPSTREAM_INVALID',
+  'ERR_MCP_UNAUTHORIZED',
   'ERR_CLI_USAGE',
   'ERR_CLI_BAD_DURATION',
   'ERR_CLI_BAD_INPUT',
@@ -169,6 +179,9 @@ describe('error codes', () => {
     // The service's own codes (mandate/server, outside the root barrel).
     for (const code of CODES.filter((c) => c.startsWith('ERR_SERVER_')))
       thrown.add(new ServiceError(code, 'x', 400).code);
+    // The gateway's own codes (mandate/mcp, outside the root barrel).
+    for (const code of CODES.filter((c): c is McpErrorCode => c.startsWith('ERR_MCP_')))
+      thrown.add(new McpGatewayError(code, 'x').code);
     expect([...thrown].sort()).toEqual([...CODES].sort());
   });
 });
