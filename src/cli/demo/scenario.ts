@@ -41,11 +41,13 @@ export interface ScenarioContext {
 }
 
 const READ_TOOLS = ['bank.accounts', 'bank.list_transactions', 'bank.get_balance'];
-const OWNER_GRANT = [
+/** What the owner delegates to the budget agent: read the bank, checking only. */
+export const OWNER_GRANT = [
   `tool in ${JSON.stringify(READ_TOOLS).replace(/,/g, ', ')}`,
   'tool == "bank.accounts" or args.account == "checking"',
 ];
-const TRANSFER = {
+/** The transfer the budget agent is denied, then asks for. */
+export const TRANSFER = {
   account: 'checking',
   to: 'savings',
   amount: 80,
@@ -312,7 +314,15 @@ function statusOf(tools: readonly ToolStatus[], name: string): string | undefine
   return tools.find((t) => t.name === name)?.status;
 }
 
-async function call(
+/**
+ * An agent's call that must succeed, shown as it is made.
+ *
+ * @example
+ * ```ts
+ * await call(say, agent, 'bank.get_balance', { account: 'checking' });
+ * ```
+ */
+export async function call(
   say: Narrator,
   session: AgentSession,
   tool: string,
@@ -324,7 +334,15 @@ async function call(
   return result;
 }
 
-async function callDenied(
+/**
+ * An agent's call that must be denied, shown with its denial (briefly, or in full).
+ *
+ * @example
+ * ```ts
+ * const denial = await callDenied(say, agent, 'bank.transfer', TRANSFER);
+ * ```
+ */
+export async function callDenied(
   say: Narrator,
   session: AgentSession,
   tool: string,
@@ -352,7 +370,15 @@ async function callDenied(
   throw new Error(`the demo expected ${tool} to be denied, and it was allowed`);
 }
 
-function money(amount: number): string {
+/**
+ * Dollars as the bank shows them.
+ *
+ * @example
+ * ```ts
+ * money(-12.5); // '-$12.50'
+ * ```
+ */
+export function money(amount: number): string {
   return `${amount < 0 ? '-' : ''}$${Math.abs(amount).toFixed(2)}`;
 }
 
