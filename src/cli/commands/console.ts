@@ -1,7 +1,8 @@
 /**
  * `mandate console`: into the consent console of a running service (`mandate serve`). It asks
  * the service for a one-time sign-in link with the home's owner credential, prints it, and on a
- * terminal opens it in the default browser (`--no-open` to only print). The link works once,
+ * terminal opens it in the default browser (`--no-open` only prints; `--open` opens it from a
+ * script too). The link works once,
  * within 10 minutes; opening it signs that browser in as the owner (docs/console.md).
  */
 import { spawn } from 'node:child_process';
@@ -16,7 +17,7 @@ import { withExamples, type ActionFactory } from '../command.js';
 
 interface ConsoleOptions {
   readonly url?: string;
-  readonly open: boolean;
+  readonly open?: boolean;
 }
 
 /** Where `mandate serve` listens when given no port. */
@@ -38,7 +39,8 @@ export function registerConsoleCommand(program: Command, action: ActionFactory):
         .description(
           'sign in to the consent console of a running service: print (and open) a one-time link',
         )
-        .option('--no-open', 'only print the link, do not open a browser'),
+        .option('--open', 'open the link in the default browser (the default on a terminal)')
+        .option('--no-open', 'only print the link'),
     ),
     ['mandate console', 'mandate console --url http://127.0.0.1:8410 --no-open'],
   ).action(action<ConsoleOptions>((ctx, _args, opts) => signIn(ctx, opts)));
@@ -65,7 +67,7 @@ async function signIn(ctx: Context, opts: ConsoleOptions): Promise<ExitCode> {
       );
     throw err;
   }
-  const open = opts.open && !ctx.out.json && ctx.io.stdout.isTTY === true;
+  const open = opts.open ?? (!ctx.out.json && ctx.io.stdout.isTTY === true);
   ctx.out.data({ url: link });
   ctx.out.line(link);
   ctx.out.note(

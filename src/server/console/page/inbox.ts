@@ -8,7 +8,7 @@
  * request it would allow beyond the denied call, fetched for that card. Keyboard: `j`/`k` move
  * between cards, Enter or `a` opens the decision dialog, `d` opens it on denying.
  */
-import type { Api } from './api.js';
+import { ApiError, type Api } from './api.js';
 import { approveAsAsked, openDecision, type Decided } from './decision.js';
 import { agentText, append, button, el, replace, type Child } from './dom.js';
 import { when } from './format.js';
@@ -187,25 +187,30 @@ export class InboxView {
         button('Deny…', () => this.#open(item, 'deny'), { attrs: { 'data-action': 'deny' } }),
       ),
     );
-    if (item.call !== null) void this.#beyond(item, preview);
+    void this.#check(item, preview);
     return card;
   }
 
-  /** Adds to a card a request the approval as asked would allow beyond its call. */
-  async #beyond(item: InboxItem, preview: HTMLElement): Promise<void> {
+  /**
+   * Checks a card's request with the service: one a standing policy (or anyone) decided while
+   * the stream announced it leaves the list; otherwise the card gains a request the approval as
+   * asked would allow beyond its call, when there is one.
+   */
+  async #check(item: InboxItem, preview: HTMLElement): Promise<void> {
+    let check: ApprovalCheck;
     try {
-      const check = await this.#api.post<ApprovalCheck>(
+      check = await this.#api.post<ApprovalCheck>(
         `/v1/requests/${encodeURIComponent(item.id)}/check`,
         {},
       );
-      if (check.preview !== null && check.beyondCall !== null)
-        replace(
-          preview,
-          ...previewFacts(check.preview, item.requester, check.beyondCall).childNodes,
-        );
-    } catch {
-      // Decided meanwhile, or the service is away: the card keeps the inbox's preview.
+    } catch (err) {
+      if (err instanceof ApiError && (err.status === 409 || err.status === 404))
+        this.#drop(item.id);
+      // Otherwise the service is away: the card keeps the inbox's preview.
+      return;
     }
+    if (check.preview !== null && check.beyondCall !== null)
+      replace(preview, ...previewFacts(check.preview, item.requester, check.beyondCall).childNodes);
   }
 
   #open(item: InboxItem, focus: 'approve' | 'deny'): void {
