@@ -24,7 +24,7 @@ import { createToolRunner, PermissionDenied, type AgentSession } from '../../too
 import { conjunctionText } from '../format.js';
 import { createFakeBank, type TransferReceipt } from './bank.js';
 import type { Narrator } from './narrator.js';
-import { OWNER_GRANT, TRANSFER, call, callDenied, money } from './scenario.js';
+import { TRANSFER, call, callDenied, mintBudgetAgent, money } from './scenario.js';
 
 /** What the console scenario runs on. */
 export interface ConsoleScenarioContext {
@@ -59,20 +59,7 @@ export async function runConsoleScenario(ctx: ConsoleScenarioContext): Promise<v
     say.say('  Open this link in a browser on this machine: it works once, within 10 minutes.');
     say.say('  Each step below waits for your decision there.');
 
-    say.step('The owner delegates read access on checking, for 30 days, to a budget agent');
-    const minted = await say.mandate(
-      'owner',
-      [
-        'mint',
-        '--to',
-        'budget-agent',
-        ...OWNER_GRANT.flatMap((c) => ['--allow', c]),
-        '--expires',
-        '30d',
-      ],
-      { capture: true },
-    );
-    if (minted.code !== 0) throw new Error('demo: mint failed');
+    const token = await mintBudgetAgent(say);
     const bank = createFakeBank(() => new Date());
     const runner = createToolRunner({
       rootKeys: ctx.rootKeys,
@@ -80,7 +67,7 @@ export async function runConsoleScenario(ctx: ConsoleScenarioContext): Promise<v
       broker: delegator,
       revocations: delegator.revocations(),
     });
-    const agent = runner.startAgent({ principal: 'budget-agent', token: minted.stdout.trim() });
+    const agent = runner.startAgent({ principal: 'budget-agent', token });
 
     say.step('The agent is denied a transfer, and asks you for it');
     await askAndWait(ctx, agent, TRANSFER, 'Move $80 to savings to cover the electricity bill');

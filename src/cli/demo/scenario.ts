@@ -42,10 +42,27 @@ export interface ScenarioContext {
 
 const READ_TOOLS = ['bank.accounts', 'bank.list_transactions', 'bank.get_balance'];
 /** What the owner delegates to the budget agent: read the bank, checking only. */
-export const OWNER_GRANT = [
+const OWNER_GRANT = [
   `tool in ${JSON.stringify(READ_TOOLS).replace(/,/g, ', ')}`,
   'tool == "bank.accounts" or args.account == "checking"',
 ];
+/**
+ * Step 1 of both scenarios: the owner, at the prompt, delegates read access on checking to
+ * `budget-agent` for 30 days; resolves to the token.
+ *
+ * @example
+ * ```ts
+ * const token = await mintBudgetAgent(say);
+ * ```
+ */
+export async function mintBudgetAgent(say: Narrator): Promise<string> {
+  say.step('The owner delegates read access on checking, for 30 days, to a budget agent');
+  const args = ['mint', '--to', 'budget-agent', ...OWNER_GRANT.flatMap((c) => ['--allow', c])];
+  const minted = await say.mandate('owner', [...args, '--expires', '30d'], { capture: true });
+  expect(minted.code === 0, 'mint failed');
+  return minted.stdout.trim();
+}
+
 /** The transfer the budget agent is denied, then asks for. */
 export const TRANSFER = {
   account: 'checking',
@@ -74,23 +91,7 @@ export async function runScenario(ctx: ScenarioContext): Promise<void> {
   };
 
   // 1 ─────────────────────────────────────────────────────────────────────────────────────
-  say.step('The owner delegates read access on checking, for 30 days, to a budget agent');
-  const minted = await say.mandate(
-    'owner',
-    [
-      'mint',
-      '--to',
-      'budget-agent',
-      ...OWNER_GRANT.flatMap((c) => ['--allow', c]),
-      '--expires',
-      '30d',
-    ],
-    {
-      capture: true,
-    },
-  );
-  expect(minted.code === 0, 'mint failed');
-  const agentToken = minted.stdout.trim();
+  const agentToken = await mintBudgetAgent(say);
   say.detail(
     `${s.green('→')} token ${abbreviateToken(agentToken)}, saved to budget-agent.token (mode 0600)`,
   );
