@@ -9,7 +9,15 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, ROOT } from './fixtures/cli-build.js';
-import { buildCli, cli, cliJson, finished, scratch, spawnCli } from './fixtures/cli-harness.js';
+import {
+  buildCli,
+  cli,
+  cliJson,
+  finished,
+  scratch,
+  servedUrl,
+  spawnCli,
+} from './fixtures/cli-harness.js';
 import { launchChromium, violations, watchedPage } from './fixtures/console-browser.js';
 
 let browser: Browser;
@@ -23,19 +31,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Resolves with the URL `serve` prints once it listens. */
-function urlOf(child: ReturnType<typeof spawnCli>): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const match = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (match !== null) resolve(match[1] as string);
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
-  });
-}
-
 describe('mandate console', () => {
   it('prints a one-time link to the served console, opens it with --open, and says when no service answers', async () => {
     const s = scratch();
@@ -43,7 +38,7 @@ describe('mandate console', () => {
     expect((await cli(['init'], { home: s.home })).code).toBe(0);
     const server = spawnCli(['serve', '--port', '0'], { home: s.home });
     const served = finished(server);
-    const url = await urlOf(server);
+    const url = await servedUrl(server);
     try {
       const printed = await cli(['console', '--url', url, '--no-open'], { home: s.home });
       expect(printed.code).toBe(0);
