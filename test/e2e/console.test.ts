@@ -8,7 +8,7 @@
 // dialog and the tree are saved to docs/ for the README.
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorize, delegate } from '../../src/index.js';
 import {
@@ -76,6 +76,12 @@ function agent(...args: Parameters<typeof spawnAgent>): AgentProcess {
   agents.push(started);
   return started;
 }
+
+/** The kind of each audit row, read at once (the rows' types are the DOM's, not compiled here). */
+const kindsOf = (rows: Locator): Promise<(string | null)[]> =>
+  rows.evaluateAll((trs: { getAttribute(name: string): string | null }[]) =>
+    trs.map((tr) => tr.getAttribute('data-kind')),
+  );
 
 const screenshot = async (name: string, target: Page = page): Promise<void> => {
   mkdirSync(DOCS, { recursive: true });
@@ -258,7 +264,7 @@ describe('the consent console, in Chromium', () => {
     await page.keyboard.press('3');
     const rows = page.locator('.audit table tbody tr');
     await rows.first().waitFor();
-    const kinds = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-kind')));
+    const kinds = await kindsOf(rows);
     for (const kind of ['mint', 'request', 'approve', 'deny', 'revoke'])
       expect(kinds).toContain(kind);
     const table = await page.locator('.audit table').innerText();
@@ -269,9 +275,7 @@ describe('the consent console, in Chromium', () => {
 
     await page.locator('#audit-kind').selectOption('approve');
     await page.locator('form.filters button[type=submit]').click();
-    await expect
-      .poll(() => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-kind'))))
-      .toEqual(['approve']);
+    await expect.poll(() => kindsOf(rows)).toEqual(['approve']);
 
     await page.locator('[data-action=verify]').click();
     const verdict = page.locator('.verify-slot .verdict');

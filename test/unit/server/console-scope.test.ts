@@ -64,7 +64,7 @@ describe('POST /v1/scope/check', () => {
       ok: false,
       error: {
         code: 'ERR_SCOPE_SYNTAX',
-        message: expect.stringContaining('not a delegation marker'),
+        message: expect.stringContaining('not a delegation marker') as unknown,
       },
     });
     expect(res.body['globstar']).toEqual([]);
@@ -155,7 +155,7 @@ describe('POST /v1/requests/{id}/check', () => {
     expect(checks[0]).toMatchObject({ ok: true });
     expect(checks[1]).toMatchObject({
       ok: false,
-      error: { code: 'ERR_SCOPE_SYNTAX', excerpt: expect.stringMatching(/and\n\s+\^$/) },
+      error: { code: 'ERR_SCOPE_SYNTAX', excerpt: expect.stringMatching(/and\n\s+\^$/) as unknown },
     });
     // The same answer for a caller who could not decide the request: nothing of it is read.
     expect((await call('POST', `/v1/requests/${id}/check`, coder, { scope })).body).toEqual(
