@@ -4,8 +4,9 @@
  * (see `demo/scenario.ts`) and removes the home again. `--interactive` asks the person at the
  * keyboard before each of the owner's decisions; `--console` serves the home and lets the person
  * decide in the browser, in the consent console (see `demo/console.ts`), until Ctrl-C; `--keep`
- * leaves the home in place, to explore with the CLI afterwards. Colours only on a terminal (and never with `NO_COLOR`); full tokens,
- * keys and signatures are never printed. Exit code 0 when every step did what it should.
+ * leaves the home in place, to explore with the CLI afterwards. Colours only on a terminal (and
+ * never with `NO_COLOR`); full tokens, keys and signatures are never printed. Exit code 0 when
+ * every step did what it should.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

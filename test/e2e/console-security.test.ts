@@ -4,9 +4,9 @@
 // ever ran, and bidi and zero-width characters: in the inbox, the decision dialog, the tree,
 // the effective scope and the audit log it shows as text, with each invisible character as a
 // visible escape, and no script runs and no element is injected. A sign-in link works once and
-// expires; a page of another origin can neither approve nor revoke (the session cookie is
-// SameSite=Strict, every change needs the CSRF token it cannot read), nor read the session,
-// nor frame the console; signing out ends the session.
+// expires; the cookie is Secure when reached over TLS; a page of another origin can neither
+// approve nor revoke (the session cookie is SameSite=Strict, every change needs the CSRF token
+// it cannot read), nor read the session, nor frame the console; signing out ends the session.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext } from 'playwright-core';
@@ -118,6 +118,11 @@ describe('hostile text from agents', () => {
     expect(shown).toContain("<script>__pwned('reason')</script>");
     expect(shown).toContain(CALL_TOOL);
     expect(shown).toContain(`<svg onload=__pwned('scope tool')>`);
+    // The witness the algebra builds from the agent's scope is its text too.
+    await card.locator('.witness').waitFor();
+    expect(await card.locator('.witness').innerText()).toContain(
+      `<svg onload=__pwned('scope tool')>`,
+    );
     // Each escape is marked as one, apart from the text around it.
     expect(await card.locator('.esc').first().textContent()).toBe('\\u{202e}');
     await inert(w);
@@ -192,6 +197,19 @@ describe('signing in', () => {
     await page.locator('[data-action=sign-out]').click();
     await page.getByText('Signed out.').waitFor();
     expect((await c.request.get(`${service.url}/v1/session`)).status()).toBe(401);
+  });
+
+  it('marks the cookie Secure when the console is reached over TLS (through a proxy that says so)', async () => {
+    const plain = await fetch(service.link(), { redirect: 'manual' });
+    expect(plain.headers.get('set-cookie')).not.toMatch(/;\s*Secure/i);
+    const tls = await fetch(service.link(), {
+      redirect: 'manual',
+      headers: { 'x-forwarded-proto': 'https' },
+    });
+    expect(tls.status).toBe(303);
+    expect(tls.headers.get('set-cookie')).toMatch(
+      /^mandate_session=[\w-]+; .*HttpOnly; Secure; SameSite=Strict$/,
+    );
   });
 });
 

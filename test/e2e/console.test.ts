@@ -4,8 +4,9 @@
 // with a time box, and the agent's retry succeeds; a denial with a reason, made from the
 // keyboard alone, reaches the agent; a branch of the tree is revoked (with confirmation) and
 // its grantee's effective scope shown; the audit log shows each step, filters and verifies;
-// a standing deny policy answers an agent at once. Screenshots of the inbox, the decision
-// dialog and the tree are saved to docs/ for the README.
+// a grant with no end in time asks first (a time-boxed one does not); a standing deny policy
+// answers an agent at once. Screenshots of the inbox, the decision dialog and the tree are
+// saved to docs/ for the README.
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -282,6 +283,59 @@ describe('the consent console, in Chromium', () => {
     await verdict.waitFor();
     expect(await verdict.getAttribute('data-verified')).toBe('true');
     expect(await verdict.innerText()).toMatch(/✓ The chain holds: \d+ entries, and 3 requests/);
+  });
+
+  it('asks before approving a grant with no end in time, and not once it is time-boxed', async () => {
+    // A token with no end: approving as asked would grant with no end either.
+    const reader = await service.delegator.mint({
+      to: 'reader',
+      conditions: ['tool == "fs.list"'],
+    });
+    const ask = (path: string): AgentProcess =>
+      agent(service.url, {
+        principal: 'reader',
+        token: reader,
+        call: { tool: 'fs.read', args: { path } },
+        scope: ['tool == "fs.read"', `args.path == ${JSON.stringify(path)}`],
+        reason: `Read ${path}`,
+      });
+    await page.keyboard.press('1');
+    const a = ask('/repo/README.md');
+    await a.next();
+    const first = page.locator(`article.request[data-id="${String((await a.next())['id'])}"]`);
+    await first.waitFor();
+    expect(await first.innerText()).toContain('never (no time limit)');
+    await first.locator('[data-action=approve-as-asked]').click();
+    const confirm = page.locator('dialog.confirm');
+    await confirm.waitFor();
+    const asked = await confirm.innerText();
+    expect(asked).toContain('No end in time');
+    expect(asked).not.toContain('Matches **');
+    expect(await focused(confirm.locator('[data-action=back]'))).toBe(true);
+    await confirm.locator('[data-action=confirm]').click();
+    await first.waitFor({ state: 'detached' });
+    expect(await a.next()).toMatchObject({ step: 'approved', allowed: true, expiresAt: null });
+
+    // From the keyboard ('a' on the card), with a 15-minute box: approved without a question.
+    const b = ask('/repo/LICENSE');
+    await b.next();
+    const second = page.locator(`article.request[data-id="${String((await b.next())['id'])}"]`);
+    await second.waitFor();
+    await second.focus();
+    await page.keyboard.press('a');
+    const dialog = page.locator('dialog.decision');
+    await dialog.locator('select[name=timebox]').selectOption('900');
+    await expect
+      .poll(() => dialog.locator('.preview').innerText())
+      .toMatch(/The grant would end: .* \(in (15m|14m\d*s)\)/);
+    await dialog.locator('[data-action=approve]').click();
+    await second.waitFor({ state: 'detached' });
+    expect(await confirm.count()).toBe(0);
+    const approved = await b.next();
+    expect(approved).toMatchObject({ step: 'approved', allowed: true });
+    expect(Date.parse(String(approved['expiresAt']))).toBeLessThanOrEqual(Date.now() + 900_000);
+    expect(await a.exited).toBe(0);
+    expect(await b.exited).toBe(0);
   });
 
   it('keeps standing policies: a deny policy answers an agent at once; a broad approve policy asks first', async () => {
