@@ -61,7 +61,12 @@ async function main(argv: readonly string[]): Promise<number> {
     if (init.code !== 0) throw new Error('demo: mandate init failed');
     delegator = await Delegator.open({ path: home.storeFile, rootKeys: loadKeyFile(home).keyring });
     if (inBrowser)
-      await runConsoleScenario({ say, delegator, rootKeys: delegator.rootKeys, stopped: signal() });
+      await runConsoleScenario({
+        say,
+        delegator,
+        rootKeys: delegator.rootKeys,
+        stop: interrupted(),
+      });
     else await runScenario({ say, dir, delegator, rootKeys: delegator.rootKeys });
     say.say('');
     say.say(
@@ -79,17 +84,20 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-/** Resolves on the first SIGINT or SIGTERM (the console demo runs until then). */
-function signal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+/**
+ * Aborts on the first SIGINT or SIGTERM (the console demo runs until then, and ends cleanly at
+ * whatever step it is); a second one ends the process at once.
+ */
+function interrupted(): AbortSignal {
+  const controller = new AbortController();
+  const stop = (): void => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    controller.abort();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return controller.signal;
 }
 
 try {

@@ -2,9 +2,10 @@
 // the bundle and stylesheet that `npm run build` copied are the ones served), `mandate console`
 // printing a one-time link (and handing it to the system's opener with --open), Chromium
 // signing in with it; and `npm run demo -- --console`, where the demo's agent asks and the
-// person decides in the browser: approve, deny with a reason, revoke, each reaching the agent.
+// person decides in the browser: approve, deny with a reason, revoke, each reaching the agent;
+// Ctrl-C ends it cleanly at any step.
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,25 +85,30 @@ describe('mandate console', () => {
   });
 });
 
+/** `npm run demo -- --console` from dist/, its output followed as it comes. */
+async function startDemo() {
+  const { demo } = await ensureBuilt();
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of Object.keys(env)) if (key.startsWith('MANDATE_')) delete env[key];
+  const child = spawn(process.execPath, [demo, '--console'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = { out: '', err: '' };
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (output.out += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (output.err += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const shown = async (pattern: RegExp): Promise<RegExpExecArray> => {
+    await expect.poll(() => pattern.exec(output.out), { timeout: 30_000 }).not.toBeNull();
+    return pattern.exec(output.out) as RegExpExecArray;
+  };
+  return { child, output, exited, shown };
+}
+
 describe('npm run demo -- --console', () => {
   it('lets a person decide in the browser what the demo agent asks, and the agent acts on it', async () => {
-    const { demo } = await ensureBuilt();
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const key of Object.keys(env)) if (key.startsWith('MANDATE_')) delete env[key];
-    const child = spawn(process.execPath, [demo, '--console'], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    const shown = async (pattern: RegExp): Promise<RegExpExecArray> => {
-      await expect.poll(() => pattern.exec(out), { timeout: 30_000 }).not.toBeNull();
-      return pattern.exec(out) as RegExpExecArray;
-    };
+    const { child, output, exited, shown } = await startDemo();
     try {
       const [link] = await shown(/http:\/\/127\.0\.0\.1:\d+\/v1\/signin\?code=[A-Za-z0-9_-]+/);
       const { page } = await watchedPage(await browser.newContext());
@@ -135,6 +141,21 @@ describe('npm run demo -- --console', () => {
       child.kill('SIGINT');
     }
     expect(await exited).toBe(0);
-    expect(err).toBe('');
+    expect(output.err).toBe('');
+  });
+
+  it('ends cleanly on Ctrl-C while the agent waits for a decision, and removes its home', async () => {
+    const { child, output, exited, shown } = await startDemo();
+    try {
+      const [, home] = await shown(/A fresh home for this run: (\S+)/);
+      await shown(/waiting for your decision in the console/);
+      expect(existsSync(home as string)).toBe(true);
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      expect(existsSync(home as string)).toBe(false);
+      expect(output.err).toBe('');
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });

@@ -31,8 +31,8 @@ export interface ConsoleScenarioContext {
   readonly say: Narrator;
   readonly delegator: Delegator;
   readonly rootKeys: RootKeyring;
-  /** Resolves when the person ends the demo (Ctrl-C). */
-  readonly stopped: Promise<void>;
+  /** Aborts when the person ends the demo (Ctrl-C), at whatever step it is. */
+  readonly stop: AbortSignal;
 }
 
 /** How long each request waits for a decision, in seconds. */
@@ -43,7 +43,7 @@ const REQUEST_SECONDS = 15 * 60;
  *
  * @example
  * ```ts
- * await runConsoleScenario({ say, delegator, rootKeys: delegator.rootKeys, stopped });
+ * await runConsoleScenario({ say, delegator, rootKeys: delegator.rootKeys, stop: signal });
  * ```
  */
 export async function runConsoleScenario(ctx: ConsoleScenarioContext): Promise<void> {
@@ -84,7 +84,10 @@ export async function runConsoleScenario(ctx: ConsoleScenarioContext): Promise<v
     say.say('  Delegations: the tree, each hop with its status; revoke the budget agent there.');
     say.say('  Audit log: every step above, filtered and verified. Policies: standing rules.');
     say.say('  The agent checks its balance every 3 seconds, so a revocation shows here at once.');
-    await watchUntilStopped(say, agent, ctx.stopped);
+    await watchUntilStopped(say, agent, ctx.stop);
+  } catch (err) {
+    // Ctrl-C while the agent waits for a decision ends the demo as it would at the last step.
+    if (!ctx.stop.aborted) throw err;
   } finally {
     await running.close({ graceMs: 500 });
   }
@@ -129,7 +132,7 @@ async function askAndWait(
   });
   say.agent(agent.principal, `asked ${ticket.id}: ${conjunctionText(scope)}`);
   say.detail(s.yellow('waiting for your decision in the console (Inbox)…'));
-  const outcome = await agent.awaitResponse(ticket.id);
+  const outcome = await agent.awaitResponse(ticket.id, { signal: ctx.stop });
   if (outcome.status === 'approved') {
     say.detail(`${s.green('approved')}: ${conjunctionText(outcome.scope)}`);
     try {
@@ -157,11 +160,11 @@ async function transfer(
   );
 }
 
-/** Until `stopped`: the agent reads its balance every 3 s; a revocation is reported once. */
+/** Until `stop` aborts: the agent reads its balance every 3 s; a revocation is reported once. */
 async function watchUntilStopped(
   say: Narrator,
   agent: AgentSession,
-  stopped: Promise<void>,
+  stop: AbortSignal,
 ): Promise<void> {
   let reported = false;
   const timer = setInterval(() => {
@@ -179,7 +182,8 @@ async function watchUntilStopped(
     });
   }, 3000);
   try {
-    await stopped;
+    if (!stop.aborted)
+      await new Promise((resolve) => stop.addEventListener('abort', resolve, { once: true }));
   } finally {
     clearInterval(timer);
   }
