@@ -12,6 +12,7 @@ export default tseslint.config(
       '.mandate-test-*/**',
       'coverage/**',
       'src/scope/_*_parser.*',
+      'src/server/console/_*_bundle.js',
       'scripts/**',
       '*.config.*',
       'bench/**/*.mjs',

@@ -15,6 +15,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { MandateError } from '../errors.js';
+import { UNSAFE_TEXT, inertText } from '../_visible-text.js';
 
 /**
  * Stands for ESC in styled text until `render` writes it. Random per process, so text written
@@ -24,14 +25,6 @@ const MARK = `\u0000${randomBytes(12).toString('hex')}\u0000`;
 
 /** A colour code as `createStyle` writes it. */
 const STYLE_CODE = new RegExp(`${MARK}\\[\\d+m`, 'g');
-
-/**
- * What is never printed as is: control characters (C0, DEL, C1: ESC, newline and tab
- * included), format characters (general category Cf: bidi embeddings, overrides and isolates,
- * zero-width spaces and joiners, the soft hyphen, the byte order mark, tag characters) and the
- * line and paragraph separators.
- */
-const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
 
 /** The exit codes, documented in docs/cli.md. */
 export const EXIT = { ok: 0, error: 1, denied: 3, pending: 4 } as const;
@@ -126,8 +119,9 @@ export function abbreviateToken(token: string, keep = 14): string {
  * terminal: every control character is shown as a `\xNN` escape and every other format or
  * separator character as `\u{…}`, so that it can neither move the cursor, recolour or hide
  * text, start a line that looks like the CLI's own, nor reorder what a person reads (U+202E).
- * Everything else is printed as is. `Output` applies it to every line it writes; the CLI's own
- * colours (from `createStyle`) survive it.
+ * Everything else is printed as is (the rule of `_visible-text.ts`, which the browser console
+ * shares). `Output` applies it to every line it writes; the CLI's own colours (from
+ * `createStyle`) survive it.
  *
  * @example
  * ```ts
@@ -138,13 +132,8 @@ export function abbreviateToken(token: string, keep = 14): string {
 export function inert(text: string): string {
   return text
     .split(MARK)
-    .map((part) => part.replace(UNSAFE, escapeCharacter))
+    .map((part) => inertText(part))
     .join(MARK);
-}
-
-function escapeCharacter(c: string): string {
-  const code = c.codePointAt(0) ?? 0;
-  return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
 }
 
 /**
@@ -158,7 +147,7 @@ function escapeCharacter(c: string): string {
  */
 export function jsonLine(value: unknown): string {
   // Per UTF-16 code unit: an astral format character becomes its surrogate pair's escapes.
-  return JSON.stringify(value).replace(UNSAFE, (c) =>
+  return JSON.stringify(value).replace(UNSAFE_TEXT, (c) =>
     Array.from(
       { length: c.length },
       (_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`,

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerAuthorizeCommands } from './commands/authorize.js';
+import { registerConsoleCommand } from './commands/console.js';
 import { registerDelegationsCommand } from './commands/delegations.js';
 import { registerGrantorCommands } from './commands/grantor.js';
 import { registerKeyCommands } from './commands/keys.js';
@@ -108,6 +109,7 @@ const REGISTRARS: readonly Registrar[] = [
   registerAuditCommand,
   registerRunCommand,
   registerServeCommands,
+  registerConsoleCommand,
   registerMcpCommand,
 ];
 

@@ -1,6 +1,7 @@
 /**
- * The service as a Hono application over one Delegator: the routes of `routes-requests.ts` and
- * `routes-records.ts`, the OpenAPI document, a body limit, JSON for every error and for unknown
+ * The service as a Hono application over one Delegator: the routes of `routes-requests.ts`,
+ * `routes-records.ts`, `routes-session.ts` and `routes-scope.ts`, the consent console
+ * (`console/`), the OpenAPI document, a body limit, JSON for every error and for unknown
  * routes, and a structured log line per call (method, route, status, time, who called; never a
  * token, a credential or a body).
  */
@@ -13,6 +14,8 @@ import { DEFAULT_SERVICE_LIMITS, RateLimiter, type ServiceLimits } from './limit
 import { openApiDocument } from './openapi.js';
 import { recordRoutes } from './routes-records.js';
 import { requestRoutes } from './routes-requests.js';
+import { scopeRoutes } from './routes-scope.js';
+import { consoleRoutes } from './console/routes.js';
 import { sessionRoutes } from './routes-session.js';
 import { DEFAULT_SESSION_LIMITS, Sessions } from './sessions.js';
 
@@ -131,5 +134,7 @@ export function createServiceApp(options: ServiceAppOptions): Hono {
   requestRoutes(app, ctx);
   recordRoutes(app, ctx);
   sessionRoutes(app, ctx);
+  scopeRoutes(app, ctx);
+  consoleRoutes(app);
   return app;
 }

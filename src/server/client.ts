@@ -281,6 +281,11 @@ export class DelegatorClient implements PermissionBroker {
     return this.#call('POST', '/v1/revoke', this.#grantor(), body);
   }
 
+  /** A one-time sign-in link to the console (owner credential only). */
+  async signinLink(): Promise<string> {
+    return (await this.#call<{ url: string }>('POST', '/v1/signin-links', this.#grantor())).url;
+  }
+
   /** One page of the revocation feed after `cursor`: apply it to a `RevocationList`. */
   revocationFeed(cursor = 0): Promise<RevocationFeedPage> {
     return this.#call('GET', `/v1/revocations?cursor=${cursor}`, this.#grantor());

@@ -71,6 +71,27 @@ const OPERATIONS: readonly Operation[] = [
     auth: 'either',
   },
   {
+    method: 'post',
+    path: '/v1/requests/{id}/check',
+    summary:
+      'Check an approval as it is edited: each condition (caret excerpt), the preview, a request it allows beyond the call, the conditions with **',
+    body: 'checkApproval',
+    auth: 'either',
+  },
+  {
+    method: 'post',
+    path: '/v1/scope/check',
+    summary: 'Check conditions as they are typed: canonical text or the caret excerpt of the error',
+    body: 'checkConditions',
+    auth: 'either',
+  },
+  {
+    method: 'get',
+    path: '/v1/scope/effective',
+    summary: "A principal's effective scope (?principal=), simplified, one alternative per line",
+    auth: 'owner',
+  },
+  {
     method: 'get',
     path: '/v1/policies',
     summary: "The grantor's standing policies",

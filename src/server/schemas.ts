@@ -82,6 +82,17 @@ export const BODY_SCHEMAS = {
       reason,
     },
   },
+  checkConditions: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['conditions'],
+    properties: { conditions },
+  },
+  checkApproval: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { scope: conditions, expiresIn: seconds },
+  },
   verifyAudit: {
     type: 'object',
     additionalProperties: false,

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, cli, finished, scratch, spawnCli } from './fixtures/cli-harness.js';
+import { buildCli, cli, finished, scratch, servedUrl, spawnCli } from './fixtures/cli-harness.js';
 
 const cleanups: (() => void)[] = [];
 beforeAll(async () => {
@@ -13,19 +13,6 @@ beforeAll(async () => {
 afterAll(() => {
   for (const c of cleanups) c();
 });
-
-/** Resolves with the URL `serve` prints once it listens. */
-function urlOf(child: ReturnType<typeof spawnCli>): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const match = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (match !== null) resolve(match[1] as string);
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
-  });
-}
 
 describe('mandate serve', () => {
   it('serves the home over HTTP to the owner and agents, logs without tokens, and stops on SIGTERM', async () => {
@@ -43,7 +30,7 @@ describe('mandate serve', () => {
 
     const child = spawnCli(['serve', '--port', '0'], { home: s.home });
     const done = finished(child);
-    const url = await urlOf(child);
+    const url = await servedUrl(child);
     const call = (path: string, bearer: string, init: RequestInit = {}) =>
       fetch(`${url}${path}`, {
         ...init,
@@ -97,7 +84,7 @@ describe('mandate serve', () => {
     const coder = minted.stdout.trim();
     const child = spawnCli(['serve', '--port', '0'], { home: s.home });
     const done = finished(child);
-    const url = await urlOf(child);
+    const url = await servedUrl(child);
     // The agent's own environment: its token and the service, no home (HOME is elsewhere).
     const agentEnv = { MANDATE_URL: url, MANDATE_TOKEN: coder };
     const asked = await cli(

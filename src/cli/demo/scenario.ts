@@ -41,11 +41,30 @@ export interface ScenarioContext {
 }
 
 const READ_TOOLS = ['bank.accounts', 'bank.list_transactions', 'bank.get_balance'];
+/** What the owner delegates to the budget agent: read the bank, checking only. */
 const OWNER_GRANT = [
   `tool in ${JSON.stringify(READ_TOOLS).replace(/,/g, ', ')}`,
   'tool == "bank.accounts" or args.account == "checking"',
 ];
-const TRANSFER = {
+/**
+ * Step 1 of both scenarios: the owner, at the prompt, delegates read access on checking to
+ * `budget-agent` for 30 days; resolves to the token.
+ *
+ * @example
+ * ```ts
+ * const token = await mintBudgetAgent(say);
+ * ```
+ */
+export async function mintBudgetAgent(say: Narrator): Promise<string> {
+  say.step('The owner delegates read access on checking, for 30 days, to a budget agent');
+  const args = ['mint', '--to', 'budget-agent', ...OWNER_GRANT.flatMap((c) => ['--allow', c])];
+  const minted = await say.mandate('owner', [...args, '--expires', '30d'], { capture: true });
+  expect(minted.code === 0, 'mint failed');
+  return minted.stdout.trim();
+}
+
+/** The transfer the budget agent is denied, then asks for. */
+export const TRANSFER = {
   account: 'checking',
   to: 'savings',
   amount: 80,
@@ -72,23 +91,7 @@ export async function runScenario(ctx: ScenarioContext): Promise<void> {
   };
 
   // 1 ─────────────────────────────────────────────────────────────────────────────────────
-  say.step('The owner delegates read access on checking, for 30 days, to a budget agent');
-  const minted = await say.mandate(
-    'owner',
-    [
-      'mint',
-      '--to',
-      'budget-agent',
-      ...OWNER_GRANT.flatMap((c) => ['--allow', c]),
-      '--expires',
-      '30d',
-    ],
-    {
-      capture: true,
-    },
-  );
-  expect(minted.code === 0, 'mint failed');
-  const agentToken = minted.stdout.trim();
+  const agentToken = await mintBudgetAgent(say);
   say.detail(
     `${s.green('→')} token ${abbreviateToken(agentToken)}, saved to budget-agent.token (mode 0600)`,
   );
@@ -312,7 +315,15 @@ function statusOf(tools: readonly ToolStatus[], name: string): string | undefine
   return tools.find((t) => t.name === name)?.status;
 }
 
-async function call(
+/**
+ * An agent's call that must succeed, shown as it is made.
+ *
+ * @example
+ * ```ts
+ * await call(say, agent, 'bank.get_balance', { account: 'checking' });
+ * ```
+ */
+export async function call(
   say: Narrator,
   session: AgentSession,
   tool: string,
@@ -324,7 +335,15 @@ async function call(
   return result;
 }
 
-async function callDenied(
+/**
+ * An agent's call that must be denied, shown with its denial (briefly, or in full).
+ *
+ * @example
+ * ```ts
+ * const denial = await callDenied(say, agent, 'bank.transfer', TRANSFER);
+ * ```
+ */
+export async function callDenied(
   say: Narrator,
   session: AgentSession,
   tool: string,
@@ -352,7 +371,15 @@ async function callDenied(
   throw new Error(`the demo expected ${tool} to be denied, and it was allowed`);
 }
 
-function money(amount: number): string {
+/**
+ * Dollars as the bank shows them.
+ *
+ * @example
+ * ```ts
+ * money(-12.5); // '-$12.50'
+ * ```
+ */
+export function money(amount: number): string {
   return `${amount < 0 ? '-' : ''}$${Math.abs(amount).toFixed(2)}`;
 }
 

@@ -34,8 +34,11 @@ export interface SourceFile {
 
 export type Graph = ReadonlyMap<string, SourceFile>;
 
-/** The generated parser, as named by `.gitignore` and `scripts/copy-generated.mjs`. */
-const GENERATED = /^src\/scope\/_[^/]*_parser\.(js|d\.ts)$/;
+/**
+ * The generated parser and the console's bundle, as named by `.gitignore` and
+ * `scripts/copy-generated.mjs`.
+ */
+const GENERATED = /^src\/(scope\/_[^/]*_parser\.(js|d\.ts)|server\/console\/_[^/]*_bundle\.js)$/;
 
 /** Each area and the areas it imports directly; everything further down follows. */
 const IMPORTS_DIRECTLY: Readonly<Record<string, readonly string[]>> = {
