@@ -1,19 +1,15 @@
 /**
- * Every SQL text the SQLite store runs, kept apart so that a test can ask SQLite (`EXPLAIN
- * QUERY PLAN`) how it runs exactly those texts: none may read a whole table, or the cost of a
- * decision would grow with the store. For the filtered reads, statuses are written as
- * literals, in the state machine's order, rather than bound: SQLite uses a partial index
- * (`WHERE status IN ('pending','escalated')`) only when the query carries the same expression,
- * which a bound parameter never is, so the sweep and the inbox would otherwise scan.
+ * The fixed statement texts the SQLite store runs, by the method (or table access) that runs
+ * them; the filtered reads are built in `_queries.ts`. A test asks SQLite (`EXPLAIN QUERY PLAN`)
+ * how it runs exactly these texts: none may read a whole table.
  */
-import type { AuditFilter, RequestFilter, RequestStatus } from './model.js';
-import { AUDIT_COLUMNS, POLICY_COLUMNS, REQUEST_COLUMNS } from './sqlite-schema.js';
-
-/** A statement and its parameters. */
-export interface Query {
-  readonly sql: string;
-  readonly params: readonly unknown[];
-}
+import {
+  AUDIT_COLUMNS,
+  HOP_COLUMNS,
+  POLICY_COLUMNS,
+  REQUEST_COLUMNS,
+  REVOCATION_COLUMNS,
+} from './_rows.js';
 
 /** The statements with fixed text, by the method (or table access) that runs them. */
 export const STATEMENTS = {
@@ -44,97 +40,14 @@ export const STATEMENTS = {
   deleteRootKey: 'DELETE FROM root_keys WHERE id = ?',
 } as const;
 
-const STATUSES: readonly RequestStatus[] = [
-  'pending',
-  'escalated',
-  'approved',
-  'denied',
-  'expired',
-  'cancelled',
-];
-
-/**
- * The SELECT for `listRequests(filter)`, oldest first.
- *
- * @example
- * ```ts
- * const { sql, params } = requestQuery({ grantor: 'planner', status: ['pending', 'escalated'] });
- * db.prepare(sql).all(...params);
- * ```
- */
-export function requestQuery(filter: RequestFilter): Query {
-  return select(
-    `SELECT ${REQUEST_COLUMNS} FROM requests`,
-    [
-      ['grantor = ?', filter.grantor],
-      ['requester = ?', filter.requester],
-      // A literal, without `?`: its value only says whether the term applies.
-      [filter.status === undefined ? '' : statusTerm(filter.status), filter.status],
-      ['linked_id = ?', filter.escalatedTo],
-      ['expires_at <= ?', filter.expiresBy],
-    ],
-    'created_at, rowid',
-    filter.limit,
-  );
-}
-
-/**
- * The SELECT for `queryAudit(filter)`, in `seq` order.
- *
- * @example
- * ```ts
- * const { sql, params } = auditQuery({ afterSeq: cursor, limit: 1000 });
- * ```
- */
-export function auditQuery(filter: AuditFilter): Query {
-  return select(
-    `SELECT ${AUDIT_COLUMNS} FROM audit`,
-    [
-      ['seq > ?', filter.afterSeq],
-      ['at >= ?', filter.since],
-      ['at < ?', filter.until],
-      ['request_id = ?', filter.requestId],
-      ['(actor = ? OR subject = ?)', filter.principal],
-      ['kind = ?', filter.kind],
-    ],
-    'seq',
-    filter.limit,
-  );
-}
-
-/** A SELECT with the terms whose value is given, joined by AND; each `?` of a term takes its value. */
-function select(
-  from: string,
-  terms: readonly (readonly [string, unknown])[],
-  orderBy: string,
-  limit: number | undefined,
-): Query {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  for (const [text, value] of terms) {
-    if (value === undefined) continue;
-    where.push(text);
-    params.push(
-      ...text
-        .split('?')
-        .slice(1)
-        .map(() => value),
-    );
-  }
-  let sql = from;
-  if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
-  sql += ` ORDER BY ${orderBy}`;
-  if (limit !== undefined) {
-    sql += ' LIMIT ?';
-    params.push(limit);
-  }
-  return { sql, params };
-}
-
-function statusTerm(statuses: readonly RequestStatus[]): string {
-  for (const s of statuses) {
-    if (!STATUSES.includes(s)) throw new RangeError(`unknown request status ${JSON.stringify(s)}`);
-  }
-  const list = STATUSES.filter((s) => statuses.includes(s));
-  return `status IN (${list.map((s) => `'${s}'`).join(',') || 'NULL'})`;
-}
+/** The delegation tree's and the revocations' statements. */
+export const HOP_STATEMENTS = {
+  insertHop: `INSERT OR IGNORE INTO hops (${HOP_COLUMNS}) VALUES (${HOP_COLUMNS.split(',')
+    .map(() => '?')
+    .join(',')})`,
+  insertPrefix: 'INSERT OR IGNORE INTO hop_prefixes (prefix, hop) VALUES (?, ?)',
+  findRevocation: `SELECT ${REVOCATION_COLUMNS} FROM revocations WHERE kind = ? AND target = ?`,
+  revocationHead: 'SELECT max(seq) AS seq FROM revocations',
+  insertRevocation: `INSERT INTO revocations (${REVOCATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  revocationsSince: `SELECT ${REVOCATION_COLUMNS} FROM revocations WHERE seq > ? ORDER BY seq LIMIT ?`,
+} as const;

@@ -30,17 +30,24 @@ import {
   type Step,
   type SyncRequestTables,
 } from './_core.js';
-import { STATEMENTS, auditQuery, requestQuery } from './_sqlite-queries.js';
+import { auditQuery, hopQuery, requestQuery } from './_queries.js';
 import {
-  HOP_STATEMENTS,
-  hopQuery,
   hopToRow,
+  policyToRow,
+  recordToRow,
   revocationToRow,
+  rowToAudit,
   rowToHop,
+  rowToPolicy,
+  rowToRecord,
   rowToRevocation,
+  type AuditRow,
   type HopRow,
+  type PolicyRow,
+  type RequestRow,
   type RevocationRow,
-} from './_sqlite-hops.js';
+} from './_rows.js';
+import { HOP_STATEMENTS, STATEMENTS } from './_sqlite-queries.js';
 import type {
   AuditEntry,
   AuditFilter,
@@ -53,17 +60,7 @@ import type {
   Revocation,
   RevocationInput,
 } from './model.js';
-import {
-  migrate,
-  policyToRow,
-  recordToRow,
-  rowToAudit,
-  rowToPolicy,
-  rowToRecord,
-  type AuditRow,
-  type PolicyRow,
-  type RequestRow,
-} from './sqlite-schema.js';
+import { migrate } from './sqlite-schema.js';
 import { settle, type EscalateInput, type RequestStore, type TransitionInput } from './store.js';
 
 /** Options of `openSqliteStore`. */
