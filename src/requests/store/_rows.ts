@@ -121,6 +121,29 @@ export function recordToRow(r: RequestRecord): unknown[] {
 }
 
 /**
+ * The values of `STATEMENTS.updateRequest` (`_sql.ts`) for a request's new state: what a
+ * transition may change, then the id.
+ *
+ * @example
+ * ```ts
+ * db.prepare(STATEMENTS.updateRequest).run(...updateToRow(next));
+ * ```
+ */
+export function updateToRow(r: RequestRecord): unknown[] {
+  return [
+    r.version,
+    r.status,
+    r.outcome === null ? null : JSON.stringify(r.outcome),
+    r.decidedBy,
+    r.decidedAt,
+    r.policyId,
+    r.escalation?.linkedId ?? null,
+    r.escalation === null ? null : r.escalation.autoApprove ? 1 : 0,
+    r.id,
+  ];
+}
+
+/**
  * A `requests` row back as a frozen record.
  *
  * @example
@@ -155,6 +178,28 @@ export function rowToRecord(row: RequestRow): RequestRecord {
     policyId: row.policy_id,
     call: row.call === null ? null : callFromJson(row.call),
   });
+}
+
+/**
+ * An audit entry as the values of `AUDIT_COLUMNS`, for an INSERT.
+ *
+ * @example
+ * ```ts
+ * insert.run(...auditToRow(entry));
+ * ```
+ */
+export function auditToRow(e: AuditEntry): unknown[] {
+  return [
+    e.seq,
+    e.at,
+    e.kind,
+    e.actor,
+    e.subject,
+    e.requestId,
+    JSON.stringify(e.details),
+    e.prevHash,
+    e.hash,
+  ];
 }
 
 /**

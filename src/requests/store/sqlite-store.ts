@@ -30,8 +30,9 @@ import {
   type Step,
   type SyncRequestTables,
 } from './_core.js';
-import { auditQuery, hopQuery, requestQuery } from './_queries.js';
+import { HOP_STATEMENTS, STATEMENTS, auditQuery, hopQuery, requestQuery } from './_sql.js';
 import {
+  auditToRow,
   hopToRow,
   policyToRow,
   recordToRow,
@@ -46,8 +47,8 @@ import {
   type PolicyRow,
   type RequestRow,
   type RevocationRow,
+  updateToRow,
 } from './_rows.js';
-import { HOP_STATEMENTS, STATEMENTS } from './_sqlite-queries.js';
 import type {
   AuditEntry,
   AuditFilter,
@@ -313,36 +314,14 @@ function sqliteTables(stmt: (sql: string) => Database.Statement): SyncRequestTab
       stmt(STATEMENTS.insertRequest).run(...recordToRow(record));
     },
     updateRequest(_before, r) {
-      stmt(STATEMENTS.updateRequest).run(
-        r.version,
-        r.status,
-        r.outcome === null ? null : JSON.stringify(r.outcome),
-        r.decidedBy,
-        r.decidedAt,
-        r.policyId,
-        r.escalation?.linkedId ?? null,
-        r.escalation === null ? null : r.escalation.autoApprove ? 1 : 0,
-        r.id,
-      );
+      stmt(STATEMENTS.updateRequest).run(...updateToRow(r));
     },
     auditHead() {
       return stmt(STATEMENTS.auditHead).get() as { seq: number; hash: string } | undefined;
     },
     insertAudit(entries) {
       const insert = stmt(STATEMENTS.insertAudit);
-      for (const e of entries) {
-        insert.run(
-          e.seq,
-          e.at,
-          e.kind,
-          e.actor,
-          e.subject,
-          e.requestId,
-          JSON.stringify(e.details),
-          e.prevHash,
-          e.hash,
-        );
-      }
+      for (const e of entries) insert.run(...auditToRow(e));
     },
     insertSeen(fingerprint, at) {
       return stmt(STATEMENTS.insertSeen).run(fingerprint, at).changes > 0;

@@ -1,22 +1,71 @@
 /**
- * The filtered reads every SQL store runs (`listRequests`, `queryAudit`, `listHops`), built
- * from the filter with `?` placeholders (PostgreSQL numbers them, see `_postgres-sql.ts`). Each
- * term is served by an index in both engines: a test asks each engine how it runs exactly these
- * texts, since none may read a whole table or the cost of a decision would grow with the store.
- * Statuses are written as literals, in the state machine's order, rather than bound: SQLite uses
- * a partial index (`WHERE status IN ('pending','escalated')`) only when the query carries the
- * same expression, which a bound parameter never is, so the sweep and the inbox would otherwise
- * scan. Ties in "oldest first" are broken by `rowid`, the insertion order (PostgreSQL's tables
- * carry an identity column of that name).
+ * Every SQL text the SQL stores run, written once in SQLite's dialect: the fixed statements by
+ * the method (or table access) that runs them, and the filtered reads (`listRequests`,
+ * `queryAudit`, `listHops`) built from the filter with `?` placeholders. PostgreSQL runs the same
+ * texts translated by `_postgres-sql.ts` (numbered placeholders, `ON CONFLICT DO NOTHING`). Tests
+ * ask each engine how it runs exactly these texts (`EXPLAIN`): none may read a whole table, or
+ * the cost of a decision would grow with the store. Statuses are written as literals, in the
+ * state machine's order, rather than bound: an engine uses a partial index (`WHERE status IN
+ * ('pending','escalated')`) only when the query carries the same expression, which a bound
+ * parameter never is, so the sweep and the inbox would otherwise scan. Ties in "oldest first"
+ * are broken by `rowid`, the insertion order (PostgreSQL's tables carry an identity column of
+ * that name).
  */
 import type { AuditFilter, HopFilter, RequestFilter, RequestStatus } from './model.js';
-import { AUDIT_COLUMNS, HOP_COLUMNS, REQUEST_COLUMNS } from './_rows.js';
+import {
+  AUDIT_COLUMNS,
+  HOP_COLUMNS,
+  POLICY_COLUMNS,
+  REQUEST_COLUMNS,
+  REVOCATION_COLUMNS,
+} from './_rows.js';
 
 /** A statement and its parameters. */
 export interface Query {
   readonly sql: string;
   readonly params: readonly unknown[];
 }
+
+/** The statements with fixed text, by the method (or table access) that runs them. */
+export const STATEMENTS = {
+  getRequest: `SELECT ${REQUEST_COLUMNS} FROM requests WHERE id = ?`,
+  findOpenRequest: `SELECT ${REQUEST_COLUMNS} FROM requests WHERE idem_key = ? AND status IN ('pending','escalated')`,
+  insertRequest: `INSERT INTO requests (${REQUEST_COLUMNS}) VALUES (${REQUEST_COLUMNS.split(',')
+    .map(() => '?')
+    .join(',')})`,
+  updateRequest:
+    'UPDATE requests SET version = ?, status = ?, outcome = ?, decided_by = ?, decided_at = ?, policy_id = ?, ' +
+    'linked_id = ?, auto_approve = ? WHERE id = ?',
+  touchPoll: 'UPDATE requests SET last_polled_at = ?, interval_s = ? WHERE id = ?',
+  // Written as max(): SQLite reads the last row of the primary key and reports a SEARCH, which
+  // the query-plan test can tell apart from a SCAN (`ORDER BY seq DESC LIMIT 1` costs the same).
+  auditHead: 'SELECT seq, hash FROM audit WHERE seq = (SELECT max(seq) FROM audit)',
+  insertAudit: `INSERT INTO audit (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  findSeen: 'SELECT 1 AS seen FROM seen_tokens WHERE fingerprint = ?',
+  insertSeen: 'INSERT OR IGNORE INTO seen_tokens (fingerprint, first_seen) VALUES (?, ?)',
+  insertPolicy: `INSERT INTO policies (${POLICY_COLUMNS}) VALUES (${POLICY_COLUMNS.split(',')
+    .map(() => '?')
+    .join(',')})`,
+  deletePolicy: 'DELETE FROM policies WHERE id = ? AND grantor = ?',
+  listPolicies: `SELECT ${POLICY_COLUMNS} FROM policies ORDER BY created_at, rowid`,
+  listPoliciesOf: `SELECT ${POLICY_COLUMNS} FROM policies WHERE grantor = ? ORDER BY created_at, rowid`,
+  replacePolicyToken: 'UPDATE policies SET token = ? WHERE grantor = ? AND token = ?',
+  insertRootKey: 'INSERT OR IGNORE INTO root_keys (id, secret, created_at) VALUES (?, ?, ?)',
+  loadRootKeys: 'SELECT id, secret, created_at FROM root_keys ORDER BY seq',
+  deleteRootKey: 'DELETE FROM root_keys WHERE id = ?',
+} as const;
+
+/** The delegation tree's and the revocations' statements. */
+export const HOP_STATEMENTS = {
+  insertHop: `INSERT OR IGNORE INTO hops (${HOP_COLUMNS}) VALUES (${HOP_COLUMNS.split(',')
+    .map(() => '?')
+    .join(',')})`,
+  insertPrefix: 'INSERT OR IGNORE INTO hop_prefixes (prefix, hop) VALUES (?, ?)',
+  findRevocation: `SELECT ${REVOCATION_COLUMNS} FROM revocations WHERE kind = ? AND target = ?`,
+  revocationHead: 'SELECT max(seq) AS seq FROM revocations',
+  insertRevocation: `INSERT INTO revocations (${REVOCATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  revocationsSince: `SELECT ${REVOCATION_COLUMNS} FROM revocations WHERE seq > ? ORDER BY seq LIMIT ?`,
+} as const;
 
 const STATUSES: readonly RequestStatus[] = [
   'pending',

@@ -1,0 +1,68 @@
+/**
+ * The PostgreSQL store's statements: the SQL stores' texts (`_sql.ts`, written in SQLite's
+ * dialect) translated once — `?` placeholders numbered `$1, $2, …` and `INSERT OR IGNORE`
+ * written as `ON CONFLICT DO NOTHING` — plus what only PostgreSQL runs: the opening of every
+ * write (BEGIN and the lock on the `meta` row, one round trip) and a multi-row audit append.
+ */
+import { AUDIT_COLUMNS } from './_rows.js';
+import { HOP_STATEMENTS, STATEMENTS, type Query } from './_sql.js';
+
+/**
+ * `sql` in PostgreSQL's dialect. Only for the stores' own texts: a `?` inside a quoted literal
+ * would be numbered too, and none of them has one.
+ *
+ * @example
+ * ```ts
+ * toPostgres('INSERT OR IGNORE INTO t (a) VALUES (?)'); // 'INSERT INTO t (a) VALUES ($1) ON CONFLICT DO NOTHING'
+ * ```
+ */
+export function toPostgres(sql: string): string {
+  let n = 0;
+  const numbered = sql.replace(/\?/g, () => `$${++n}`);
+  const ignore = /^INSERT OR IGNORE INTO (.*)$/s.exec(numbered);
+  return ignore === null ? numbered : `INSERT INTO ${ignore[1]} ON CONFLICT DO NOTHING`;
+}
+
+/** A filtered read (`requestQuery`, `auditQuery`, `hopQuery`) in PostgreSQL's dialect. */
+export function pgQuery(query: Query): { text: string; values: unknown[] } {
+  return { text: toPostgres(query.sql), values: [...query.params] };
+}
+
+type Translated<T> = { readonly [K in keyof T]: string };
+
+function translate<T extends Record<string, string>>(statements: T): Translated<T> {
+  return Object.fromEntries(
+    Object.entries(statements).map(([name, sql]) => [name, toPostgres(sql)]),
+  ) as Translated<T>;
+}
+
+/** Every fixed statement of `_sql.ts`, translated. */
+export const PG = {
+  ...translate(STATEMENTS),
+  ...translate(HOP_STATEMENTS),
+  // A row lock every write takes first, so writes run one at a time as SQLite's BEGIN IMMEDIATE
+  // makes them: the audit chain needs its appends in order anyway, and with the lock taken no
+  // compare-and-set or idempotency check can read a row another write is about to change. It
+  // also reads the schema version, so a write never lands in tables a newer mandate migrated.
+  beginWrite: 'BEGIN; SELECT schema_version FROM meta WHERE id = 1 FOR UPDATE',
+  /** A hop's prefix index rows in one statement. */
+  insertPrefixes:
+    'INSERT INTO hop_prefixes (prefix, hop) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING',
+} as const;
+
+/**
+ * The INSERT of `count` audit entries in one statement (its NOTIFY trigger then fires once).
+ *
+ * @example
+ * ```ts
+ * await client.query(insertAudit(entries.length), entries.flatMap(auditValues));
+ * ```
+ */
+export function insertAudit(count: number): string {
+  const width = AUDIT_COLUMNS.split(',').length;
+  const rows = Array.from(
+    { length: count },
+    (_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`,
+  );
+  return `INSERT INTO audit (${AUDIT_COLUMNS}) VALUES ${rows.join(', ')}`;
+}
