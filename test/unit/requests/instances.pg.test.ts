@@ -116,7 +116,7 @@ describe('instances on one PostgreSQL database', { timeout: 30_000 }, () => {
     const listening = async (): Promise<number> =>
       Number(
         (
-          await admin.query(
+          await admin.query<{ n: string }>(
             'SELECT count(*) AS n FROM pg_stat_activity WHERE query = $1 AND state = $2',
             [`LISTEN "mandate_${schema}"`, 'idle'],
           )
