@@ -64,12 +64,10 @@ const TYPES: pg.CustomTypesConfig = {
 export function postgresTarget(url: string, options: PostgresConnectionOptions): PostgresTarget {
   if (typeof url !== 'string')
     throw new TypeError(`url must be a postgres:// URL string, got ${describe(url)}`);
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
+  const read = readUrl(url);
+  if (read === undefined)
     throw new RangeError('url must be a postgres:// URL (it does not parse as a URL)');
-  }
+  const parsed = read.url;
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:')
     throw new RangeError(`url must be a postgres:// URL, got a ${parsed.protocol} one`);
   const fromUrl = parsed.searchParams.get('schema') ?? undefined;
@@ -102,7 +100,7 @@ export function postgresTarget(url: string, options: PostgresConnectionOptions):
   );
   return {
     config: {
-      connectionString: parsed.toString(),
+      connectionString: read.text(),
       max: maxConnections,
       connectionTimeoutMillis: connectTimeoutMs,
       statement_timeout: statementTimeoutMs,
@@ -130,15 +128,38 @@ export function postgresTarget(url: string, options: PostgresConnectionOptions):
  * ```
  */
 export function redactUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return '(a connection string that is not a URL)';
+  const read = typeof url === 'string' ? readUrl(url) : undefined;
+  if (read === undefined) return '(a connection string that is not a URL)';
+  if (read.url.password !== '') read.url.password = '***';
+  if (read.url.searchParams.has('password')) read.url.searchParams.set('password', '***');
+  return read.text();
+}
+
+/** Stands in for the empty host of `postgres://user:pass@/db?host=/run/postgresql`. */
+const EMPTY_HOST = 'mandate-empty-host.invalid';
+
+/**
+ * `text` as a URL to edit, and the edited URL back as text. libpq's URLs may leave the host
+ * empty while naming a user (`user@/db`, the socket given by `?host=`), which WHATWG URLs
+ * refuse: a placeholder host stands in while editing.
+ */
+function readUrl(text: string): { readonly url: URL; text(): string } | undefined {
+  for (const [source, placeholder] of [
+    [text, false],
+    [text.replace('@/', `@${EMPTY_HOST}/`), true],
+  ] as const) {
+    try {
+      const url = new URL(source);
+      return {
+        url,
+        text: () =>
+          placeholder ? url.toString().replace(`@${EMPTY_HOST}/`, '@/') : url.toString(),
+      };
+    } catch {
+      // Try the next reading.
+    }
   }
-  if (parsed.password !== '') parsed.password = '***';
-  if (parsed.searchParams.has('password')) parsed.searchParams.set('password', '***');
-  return parsed.toString();
+  return undefined;
 }
 
 /** Node's socket errors that mean the server is out of reach. */
