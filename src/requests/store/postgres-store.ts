@@ -95,6 +95,10 @@ export async function openPostgresStore(
   const pool = new pg.Pool(target.config);
   // An idle connection the server closes (a restart) errors here; the pool drops it.
   pool.on('error', () => undefined);
+  // A connection in use that the server closes errors twice: its statement fails (and the
+  // caller hears of it), then the connection itself emits `error`, which the pool listens to
+  // only while the connection is idle: unheard, it would end the process.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   try {
     const client = await pool.connect();
     try {
