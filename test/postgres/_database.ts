@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
-import { afterEach, inject } from 'vitest';
+import pg from 'pg';
+import { afterAll, afterEach, beforeEach, inject } from 'vitest';
 import { openPostgresStore, type PostgresStoreOptions } from '../../src/requests/index.js';
 import type { RequestStore } from '../../src/requests/store/store.js';
 
@@ -62,5 +63,27 @@ export function temporaryPostgresStores(): (
     const store = await openPostgresStore(databaseUrl(), { schema: freshSchema(), ...options });
     stores.push(store);
     return store;
+  };
+}
+
+/**
+ * A connection to the run's database for a file's tests to look into it with, made before its
+ * first test (in `beforeEach`, so that when PostgreSQL is out of reach each test fails with the
+ * reason: a failing `beforeAll` would only mark them skipped) and ended after the last.
+ */
+export function adminClient(): () => pg.Client {
+  let client: pg.Client | undefined;
+  beforeEach(async () => {
+    if (client !== undefined) return;
+    const connecting = new pg.Client({ connectionString: databaseUrl() });
+    await connecting.connect();
+    client = connecting;
+  });
+  afterAll(async () => {
+    await client?.end();
+  });
+  return () => {
+    if (client === undefined) throw new Error('adminClient() is for use inside a test');
+    return client;
   };
 }

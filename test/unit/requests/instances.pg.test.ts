@@ -6,7 +6,8 @@
  * cut, and a revocation on one reaches another's verifiers. Races: approve against deny on two
  * instances (exactly one wins, the other gets ERR_REQUEST_NOT_PENDING), a standing policy
  * added on one while requests arrive on the other (each request decided once), and an
- * escalation chain whose steps are taken on different instances.
+ * escalation chain whose steps are taken on different instances (the escalation decided on one
+ * reaching the upper grantor's stream on another).
  */
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -220,8 +221,13 @@ describe('instances on one PostgreSQL database', { timeout: 30_000 }, () => {
       reason: 'save the fix',
     });
     const waiting = a.awaitResponse(ticket.id);
+    // The owner follows its inbox on A: the escalation decided on B puts the linked request there.
+    const inbox = a.subscribe('owner');
+    const arrived = inbox.next();
     const linked = await b.escalate(ticket.id, { by: { token: planner }, autoApprove: true });
     expect(linked.grantor).toBe('owner');
+    expect((await arrived).value).toMatchObject({ id: linked.id, requester: 'planner' });
+    await inbox.return?.();
     await c.approve(linked.id, { by: 'owner' });
     const outcome = await waiting;
     expect(outcome.status).toBe('approved');

@@ -8,7 +8,7 @@
  * under every statement it runs (so the cost of a decision does not grow with the store).
  */
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openPostgresStore, redactUrl } from '../../../src/requests/index.js';
 import { verifyAuditChain } from '../../../src/requests/store/audit.js';
 import type { HopRecord } from '../../../src/requests/store/model.js';
@@ -16,18 +16,16 @@ import type { StoreChange } from '../../../src/requests/store/store.js';
 import { PG, pgQuery } from '../../../src/requests/store/_postgres-sql.js';
 import { auditQuery, hopQuery, requestQuery } from '../../../src/requests/store/_sql.js';
 import { PG_SCHEMA_VERSION } from '../../../src/requests/store/postgres-schema.js';
-import { databaseUrl, freshSchema, temporaryPostgresStores } from '../../postgres/_database.js';
+import {
+  adminClient,
+  databaseUrl,
+  freshSchema,
+  temporaryPostgresStores,
+} from '../../postgres/_database.js';
 import { auditInput, pendingRecord } from './_records.js';
 
 const open = temporaryPostgresStores();
-let admin: pg.Client;
-beforeAll(async () => {
-  admin = new pg.Client({ connectionString: databaseUrl() });
-  await admin.connect();
-});
-afterAll(async () => {
-  await admin?.end();
-});
+const admin = adminClient();
 
 /** A hop of the delegation tree, as a store keeps it. */
 const hop: HopRecord = {
@@ -55,7 +53,7 @@ describe('the PostgreSQL store', () => {
     const schema = freshSchema();
     const first = await on(schema);
     await first.appendAudit([auditInput('mint')]);
-    const meta = await admin.query(`SELECT application, schema_version FROM "${schema}".meta`);
+    const meta = await admin().query(`SELECT application, schema_version FROM "${schema}".meta`);
     expect(meta.rows).toEqual([{ application: 'mandate', schema_version: PG_SCHEMA_VERSION }]);
     const again = await on(schema);
     expect(await again.lastAuditSeq()).toBe(1);
@@ -64,13 +62,13 @@ describe('the PostgreSQL store', () => {
   it('refuses a schema written by a newer mandate, and one holding tables of its own', async () => {
     const newer = freshSchema();
     await on(newer);
-    await admin.query(`UPDATE "${newer}".meta SET schema_version = 99`);
+    await admin().query(`UPDATE "${newer}".meta SET schema_version = 99`);
     await expect(on(newer)).rejects.toMatchObject({
       code: 'ERR_REQUEST_STORE',
       message: expect.stringMatching(/version 99 is newer.*upgrade mandate/) as unknown,
     });
     const foreign = freshSchema();
-    await admin.query(`CREATE SCHEMA "${foreign}"; CREATE TABLE "${foreign}".orders (id int)`);
+    await admin().query(`CREATE SCHEMA "${foreign}"; CREATE TABLE "${foreign}".orders (id int)`);
     await expect(on(foreign)).rejects.toMatchObject({
       code: 'ERR_REQUEST_STORE',
       message: expect.stringMatching(/another application/) as unknown,
@@ -80,7 +78,7 @@ describe('the PostgreSQL store', () => {
   it('stops writing, rather than misreading, when a newer mandate migrates the schema under it', async () => {
     const schema = freshSchema();
     const store = await on(schema);
-    await admin.query(`UPDATE "${schema}".meta SET schema_version = ${PG_SCHEMA_VERSION + 1}`);
+    await admin().query(`UPDATE "${schema}".meta SET schema_version = ${PG_SCHEMA_VERSION + 1}`);
     await expect(store.appendAudit([auditInput('mint')])).rejects.toMatchObject({
       code: 'ERR_REQUEST_STORE',
     });
@@ -100,7 +98,7 @@ describe('the PostgreSQL store', () => {
       () => [auditInput('revoke')],
     );
     const refused = async (sql: string, why: RegExp) =>
-      expect(admin.query(sql)).rejects.toThrow(why);
+      expect(admin().query(sql)).rejects.toThrow(why);
     await refused(`UPDATE "${schema}".audit SET actor = 'mallory' WHERE seq = 2`, /append-only/);
     await refused(`DELETE FROM "${schema}".audit WHERE seq = 3`, /append-only/);
     await refused(`TRUNCATE "${schema}".audit`, /append-only/);
@@ -108,8 +106,8 @@ describe('the PostgreSQL store', () => {
     await refused(`DELETE FROM "${schema}".revocations`, /final/);
     await refused(`TRUNCATE "${schema}".revocations`, /final/);
     // The table's owner can still go around the triggers: the chain is what catches it.
-    await admin.query(`ALTER TABLE "${schema}".audit DISABLE TRIGGER audit_append_only`);
-    await admin.query(`UPDATE "${schema}".audit SET details = '{"reason":"b"}' WHERE seq = 2`);
+    await admin().query(`ALTER TABLE "${schema}".audit DISABLE TRIGGER audit_append_only`);
+    await admin().query(`UPDATE "${schema}".audit SET details = '{"reason":"b"}' WHERE seq = 2`);
     expect(verifyAuditChain(await store.queryAudit({}))).toEqual({
       ok: false,
       seq: 2,
@@ -124,7 +122,7 @@ describe('the PostgreSQL store', () => {
     const stop = store.watch?.((c) => changes.push(c));
     const listening = async () =>
       (
-        await admin.query('SELECT 1 FROM pg_stat_activity WHERE query = $1 AND state = $2', [
+        await admin().query('SELECT 1 FROM pg_stat_activity WHERE query = $1 AND state = $2', [
           `LISTEN "mandate_${schema}"`,
           'idle',
         ])
