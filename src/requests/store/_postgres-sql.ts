@@ -2,9 +2,10 @@
  * The PostgreSQL store's statements: the SQL stores' texts (`_sql.ts`, written in SQLite's
  * dialect) translated once — `?` placeholders numbered `$1, $2, …` and `INSERT OR IGNORE`
  * written as `ON CONFLICT DO NOTHING` — plus what only PostgreSQL runs: the opening of every
- * write (BEGIN and the lock on the `meta` row, one round trip) and a multi-row audit append.
+ * write (BEGIN, the lock on the `meta` row and the audit head, one round trip) and multi-row
+ * inserts.
  */
-import { AUDIT_COLUMNS } from './_rows.js';
+import { AUDIT_COLUMNS, HOP_COLUMNS } from './_rows.js';
 import { HOP_STATEMENTS, STATEMENTS, type Query } from './_sql.js';
 
 /**
@@ -43,11 +44,12 @@ export const PG = {
   // A row lock every write takes first, so writes run one at a time as SQLite's BEGIN IMMEDIATE
   // makes them: the audit chain needs its appends in order anyway, and with the lock taken no
   // compare-and-set or idempotency check can read a row another write is about to change. It
-  // also reads the schema version, so a write never lands in tables a newer mandate migrated.
-  beginWrite: 'BEGIN; SELECT schema_version FROM meta WHERE id = 1 FOR UPDATE',
-  /** A hop's prefix index rows in one statement. */
+  // also reads the schema version, so a write never lands in tables a newer mandate migrated,
+  // and, with the lock held, the audit log's head, which the transaction's appends then follow.
+  beginWrite: `BEGIN; SELECT schema_version FROM meta WHERE id = 1 FOR UPDATE; ${STATEMENTS.auditHead}`,
+  /** Prefix index rows, `(prefix, hop)` pairs given as two arrays, in one statement. */
   insertPrefixes:
-    'INSERT INTO hop_prefixes (prefix, hop) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING',
+    'INSERT INTO hop_prefixes (prefix, hop) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING',
 } as const;
 
 /**
@@ -55,14 +57,31 @@ export const PG = {
  *
  * @example
  * ```ts
- * await client.query(insertAudit(entries.length), entries.flatMap(auditValues));
+ * await client.query(insertAudit(entries.length), entries.flatMap(auditToRow));
  * ```
  */
 export function insertAudit(count: number): string {
-  const width = AUDIT_COLUMNS.split(',').length;
-  const rows = Array.from(
+  return `INSERT INTO audit (${AUDIT_COLUMNS}) VALUES ${rows(AUDIT_COLUMNS, count)}`;
+}
+
+/**
+ * The INSERT of `count` hops in one statement, stored in the order given (a VALUES list is
+ * inserted in its order, which numbers them), skipping those stored already.
+ *
+ * @example
+ * ```ts
+ * await client.query(insertHops(hops.length), hops.flatMap(hopToRow));
+ * ```
+ */
+export function insertHops(count: number): string {
+  return `INSERT INTO hops (${HOP_COLUMNS}) VALUES ${rows(HOP_COLUMNS, count)} ON CONFLICT DO NOTHING`;
+}
+
+/** `count` rows of placeholders for `columns`, numbered on from $1. */
+function rows(columns: string, count: number): string {
+  const width = columns.split(',').length;
+  return Array.from(
     { length: count },
     (_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`,
-  );
-  return `INSERT INTO audit (${AUDIT_COLUMNS}) VALUES ${rows.join(', ')}`;
+  ).join(', ');
 }

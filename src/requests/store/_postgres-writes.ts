@@ -19,7 +19,7 @@ import { RequestStoreError } from '../errors.js';
 import { runAsync, type RequestTables, type Step } from './_core.js';
 import { isUnavailable, storeFailure } from './_postgres-connection.js';
 import { PG } from './_postgres-sql.js';
-import { postgresTables } from './_postgres-tables.js';
+import { postgresTables, type AuditHead } from './_postgres-tables.js';
 
 /** Steps in one transaction, at most: bounds how long one batch holds the lock. */
 const MAX_BATCH = 64;
@@ -110,12 +110,12 @@ export class WriteBatches {
     let committing = false;
     try {
       client = await this.#pool.connect();
-      await this.#begin(client);
-      const tables = postgresTables(client);
+      const tables = postgresTables(client, await this.#begin(client));
       const results: unknown[] = [];
       for (const job of jobs) {
         try {
           results.push(await runAsync(job.step(tables)));
+          await tables.flush();
         } catch (err) {
           if (isUnavailable(err)) throw err;
           await rollback(client);
@@ -138,17 +138,23 @@ export class WriteBatches {
     }
   }
 
-  /** BEGIN, the write lock, and the check that the schema is still the one this library writes. */
-  async #begin(client: pg.PoolClient): Promise<void> {
-    const [, lock] = (await client.query(PG.beginWrite)) as unknown as [
+  /**
+   * BEGIN, the write lock, and the check that the schema is still the one this library writes;
+   * answers the audit log's head, read under the lock.
+   */
+  async #begin(client: pg.PoolClient): Promise<AuditHead> {
+    const [, lock, head] = (await client.query(PG.beginWrite)) as unknown as [
       pg.QueryResult,
       pg.QueryResult<{ schema_version: number }>,
+      pg.QueryResult<{ seq: number; hash: string }>,
     ];
     const version = lock.rows[0]?.schema_version;
     if (version !== this.#version)
       throw new RequestStoreError(
         `the store's schema is at version ${String(version)}, this library writes ${this.#version}; upgrade mandate`,
       );
+    const [last] = head.rows;
+    return last === undefined ? undefined : { seq: last.seq, hash: last.hash };
   }
 }
 

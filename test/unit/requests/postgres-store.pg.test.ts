@@ -156,6 +156,70 @@ describe('the PostgreSQL store', () => {
     stop?.();
   });
 
+  it('commits the writes that queue up together, each step seeing those before it, and rejects a failing one alone', async () => {
+    const schema = freshSchema();
+    const store = await on(schema);
+    const other = await store.createRequest(pendingRecord(), () => []);
+    const record = pendingRecord();
+    // The first write runs alone; the five after it queue up meanwhile and share a transaction.
+    const first = store.appendAudit([auditInput('mint')]);
+    const [created, approved, late, forged, appended] = await Promise.allSettled([
+      store.createRequest(record, (r) => [auditInput('request', { requestId: r.id })]),
+      store.transition({
+        id: record.id,
+        version: 1,
+        to: 'approved',
+        outcome: { status: 'approved', token: 't', scope: ['true'], expiresAt: null },
+        audit: [auditInput('approve', { requestId: record.id })],
+      }),
+      store.transition({
+        id: record.id,
+        version: 1,
+        to: 'denied',
+        outcome: { status: 'denied', reason: 'no' },
+        audit: [auditInput('deny', { requestId: record.id })],
+      }),
+      store.transition({
+        id: other.record.id,
+        version: 1,
+        to: 'denied',
+        audit: [auditInput('deny', { requestId: other.record.id })],
+        hops: [{ ...hop, source: 'forged' as 'seen' }],
+      }),
+      store.appendAudit([auditInput('revoke')]),
+    ]);
+    await first;
+    expect(created).toMatchObject({ status: 'fulfilled', value: { created: true } });
+    expect(approved).toMatchObject({ status: 'fulfilled', value: { version: 2 } });
+    expect(late).toEqual({ status: 'fulfilled', value: undefined });
+    expect(forged).toMatchObject({ status: 'rejected', reason: { code: 'ERR_REQUEST_STORE' } });
+    expect(appended.status).toBe('fulfilled');
+    expect(await store.getRequest(other.record.id)).toMatchObject({ status: 'pending' });
+    const log = await admin().query<{ kind: string; xmin: string }>(
+      `SELECT kind, xmin::text FROM "${schema}".audit ORDER BY seq`,
+    );
+    expect(log.rows.map((r) => r.kind)).toEqual(['mint', 'request', 'approve', 'revoke']);
+    expect(new Set(log.rows.slice(1).map((r) => r.xmin)).size).toBe(1);
+    expect(verifyAuditChain(await store.queryAudit({}))).toMatchObject({ ok: true, count: 4 });
+  });
+
+  it('writes more rows at once than one statement may carry parameters for', async () => {
+    const store = await on(freshSchema());
+    // 9 columns each: 72,000 parameters, past the protocol's 65,535.
+    await store.appendAudit(
+      Array.from({ length: 8_000 }, (_, i) => auditInput('mint', { details: { i } })),
+    );
+    const hops = Array.from({ length: 5_000 }, (_, i): HopRecord => ({
+      ...hop,
+      id: `hop_${i}`,
+      prefixes: [`hop_${i}`],
+    }));
+    await store.recordHops(hops);
+    expect(await store.lastAuditSeq()).toBe(8_000);
+    expect(verifyAuditChain(await store.queryAudit({}))).toMatchObject({ ok: true, count: 8_000 });
+    expect(await store.listHops({ ids: hops.map((h) => h.id) })).toHaveLength(5_000);
+  });
+
   it('answers at once with ERR_REQUEST_STORE_UNAVAILABLE when nothing listens, naming no password', async () => {
     const url = 'postgres://mandate:s3cret-pw@127.0.0.1:1/mandate';
     const failure = await openPostgresStore(url).catch((err: unknown) => err as Error);
@@ -189,9 +253,7 @@ describe('the PostgreSQL store', () => {
       .map(([name, text]) => ({
         name,
         text,
-        values: [...text.matchAll(/\$\d+/g)].map((_, i) =>
-          name === 'insertPrefixes' && i === 0 ? [] : null,
-        ),
+        values: [...text.matchAll(/\$\d+/g)].map(() => (name === 'insertPrefixes' ? [] : null)),
       }));
     const queries = [
       ...fixed,
