@@ -115,7 +115,12 @@ export function postgresTables(client: pg.ClientBase, head: AuditHead): Postgres
       hold(PG.insertPolicy, policyToRow(policy));
     },
     deletePolicy: (id, grantor) => changed(PG.deletePolicy, [id, grantor]),
-    insertRootKey: (key) => changed(PG.insertRootKey, [key.id, key.secret, key.createdAt]),
+    insertRootKey: (key, onlyIfNone) =>
+      changed(onlyIfNone ? PG.insertFirstRootKey : PG.insertRootKey, [
+        key.id,
+        key.secret,
+        key.createdAt,
+      ]),
     deleteRootKey(id) {
       hold(PG.deleteRootKey, [id]);
     },

@@ -51,6 +51,9 @@ export const STATEMENTS = {
   listPoliciesOf: `SELECT ${POLICY_COLUMNS} FROM policies WHERE grantor = ? ORDER BY created_at, rowid`,
   replacePolicyToken: 'UPDATE policies SET token = ? WHERE grantor = ? AND token = ?',
   insertRootKey: 'INSERT OR IGNORE INTO root_keys (id, secret, created_at) VALUES (?, ?, ?)',
+  // A store's first key, unless another process stored one first (the write lock orders them).
+  insertFirstRootKey:
+    'INSERT INTO root_keys (id, secret, created_at) SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM root_keys)',
   loadRootKeys: 'SELECT id, secret, created_at FROM root_keys ORDER BY seq',
   deleteRootKey: 'DELETE FROM root_keys WHERE id = ?',
 } as const;

@@ -216,8 +216,12 @@ class PostgresStore implements RequestStore {
     return rows.map((r) => ({ id: r.id, secret: r.secret, createdAt: r.created_at }));
   }
 
-  saveRootKey(key: ExportedRootKey, audit: AuditInput): Promise<void> {
-    return this.#write((t) => saveRootKeyStep(t, key, audit));
+  saveRootKey(
+    key: ExportedRootKey,
+    audit: AuditInput,
+    options: { readonly onlyIfNone?: boolean } = {},
+  ): Promise<void> {
+    return this.#write((t) => saveRootKeyStep(t, key, audit, options.onlyIfNone === true));
   }
 
   retireRootKey(id: string, audit: AuditInput): Promise<void> {

@@ -233,8 +233,12 @@ class SqliteStore implements RequestStore {
     );
   }
 
-  saveRootKey(key: ExportedRootKey, audit: AuditInput): Promise<void> {
-    return this.#write(saveRootKeyStep(this.#tables, key, audit));
+  saveRootKey(
+    key: ExportedRootKey,
+    audit: AuditInput,
+    options: { readonly onlyIfNone?: boolean } = {},
+  ): Promise<void> {
+    return this.#write(saveRootKeyStep(this.#tables, key, audit, options.onlyIfNone === true));
   }
 
   retireRootKey(id: string, audit: AuditInput): Promise<void> {
@@ -332,8 +336,9 @@ function sqliteTables(stmt: (sql: string) => Database.Statement): SyncRequestTab
     deletePolicy(id, grantor) {
       return stmt(STATEMENTS.deletePolicy).run(id, grantor).changes > 0;
     },
-    insertRootKey(key) {
-      return stmt(STATEMENTS.insertRootKey).run(key.id, key.secret, key.createdAt).changes > 0;
+    insertRootKey(key, onlyIfNone) {
+      const insert = onlyIfNone ? STATEMENTS.insertFirstRootKey : STATEMENTS.insertRootKey;
+      return stmt(insert).run(key.id, key.secret, key.createdAt).changes > 0;
     },
     deleteRootKey(id) {
       stmt(STATEMENTS.deleteRootKey).run(id);

@@ -129,8 +129,16 @@ export interface RequestStore {
 
   /** The stored root keys, oldest first (secrets included: protect the store). */
   loadRootKeys(): Promise<ExportedRootKey[]>;
-  /** Stores a root key (ignored if its id is already stored), appending `audit`. */
-  saveRootKey(key: ExportedRootKey, audit: AuditInput): Promise<void>;
+  /**
+   * Stores a root key (ignored if its id is already stored), appending `audit`. With
+   * `onlyIfNone`, only when the store holds no key at all: of several processes opening an
+   * empty store at once, one key is stored, and each reads that one back.
+   */
+  saveRootKey(
+    key: ExportedRootKey,
+    audit: AuditInput,
+    options?: { readonly onlyIfNone?: boolean },
+  ): Promise<void>;
   /**
    * Retires a root key: deletes the stored key with this id, if there is one (a Delegator given
    * its keys stores none), and appends `audit` (its `key-retire` entry) in the same step.

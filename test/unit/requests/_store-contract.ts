@@ -314,6 +314,25 @@ export function storeContract(
       expect((await store.queryAudit({ kind: 'key-add' })).length).toBe(2);
     });
 
+    it('stores a first root key only while it holds none, so that racing openers agree on one', async () => {
+      const store = await make();
+      const keys = ['k1', 'k2', 'k3'].map((id) => ({
+        id,
+        secret: `s-${id}`,
+        createdAt: '2026-01-01T00:00:00.000Z',
+      }));
+      await Promise.all(
+        keys.map((k) => store.saveRootKey(k, auditInput('key-add'), { onlyIfNone: true })),
+      );
+      const stored = await store.loadRootKeys();
+      expect(stored).toHaveLength(1);
+      expect((await store.queryAudit({ kind: 'key-add' })).length).toBe(1);
+      const later = { id: 'k4', secret: 's-k4', createdAt: '2026-02-01T00:00:00.000Z' };
+      await store.saveRootKey(later, auditInput('key-add'), { onlyIfNone: true });
+      await store.saveRootKey(later, auditInput('key-add'));
+      expect(await store.loadRootKeys()).toEqual([...stored, later]);
+    });
+
     it('returns frozen records', async () => {
       const store = await make();
       const { record } = await store.createRequest(pendingRecord(), () => []);
