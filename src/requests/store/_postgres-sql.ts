@@ -5,6 +5,7 @@
  * write (BEGIN, the lock on the `meta` row and the audit head, one round trip) and multi-row
  * inserts.
  */
+import type pg from 'pg';
 import { AUDIT_COLUMNS, HOP_COLUMNS } from './_rows.js';
 import { HOP_STATEMENTS, STATEMENTS, type Query } from './_sql.js';
 
@@ -84,4 +85,26 @@ function rows(columns: string, count: number): string {
     { length: count },
     (_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`,
   ).join(', ');
+}
+
+/** The fixed statements' names as prepared statements (all but the multi-statement BEGIN). */
+const PREPARED = new Map(
+  Object.entries(PG)
+    .filter(([key]) => key !== 'beginWrite')
+    .map(([key, text]) => [text, `mandate_${key}`]),
+);
+
+/**
+ * A query of `text` with `values`, named when `text` is one of the fixed statements, so that
+ * each connection parses and plans it once (the driver prepares a named statement on its first
+ * use on a connection); any other text goes unnamed.
+ *
+ * @example
+ * ```ts
+ * const { rows } = await pool.query(statement(PG.getRequest, [id]));
+ * ```
+ */
+export function statement(text: string, values: readonly unknown[]): pg.QueryConfig {
+  const name = PREPARED.get(text);
+  return name === undefined ? { text, values: [...values] } : { name, text, values: [...values] };
 }

@@ -15,7 +15,7 @@
  */
 import type pg from 'pg';
 import type { RequestTables } from './_core.js';
-import { PG, insertAudit, insertHops } from './_postgres-sql.js';
+import { PG, insertAudit, insertHops, statement } from './_postgres-sql.js';
 import {
   auditToRow,
   hopToRow,
@@ -65,27 +65,27 @@ export function postgresTables(client: pg.ClientBase, head: AuditHead): Postgres
   const hold = (text: string, values: readonly unknown[]): void => {
     held.push({ text, values });
   };
-  /** Rows of `width` columns, `rows` at a time: as many per statement as the protocol allows. */
-  const holdRows = (statement: (count: number) => string, rows: readonly unknown[][]): void => {
+  /** `rows` in multi-row statements made by `make`, as many rows each as the protocol allows. */
+  const holdRows = (make: (count: number) => string, rows: readonly unknown[][]): void => {
     const width = rows[0]?.length ?? 1;
     const per = Math.floor(MAX_PARAMETERS / width);
     for (let i = 0; i < rows.length; i += per) {
       const part = rows.slice(i, i + per);
-      hold(statement(part.length), part.flat());
+      hold(make(part.length), part.flat());
     }
   };
   const flush = async (): Promise<void> => {
-    for (const statement of combine(held.splice(0)))
-      await client.query(statement.text, statement.values as unknown[]);
+    for (const { text, values } of combine(held.splice(0)))
+      await client.query(statement(text, values));
   };
   /** A read, after the writes held back (which it may need to see). */
   const rows = async <R extends pg.QueryResultRow>(text: string, values: unknown[] = []) => {
     await flush();
-    return (await client.query<R>(text, values)).rows;
+    return (await client.query<R>(statement(text, values))).rows;
   };
   const changed = async (text: string, values: unknown[]) => {
     await flush();
-    return ((await client.query(text, values)).rowCount ?? 0) > 0;
+    return ((await client.query(statement(text, values))).rowCount ?? 0) > 0;
   };
   return {
     flush,

@@ -39,7 +39,7 @@ import {
   type PostgresConnectionOptions,
   type PostgresTarget,
 } from './_postgres-connection.js';
-import { PG, pgQuery } from './_postgres-sql.js';
+import { PG, pgQuery, statement } from './_postgres-sql.js';
 import { WriteBatches } from './_postgres-writes.js';
 import {
   rowToAudit,
@@ -68,6 +68,9 @@ import type {
 } from './model.js';
 import { PG_SCHEMA_VERSION, migratePostgres } from './postgres-schema.js';
 import type { EscalateInput, RequestStore, StoreChange, TransitionInput } from './store.js';
+
+/** Token fingerprints an instance remembers as seen before it forgets them all and reads again. */
+const SEEN_KEPT = 10_000;
 
 /** Options of `openPostgresStore`. */
 export type PostgresStoreOptions = PostgresConnectionOptions;
@@ -118,6 +121,8 @@ class PostgresStore implements RequestStore {
   readonly #pool: pg.Pool;
   readonly #listener: ChangeListener;
   readonly #watchers = new Set<(change: StoreChange) => void>();
+  /** Fingerprints known to be stored (they never leave the store), at most `SEEN_KEPT`. */
+  readonly #seen = new Set<string>();
   readonly #writes: WriteBatches;
   #closed = false;
 
@@ -183,10 +188,16 @@ class PostgresStore implements RequestStore {
     audit: AuditInput,
     hops?: () => readonly HopRecord[],
   ): Promise<boolean> {
-    // Every authentication asks, and a fingerprint is never forgotten: one already seen is
-    // answered by a read, without taking the write lock for a transaction that changes nothing.
-    if ((await this.#rows(PG.findSeen, [fingerprint])).length > 0) return false;
-    return this.#write((t) => markSeenStep(t, fingerprint, audit, hops));
+    // Every authentication asks, and a fingerprint is never forgotten: one this instance knows
+    // is stored is answered from memory, one already seen elsewhere by a read, neither taking
+    // the write lock for a transaction that changes nothing.
+    if (this.#seen.has(fingerprint)) return false;
+    const first =
+      (await this.#rows(PG.findSeen, [fingerprint])).length === 0 &&
+      (await this.#write((t) => markSeenStep(t, fingerprint, audit, hops)));
+    if (this.#seen.size >= SEEN_KEPT) this.#seen.clear();
+    this.#seen.add(fingerprint);
+    return first;
   }
 
   addPolicy(policy: PolicyRecord, audit: AuditInput): Promise<void> {
@@ -272,12 +283,12 @@ class PostgresStore implements RequestStore {
   async #rows<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
     this.#open();
     try {
-      return (await this.#pool.query<R>(text, values)).rows;
+      return (await this.#pool.query<R>(statement(text, values))).rows;
     } catch (err) {
       if (!isUnavailable(err) || this.#closed) throw storeFailure(err);
       // A connection the server closed while it sat idle in the pool: try a fresh one.
       try {
-        return (await this.#pool.query<R>(text, values)).rows;
+        return (await this.#pool.query<R>(statement(text, values))).rows;
       } catch (again) {
         throw storeFailure(again);
       }
