@@ -3,16 +3,19 @@
  * in the same run. Services run in processes of their own (`_service.ts`) and their clients in
  * another (`_service-client.mjs`), as agents and grantors do.
  *
- * 1. request → approve → new token through one service on loopback (target on PostgreSQL:
- *    ≤ 10 ms median).
+ * 1. request → approve → new token through one service on loopback, after a second's warm-up
+ *    (target on PostgreSQL: ≤ 10 ms median).
  * 2. Approvals per second across two service instances: two processes on one database (on one
  *    SQLite file for the peer), each request filed on one and approved on the other, 64 in
- *    flight (target: ≥ 500/s).
+ *    flight (target: ≥ 500/s), with the CPU time each approval costs the services, the load
+ *    generator and PostgreSQL's processes (read from /proc on Linux), which bounds what the
+ *    machine's cores can do.
  * 3. How long the owner's decision on instance B takes to reach an agent waiting on instance A's
  *    outcome stream, and a request filed on B to reach the owner's inbox stream on A (target:
  *    ≤ 100 ms; PostgreSQL's NOTIFY against SQLite's 250 ms polling).
  * 4. The cost of a decision (an agent's request and its grantor's approval, in process) with 10
- *    and with 100,000 requests stored: it must not grow with the store.
+ *    and with 100,000 requests stored, rounds taken in turn on each: it must not grow with the
+ *    store.
  *
  * Needs PostgreSQL: `MANDATE_BENCH_PG_URL` names a server where this user may create a database
  * (default: the local socket as this operating-system user, which `.ci/run` sets up); the
@@ -202,10 +205,11 @@ async function services(name: string, store: string): Promise<Row> {
 }
 
 /**
- * Measurement 4: the median of an agent's request and of its grantor's approval, in process, on
- * a schema holding `stored` requests (cloned from a real one through the store, 80% pending).
+ * For measurement 4: a Delegator on a schema holding `stored` requests (cloned from a real one
+ * through the store, 80% pending), and one timed round on it: an agent's request and its
+ * grantor's approval, in process.
  */
-async function decisionCost(store: string, stored: number) {
+async function storeWith(store: string, stored: number) {
   const delegator = await Delegator.open({ url: store, watchIntervalMs: 0 });
   const planner = await delegator.mint({ to: 'planner', conditions: ['tool ~ "fs.*"'] });
   const coder = delegate(planner, { to: 'coder', conditions: ['tool == "fs.read"'] }).token;
@@ -255,19 +259,36 @@ async function decisionCost(store: string, stored: number) {
   const preloadS = (performance.now() - started) / 1000;
   await raw.close();
   const times = { request: [] as number[], approve: [] as number[] };
-  for (let i = 0; i < 50 + ROUNDS; i++) {
+  /** One request and its approval, timed (`keep`) or not (warming up). */
+  const round = async (keep: boolean) => {
     const t0 = performance.now();
     const { id } = await ask();
     const t1 = performance.now();
     await delegator.approve(id, { by: { token: planner } });
     const t2 = performance.now();
-    if (i < 50) continue;
+    if (!keep) return;
     times.request.push((t1 - t0) * 1e6);
     times.approve.push((t2 - t1) * 1e6);
-  }
-  await delegator.close();
-  const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? NaN;
-  return { stored, request: median(times.request), approve: median(times.approve), preloadS };
+  };
+  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? NaN;
+  return {
+    stored,
+    preloadS,
+    round,
+    result: () => ({ request: median(times.request), approve: median(times.approve) }),
+    close: () => delegator.close(),
+  };
+}
+
+/**
+ * Measurement 4 on `stores` (each holding some number of requests): rounds taken in turn on
+ * each, after a warm-up, so that the machine's ups and downs fall on all of them alike.
+ */
+async function decisionCosts(stores: Awaited<ReturnType<typeof storeWith>>[]) {
+  for (let i = 0; i < 50; i++) for (const s of stores) await s.round(false);
+  for (let i = 0; i < ROUNDS; i++) for (const s of stores) await s.round(true);
+  for (const s of stores) await s.close();
+  return stores.map((s) => ({ stored: s.stored, preloadS: s.preloadS, ...s.result() }));
 }
 
 /** The run's database with `schema` as its parameter. */
@@ -316,10 +337,10 @@ try {
     '\nTargets on PostgreSQL: ≤ 10 ms median round trip, ≥ 500 approvals/s, ≤ 100 ms to the other instance.',
   );
 
-  const costs = [
-    await decisionCost(schemaUrl('few'), 10),
-    await decisionCost(schemaUrl('many'), STORED),
-  ];
+  const costs = await decisionCosts([
+    await storeWith(schemaUrl('few'), 10),
+    await storeWith(schemaUrl('many'), STORED),
+  ]);
   console.log('\n## A decision with few and many requests stored (PostgreSQL, in process)\n');
   console.log('| stored | request (median) | approve (median) | preload |');
   console.log('|---|---|---|---|');
