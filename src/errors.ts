@@ -87,7 +87,8 @@ export type RequestErrorCode =
   | 'ERR_REQUEST_REVOKE_FORBIDDEN'
   | 'ERR_REQUEST_INVALID'
   | 'ERR_REQUEST_CANNOT_ESCALATE'
-  | 'ERR_REQUEST_STORE';
+  | 'ERR_REQUEST_STORE'
+  | 'ERR_REQUEST_STORE_UNAVAILABLE';
 
 /**
  * Every code the HTTP service (`mandate/server`) raises itself: a caller it cannot identify,

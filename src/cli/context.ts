@@ -102,14 +102,26 @@ export class Context {
   }
 
   /**
-   * The Delegator on the home's SQLite store, with the home's keys (which it never copies into
-   * the store). Opened once per command and closed by `close()`. The store's files are checked
-   * first (a loose one is tightened, with a warning) and again after opening, since SQLite
-   * creates them with the process's umask.
+   * The store a command's Delegator opens: a PostgreSQL URL from `mandate serve --store` or
+   * `$MANDATE_STORE`, or `undefined` for the home's SQLite file.
    */
-  delegator(): Promise<Delegator> {
+  storeUrl(option?: string): string | undefined {
+    const url = option ?? this.env['MANDATE_STORE'];
+    return url === undefined || url === '' ? undefined : url;
+  }
+
+  /**
+   * The Delegator on the home's SQLite store, or on the PostgreSQL database `store` (a URL, see
+   * `storeUrl`), with the home's keys (which it never copies into the store). Opened once per
+   * command and closed by `close()`. The SQLite store's files are checked first (a loose one is
+   * tightened, with a warning) and again after opening, since SQLite creates them with the
+   * process's umask.
+   */
+  delegator(store: string | undefined = this.storeUrl()): Promise<Delegator> {
     this.#delegator ??= (async () => {
       const { keyring } = this.keys();
+      if (store !== undefined)
+        return Delegator.open({ url: store, rootKeys: keyring, now: () => this.now() });
       for (const file of this.home.secureStore()) {
         const s = this.out.errStyle;
         this.out.note(

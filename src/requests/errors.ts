@@ -295,3 +295,26 @@ export class RequestStoreError extends MandateError {
     super('ERR_REQUEST_STORE', message, options);
   }
 }
+
+/**
+ * The store's database cannot be reached now: refused, cut, restarting, out of connections, or
+ * too slow to answer. Nothing was decided by the call that failed this way, unless the database
+ * committed it just before the connection broke (deciding again then answers
+ * `ERR_REQUEST_NOT_PENDING`). Try again shortly; the service answers it with 503. The message
+ * of a failed call names no server or user; the one of a failed opening (for the operator)
+ * names the server by its URL without the password.
+ *
+ * @example
+ * ```ts
+ * try { await delegator.approve(id, { by: 'owner' }); }
+ * catch (err) { if (err instanceof RequestStoreUnavailableError) setTimeout(retry, 1000); }
+ * ```
+ */
+export class RequestStoreUnavailableError extends MandateError {
+  constructor(
+    message = 'the request store cannot be reached right now; try again shortly',
+    options?: { cause?: unknown },
+  ) {
+    super('ERR_REQUEST_STORE_UNAVAILABLE', message, options);
+  }
+}

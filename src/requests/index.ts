@@ -38,6 +38,7 @@ export type {
 export {
   applyTransition,
   type RequestStore,
+  type StoreChange,
   type TransitionInput,
   type EscalateInput,
 } from './store/store.js';
@@ -59,6 +60,8 @@ export type {
 } from './store/model.js';
 export { createMemoryStore } from './store/memory-store.js';
 export { openSqliteStore, type SqliteStoreOptions } from './store/sqlite-store.js';
+export { openPostgresStore, type PostgresStoreOptions } from './store/postgres-store.js';
+export { redactUrl } from './store/_postgres-connection.js';
 export {
   GENESIS_HASH,
   chainEntries,
@@ -86,6 +89,7 @@ export {
   RequestInvalidError,
   RequestCannotEscalateError,
   RequestStoreError,
+  RequestStoreUnavailableError,
   type ForbiddenReason,
   type TokenProblem,
 } from './errors.js';

@@ -1,6 +1,6 @@
 /**
- * How a Delegator opens: on a SQLite file it then owns, on a caller's store, or on a fresh
- * in-memory store; with supplied or stored root keys; with its clock, and a tail that watches
+ * How a Delegator opens: on a SQLite file or a PostgreSQL database it then owns, on a caller's
+ * store, or on a fresh in-memory store; with supplied or stored root keys; with its clock, and a tail that watches
  * the audit log for other processes' changes. A failed opening closes what it opened. Then how
  * its parts are wired: one lifecycle, and the context each answer (inbox, waiter, subscription,
  * standing policies) reads.
@@ -17,6 +17,7 @@ import { storedKeys, suppliedKeys, type KeyParts } from './root-keys.js';
 import { KeyLog } from './store/key-log.js';
 import type { PolicyContext } from './standing-policies.js';
 import { createMemoryStore } from './store/memory-store.js';
+import { openPostgresStore } from './store/postgres-store.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { RequestStore } from './store/store.js';
 
@@ -29,7 +30,8 @@ export interface DelegatorParts extends KeyParts {
 }
 
 /**
- * Opens the parts of `Delegator.open`: exactly one of `path` (a SQLite file) and `store`.
+ * Opens the parts of `Delegator.open`: exactly one of `path` (a SQLite file), `url` (a
+ * PostgreSQL database) and `store`.
  *
  * @example
  * ```ts
@@ -38,11 +40,17 @@ export interface DelegatorParts extends KeyParts {
  */
 export async function openParts(options: OpenOptions): Promise<DelegatorParts> {
   assertObject(options, 'options');
-  if ((options.path === undefined) === (options.store === undefined)) {
-    throw new TypeError('options must have exactly one of path (a SQLite file) and store');
+  const given = [options.path, options.url, options.store].filter((o) => o !== undefined);
+  if (given.length !== 1) {
+    throw new TypeError(
+      'options must have exactly one of path (a SQLite file), url (a postgres:// URL) and store',
+    );
   }
   if (options.store !== undefined) return assemble(options.store, false, options);
-  const store = openSqliteStore(options.path, options.sqlite);
+  const store =
+    options.url !== undefined
+      ? await openPostgresStore(options.url, options.postgres)
+      : openSqliteStore(options.path, options.sqlite);
   try {
     return await assemble(store, true, options);
   } catch (err) {

@@ -5,6 +5,7 @@
  * approving, denying, escalating, adding a policy, querying the audit log and verifying it take.
  */
 import type { Delegation, RootKeys } from '../delegation/index.js';
+import type { PostgresStoreOptions } from './store/postgres-store.js';
 import type { SqliteStoreOptions } from './store/sqlite-store.js';
 import type { RequestStore } from './store/store.js';
 
@@ -34,11 +35,33 @@ export interface DelegatorOptions {
   readonly revocationRefreshMs?: number;
 }
 
-/** Options of `Delegator.open`: a SQLite file (`path`) or any store (`store`). */
+/**
+ * Options of `Delegator.open`: a SQLite file (`path`), a PostgreSQL database (`url`, a
+ * `postgres://` URL, optionally `?schema=name`), or any store (`store`).
+ */
 export type OpenOptions = DelegatorOptions &
   (
-    | { readonly path: string; readonly sqlite?: SqliteStoreOptions; readonly store?: undefined }
-    | { readonly store: RequestStore; readonly path?: undefined; readonly sqlite?: undefined }
+    | {
+        readonly path: string;
+        readonly sqlite?: SqliteStoreOptions;
+        readonly store?: undefined;
+        readonly url?: undefined;
+        readonly postgres?: undefined;
+      }
+    | {
+        readonly url: string;
+        readonly postgres?: PostgresStoreOptions;
+        readonly path?: undefined;
+        readonly sqlite?: undefined;
+        readonly store?: undefined;
+      }
+    | {
+        readonly store: RequestStore;
+        readonly path?: undefined;
+        readonly sqlite?: undefined;
+        readonly url?: undefined;
+        readonly postgres?: undefined;
+      }
   );
 
 /** Options of `delegator.mint`. */

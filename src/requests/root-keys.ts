@@ -56,9 +56,11 @@ export async function storedKeys(
   if (stored.length === 0) {
     const key = createRootKey({ now: now() });
     const entry = keyEntry('key-add', key, now(), true);
-    await store.saveRootKey(exportRootKey(key), entry);
-    keyLog.note(entry);
+    // Only into a store still empty: another process opening it at the same moment may have
+    // stored its own first, and then that key is everyone's.
+    await store.saveRootKey(exportRootKey(key), entry, { onlyIfNone: true });
     stored = await store.loadRootKeys();
+    if (stored.some((k) => k.id === key.id)) keyLog.note(entry);
   }
   try {
     return new RootKeyring(stored.map((k) => importRootKey(k)));

@@ -73,6 +73,7 @@ const STATUS: Readonly<Record<string, readonly [number, string]>> = {
   ERR_SERVER_TOO_LARGE: [413, 'invalid_request'],
   ERR_SERVER_RATE_LIMITED: [429, 'slow_down'],
   ERR_REQUEST_STORE: [503, 'temporarily_unavailable'],
+  ERR_REQUEST_STORE_UNAVAILABLE: [503, 'temporarily_unavailable'],
   ERR_SERVER_UNAVAILABLE: [503, 'temporarily_unavailable'],
 };
 

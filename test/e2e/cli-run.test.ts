@@ -1,9 +1,10 @@
 // `mandate run` starts an agent with its token and nothing of the owner's: no MANDATE_HOME (an
 // agent that found the home could approve its own requests as the owner and mint itself
-// anything), no other MANDATE_* variable. It refuses to start a child that could read the root
-// keys — any child of the same OS user can — unless told to run it as another user (`--user`,
-// as root) or told plainly that the risk is accepted (`--unsafe-same-user`). The child's exit
-// code is passed through, and SIGTERM is forwarded.
+// anything), no other MANDATE_* variable ($MANDATE_STORE included), no PostgreSQL password
+// (PGPASSWORD, PGPASSFILE: they may open the store). It refuses to start a child that could read
+// the root keys — any child of the same OS user can — unless told to run it as another user
+// (`--user`, as root) or told plainly that the risk is accepted (`--unsafe-same-user`). The
+// child's exit code is passed through, and SIGTERM is forwarded.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -94,6 +95,37 @@ describe.concurrent('run', () => {
     expect(r.stderr).toMatch(
       /^warning: --unsafe-same-user: the agent .* could read or change .*keys\.json/,
     );
+  });
+
+  it("leaves out the PostgreSQL store's URL and password, keeping the rest of the environment", async () => {
+    const { env, agentFile } = await owner();
+    const script =
+      'const e = process.env; console.log(JSON.stringify(Object.keys(e).filter((k) => /^(MANDATE_STORE|PG)/.test(k)).sort().map((k) => [k, e[k]]))); process.exit(7)';
+    const r = await cli(
+      [
+        'run',
+        '--token',
+        `@${agentFile}`,
+        '--as',
+        'budget-agent',
+        '--unsafe-same-user',
+        '--',
+        process.execPath,
+        '-e',
+        script,
+      ],
+      {
+        env: {
+          ...env,
+          MANDATE_STORE: 'postgres://mandate@db.internal/mandate',
+          PGPASSWORD: 'db-secret',
+          PGPASSFILE: '/home/owner/.pgpass',
+          PGAPPNAME: 'kept',
+        },
+      },
+    );
+    expect(r.code).toBe(7);
+    expect(JSON.parse(r.stdout)).toEqual([['PGAPPNAME', 'kept']]);
   });
 
   it('passes on the service to ask (--url or $MANDATE_URL) as MANDATE_URL, and refuses one that is not a URL', async () => {

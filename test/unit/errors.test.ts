@@ -53,6 +53,7 @@ const CODES = [
   'ERR_REQUEST_INVALID',
   'ERR_REQUEST_CANNOT_ESCALATE',
   'ERR_REQUEST_STORE',
+  'ERR_REQUEST_STORE_UNAVAILABLE',
   'ERR_SERVER_UNAUTHORIZED',
   'ERR_SERVER_BAD_REQUEST',
   'ERR_SERVER_FORBIDDEN',
@@ -131,6 +132,7 @@ const SAMPLES: Record<string, () => readonly InstanceType<typeof MandateError>[]
   RequestInvalidError: () => [new mandate.RequestInvalidError('scope', 'is empty')],
   RequestCannotEscalateError: () => [new mandate.RequestCannotEscalateError('req_1')],
   RequestStoreError: () => [new mandate.RequestStoreError('disk full')],
+  RequestStoreUnavailableError: () => [new mandate.RequestStoreUnavailableError()],
   CliError: () =>
     CLI_CODES.filter((c) => c !== 'ERR_CLI_UNEXPECTED').map((c) => new CliError(c, 'x')),
   ContextualError: () => [new ContextualError(new mandate.TokenInvalidError(), '--token')],

@@ -6,8 +6,9 @@
  * that a program using the library (or the CLI, whose token argument defaults to
  * `$MANDATE_TOKEN`) picks it up without the token on any command line. The agent gets its token
  * and nothing of the owner's: every `MANDATE_*` variable of the owner's environment is left out
- * (`MANDATE_HOME` above all), and `run` refuses to start a child that could read the root keys
- * or write the store (see `key-exposure.ts`) — which a child of the same OS user always can. So
+ * (`MANDATE_HOME` above all), and so is the PostgreSQL password; and `run` refuses to start a
+ * child that could read the root keys or write the store (see `key-exposure.ts`) — which a
+ * child of the same OS user always can. So
  * the agent runs as another user (`--user`, which needs root; it then gets that user's `HOME`),
  * or the owner says `--unsafe-same-user` and is told plainly what that allows. Before starting,
  * the token's holder must be the principal named (and, when this home holds the keys, the token
@@ -173,10 +174,14 @@ function protectKeys(ctx: Context, file: string, user: OsUser | undefined, unsaf
   );
 }
 
+/** The owner's variables that may unlock a PostgreSQL store (libpq's, which the driver reads). */
+const STORE_SECRETS = ['PGPASSWORD', 'PGPASSFILE'];
+
 /**
  * The agent's environment: the owner's, without any `MANDATE_*` variable (the home, the owner's
- * own token), with the agent's token and principal; as another user, that user's `HOME`,
- * `USER` and `LOGNAME`.
+ * own token, the store's URL) or the PostgreSQL password (`PGPASSWORD`, `PGPASSFILE`: they may
+ * open the store, which holds every issued token and the audit log), with the agent's token and
+ * principal; as another user, that user's `HOME`, `USER` and `LOGNAME`.
  */
 function agentEnvironment(
   env: NodeJS.ProcessEnv,
@@ -186,7 +191,9 @@ function agentEnvironment(
   url: string | undefined,
 ): NodeJS.ProcessEnv {
   const kept = Object.fromEntries(
-    Object.entries(env).filter(([name]) => !name.startsWith('MANDATE_')),
+    Object.entries(env).filter(
+      ([name]) => !name.startsWith('MANDATE_') && !STORE_SECRETS.includes(name),
+    ),
   );
   return {
     ...kept,

@@ -1,6 +1,8 @@
 /**
  * `mandate serve`: the home's Delegator as an HTTP service (docs/server.md), on 127.0.0.1 (a
- * port, or 0 for any free one) or a Unix socket. It prints the URL and where the owner
+ * port, or 0 for any free one) or a Unix socket, keeping its state in the home's SQLite file or,
+ * with `--store` (or `$MANDATE_STORE`), in a PostgreSQL database that several instances share
+ * (docs/postgres.md; the URL is printed without its password). It prints the URL and where the owner
  * credential is (created in the home, 0600, on first use; `mandate credential rotate` replaces
  * it, and the service takes the new one at once), logs one JSON line per call to stderr (no
  * token, no credential, no body), and on SIGTERM or SIGINT stops accepting, ends its streams and
@@ -16,6 +18,7 @@ import {
   listen,
   ownerCheck,
 } from '../../server/index.js';
+import { redactUrl } from '../../requests/index.js';
 import { CliError } from '../cli-error.js';
 import type { Context } from '../context.js';
 import type { Home } from '../home.js';
@@ -26,6 +29,7 @@ interface ServeOptions {
   readonly port?: string;
   readonly host?: string;
   readonly socket?: string;
+  readonly store?: string;
 }
 
 /**
@@ -45,8 +49,17 @@ export function registerServeCommands(program: Command, action: ActionFactory): 
       )
       .option('--port <port>', 'TCP port on the host (default 8410; 0 picks a free one)')
       .option('--host <host>', 'address to listen on (default 127.0.0.1)')
-      .option('--socket <path>', 'listen on a Unix socket instead of a TCP port'),
-    ['mandate serve', 'mandate serve --port 0', 'mandate serve --socket /run/mandate.sock'],
+      .option('--socket <path>', 'listen on a Unix socket instead of a TCP port')
+      .option(
+        '--store <url>',
+        "keep state in PostgreSQL (postgres://user@host/db), shared by several instances, instead of the home's SQLite file (default: $MANDATE_STORE; the password from PGPASSWORD or ~/.pgpass)",
+      ),
+    [
+      'mandate serve',
+      'mandate serve --port 0',
+      'mandate serve --socket /run/mandate.sock',
+      'mandate serve --store postgres://mandate@db.internal/mandate',
+    ],
   ).action(action<ServeOptions>((ctx, _args, opts) => serve(ctx, opts)));
 
   const credential = program
@@ -72,10 +85,16 @@ async function serve(ctx: Context, opts: ServeOptions): Promise<ExitCode> {
       'ERR_CLI_USAGE',
       `--port must be a port number, got ${JSON.stringify(opts.port)}`,
     );
+  const store = ctx.storeUrl(opts.store);
+  if (store !== undefined && !/^postgres(ql)?:\/\//.test(store))
+    throw new CliError(
+      'ERR_CLI_USAGE',
+      "--store must be a postgres:// URL (without it, the home's SQLite file is used)",
+    );
   const home = ctx.home;
   home.requireInitialized();
   const created = ensureCredential(home);
-  const delegator = await ctx.delegator();
+  const delegator = await ctx.delegator(store);
   const sessions = new Sessions(DEFAULT_SESSION_LIMITS, () => Date.now());
   const app = createServiceApp({
     delegator,
@@ -90,8 +109,13 @@ async function serve(ctx: Context, opts: ServeOptions): Promise<ExitCode> {
     () => ctx.close(),
   );
   const out = ctx.out;
-  out.data({ url: running.url, ownerCredentialFile: home.ownerCredentialFile });
-  out.line(`${out.style.green('✓')} serving ${out.style.bold(home.path)} at ${running.url}`);
+  const where = store === undefined ? home.path : redactUrl(store);
+  out.data({
+    url: running.url,
+    ownerCredentialFile: home.ownerCredentialFile,
+    ...(store === undefined ? {} : { store: where }),
+  });
+  out.line(`${out.style.green('✓')} serving ${out.style.bold(where)} at ${running.url}`);
   out.fields(
     [
       [

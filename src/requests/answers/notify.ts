@@ -3,9 +3,11 @@
  * new request, in this process or in another one sharing the store. Every change the Delegator
  * makes is recorded in the audit log, so the log doubles as the event stream: an `AuditTail`
  * reads the entries after its cursor and hands them to listeners. A local write pumps the tail
- * at once (an in-process waiter wakes within the same tick of I/O); while anyone listens, a
- * timer also pumps it every `intervalMs`, which is how a decision written by another process
- * reaches this one. `EventQueue` turns pushed values into an async iterator that ends on
+ * at once (an in-process waiter wakes within the same tick of I/O). While anyone listens, a
+ * store that announces other writers' commits (`watch`: PostgreSQL's LISTEN/NOTIFY) pumps it as
+ * soon as they commit, and a timer pumps it every `intervalMs` whatever the store: that is how a
+ * decision written by another process reaches this one when nothing announces it (SQLite), or
+ * when an announcement was lost (NOTIFY is not durable). `EventQueue` turns pushed values into an async iterator that ends on
  * `return()`, on close, or when its AbortSignal fires.
  */
 import type { AuditEntry } from '../store/model.js';
@@ -31,6 +33,7 @@ export class AuditTail {
   readonly #listeners = new Set<AuditListener>();
   #cursor = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
+  #unwatch: (() => void) | undefined;
   #running: Promise<void> | undefined;
   #again = false;
   #closed = false;
@@ -123,7 +126,17 @@ export class AuditTail {
   }
 
   #arm(): void {
-    const want = !this.#closed && this.#listeners.size > 0 && this.#intervalMs > 0;
+    const listening = !this.#closed && this.#listeners.size > 0;
+    if (listening && this.#unwatch === undefined && this.#store.watch !== undefined) {
+      this.#unwatch = this.#store.watch((change) => {
+        // An announcement of entries already dispatched (this process's own) needs no read.
+        if (change.seq === 0 || change.seq > this.#cursor) void this.pump();
+      });
+    } else if (!listening && this.#unwatch !== undefined) {
+      this.#unwatch();
+      this.#unwatch = undefined;
+    }
+    const want = listening && this.#intervalMs > 0;
     if (want && this.#timer === undefined) {
       this.#timer = setInterval(() => void this.pump(), this.#intervalMs);
       this.#timer.unref();

@@ -5,9 +5,11 @@
  * yields each one that is still pending when read, with the verdict against the grantor's
  * authority. The listener is registered at once, before the grantor's token is even verified,
  * so nothing that arrives right after `subscribe` returns is missed; entries are handled in
- * order, one at a time.
+ * order, one at a time. A store out of reach while an entry is handled delays the feed (the
+ * read is tried again) rather than ending it.
  */
 import type { Actor } from '../decisions/authority.js';
+import { RequestStoreUnavailableError } from '../errors.js';
 import type { AuditEntry, RequestRecord } from '../store/model.js';
 import { EventQueue, type AuditTail } from './notify.js';
 import type { RequestStore } from '../store/store.js';
@@ -56,7 +58,7 @@ export function subscribeInbox(
       .then(async () => {
         const actor = await authenticated;
         if (entry.subject !== actor.name) return;
-        const record = await context.store.getRequest(id);
+        const record = await whileUnavailable(() => context.store.getRequest(id), ended);
         if (record !== undefined && record.status === 'pending' && context.accepts(record, actor))
           queue.push({ seq: entry.seq, item: context.view(record, actor) });
       })
@@ -69,7 +71,10 @@ export function subscribeInbox(
     // before any live one (the chain keeps them in order).
     chain = chain
       .then(async () => {
-        for (const entry of await context.store.queryAudit({ afterSeq })) {
+        for (const entry of await whileUnavailable(
+          () => context.store.queryAudit({ afterSeq }),
+          ended,
+        )) {
           if (entry.seq > live) break;
           handle(entry);
         }
@@ -81,9 +86,12 @@ export function subscribeInbox(
     afterSeq !== undefined && afterSeq > live ? afterSeq : live,
   );
   const close = (): void => queue.close();
+  let closed = false;
+  const ended = (): boolean => closed;
   const queue = new EventQueue<InboxEvent>({
     signal: options.signal,
     onClose: () => {
+      closed = true;
       stop();
       context.closers.delete(close);
     },
@@ -91,4 +99,23 @@ export function subscribeInbox(
   context.closers.add(close);
   authenticated.catch((err: unknown) => queue.fail(err));
   return queue;
+}
+
+/** How soon a feed reads again after the store was out of reach. */
+const UNAVAILABLE_RETRY_MS = 500;
+
+/**
+ * `read()`, tried again every half second while the store is out of reach (a database
+ * restarting) and the feed has not ended: the entry being handled will not be dispatched again,
+ * so giving up would lose it from the feed.
+ */
+async function whileUnavailable<T>(read: () => Promise<T>, ended: () => boolean): Promise<T> {
+  for (;;) {
+    try {
+      return await read();
+    } catch (err) {
+      if (!(err instanceof RequestStoreUnavailableError) || ended()) throw err;
+      await new Promise((resolve) => setTimeout(resolve, UNAVAILABLE_RETRY_MS).unref());
+    }
+  }
 }

@@ -5,10 +5,12 @@
  * request's expiry makes sure it also ends when nobody decides (the expiry is then written by
  * whichever process notices first). Each wake re-reads the request from the store, so a
  * spurious or duplicate wake is harmless. The listener is registered before the first read,
- * so no decision can slip between the two.
+ * so no decision can slip between the two. A store out of reach when the wait begins fails it
+ * (`RequestStoreUnavailableError`); one out of reach during the wait only delays it: the wait
+ * looks again every half second until the store answers.
  */
 import type { PermissionOutcome } from '../../tools/broker.js';
-import { RequestStoreError } from '../errors.js';
+import { RequestStoreError, RequestStoreUnavailableError } from '../errors.js';
 import type { Lifecycle } from '../decisions/lifecycle.js';
 import type { RequestRecord } from '../store/model.js';
 import type { AuditTail } from './notify.js';
@@ -29,6 +31,9 @@ export interface WaiterContext {
 
 /** Longest delay `setTimeout` accepts. */
 const MAX_DELAY_MS = 2 ** 31 - 1;
+
+/** How soon a wait looks again after the store was out of reach. */
+const UNAVAILABLE_RETRY_MS = 500;
 
 /**
  * Resolves with the request's final outcome, or rejects with the signal's reason, with
@@ -93,7 +98,14 @@ export async function awaitOutcome(
           if (!settled) arm(record);
         } while (again && !settled);
       } catch (err) {
-        // A store or lookup error passes through unchanged.
+        if (err instanceof RequestStoreUnavailableError && !settled) {
+          // The store is out of reach for now (a database restarting): the entry that woke this
+          // check will not come again, so look again shortly rather than give up the wait.
+          if (timer !== undefined) clearTimeout(timer);
+          timer = setTimeout(() => void check(), UNAVAILABLE_RETRY_MS);
+          return;
+        }
+        // Any other store or lookup error passes through unchanged.
         // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
         settle(() => reject(err));
       } finally {

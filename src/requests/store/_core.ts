@@ -53,8 +53,11 @@ export interface RequestTables {
   insertPolicy(policy: PolicyRecord): Maybe<void>;
   /** Deletes the policy if it belongs to `grantor`; `false` when there is none. */
   deletePolicy(id: string, grantor: string): Maybe<boolean>;
-  /** Stores a root key; `false` when its id is stored already. */
-  insertRootKey(key: ExportedRootKey): Maybe<boolean>;
+  /**
+   * Stores a root key; `false` when its id is stored already, or when `onlyIfNone` and any key
+   * is stored.
+   */
+  insertRootKey(key: ExportedRootKey, onlyIfNone: boolean): Maybe<boolean>;
   /** Deletes the stored root key with this id, if any. */
   deleteRootKey(id: string): Maybe<void>;
   /** Inserts the hops not stored yet (by id), each with an index row per prefix. */
@@ -284,7 +287,8 @@ export function* removePolicyStep(
 }
 
 /**
- * `RequestStore.saveRootKey`: stores a key not stored yet, audited.
+ * `RequestStore.saveRootKey`: stores a key not stored yet (with `onlyIfNone`, only into a store
+ * that holds no key), audited.
  *
  * @example
  * ```ts
@@ -295,8 +299,9 @@ export function* saveRootKeyStep(
   t: RequestTables,
   key: ExportedRootKey,
   audit: AuditInput,
+  onlyIfNone = false,
 ): Step<void> {
-  if (yield* table(t.insertRootKey(key))) yield* appendStep(t, [audit]);
+  if (yield* table(t.insertRootKey(key, onlyIfNone))) yield* appendStep(t, [audit]);
 }
 
 /**

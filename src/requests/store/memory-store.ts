@@ -86,8 +86,9 @@ class MemoryStore implements RequestStore {
       if (this.#policies.get(id)?.grantor !== grantor) return false;
       return this.#policies.delete(id);
     },
-    insertRootKey: (key) => {
-      if (this.#keys.some((k) => k.id === key.id)) return false;
+    insertRootKey: (key, onlyIfNone) => {
+      if (this.#keys.some((k) => k.id === key.id) || (onlyIfNone && this.#keys.length > 0))
+        return false;
       this.#keys.push(Object.freeze({ ...key }));
       return true;
     },
@@ -184,8 +185,12 @@ class MemoryStore implements RequestStore {
     return this.#whileOpen(() => [...this.#keys]);
   }
 
-  saveRootKey(key: ExportedRootKey, audit: AuditInput): Promise<void> {
-    return this.#run(saveRootKeyStep(this.#tables, key, audit));
+  saveRootKey(
+    key: ExportedRootKey,
+    audit: AuditInput,
+    options: { readonly onlyIfNone?: boolean } = {},
+  ): Promise<void> {
+    return this.#run(saveRootKeyStep(this.#tables, key, audit, options.onlyIfNone === true));
   }
 
   retireRootKey(id: string, audit: AuditInput): Promise<void> {

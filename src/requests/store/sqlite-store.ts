@@ -30,17 +30,25 @@ import {
   type Step,
   type SyncRequestTables,
 } from './_core.js';
-import { STATEMENTS, auditQuery, requestQuery } from './_sqlite-queries.js';
+import { HOP_STATEMENTS, STATEMENTS, auditQuery, hopQuery, requestQuery } from './_sql.js';
 import {
-  HOP_STATEMENTS,
-  hopQuery,
+  auditToRow,
   hopToRow,
+  policyToRow,
+  recordToRow,
   revocationToRow,
+  rowToAudit,
   rowToHop,
+  rowToPolicy,
+  rowToRecord,
   rowToRevocation,
+  type AuditRow,
   type HopRow,
+  type PolicyRow,
+  type RequestRow,
   type RevocationRow,
-} from './_sqlite-hops.js';
+  updateToRow,
+} from './_rows.js';
 import type {
   AuditEntry,
   AuditFilter,
@@ -53,17 +61,7 @@ import type {
   Revocation,
   RevocationInput,
 } from './model.js';
-import {
-  migrate,
-  policyToRow,
-  recordToRow,
-  rowToAudit,
-  rowToPolicy,
-  rowToRecord,
-  type AuditRow,
-  type PolicyRow,
-  type RequestRow,
-} from './sqlite-schema.js';
+import { migrate } from './sqlite-schema.js';
 import { settle, type EscalateInput, type RequestStore, type TransitionInput } from './store.js';
 
 /** Options of `openSqliteStore`. */
@@ -235,8 +233,12 @@ class SqliteStore implements RequestStore {
     );
   }
 
-  saveRootKey(key: ExportedRootKey, audit: AuditInput): Promise<void> {
-    return this.#write(saveRootKeyStep(this.#tables, key, audit));
+  saveRootKey(
+    key: ExportedRootKey,
+    audit: AuditInput,
+    options: { readonly onlyIfNone?: boolean } = {},
+  ): Promise<void> {
+    return this.#write(saveRootKeyStep(this.#tables, key, audit, options.onlyIfNone === true));
   }
 
   retireRootKey(id: string, audit: AuditInput): Promise<void> {
@@ -316,36 +318,14 @@ function sqliteTables(stmt: (sql: string) => Database.Statement): SyncRequestTab
       stmt(STATEMENTS.insertRequest).run(...recordToRow(record));
     },
     updateRequest(_before, r) {
-      stmt(STATEMENTS.updateRequest).run(
-        r.version,
-        r.status,
-        r.outcome === null ? null : JSON.stringify(r.outcome),
-        r.decidedBy,
-        r.decidedAt,
-        r.policyId,
-        r.escalation?.linkedId ?? null,
-        r.escalation === null ? null : r.escalation.autoApprove ? 1 : 0,
-        r.id,
-      );
+      stmt(STATEMENTS.updateRequest).run(...updateToRow(r));
     },
     auditHead() {
       return stmt(STATEMENTS.auditHead).get() as { seq: number; hash: string } | undefined;
     },
     insertAudit(entries) {
       const insert = stmt(STATEMENTS.insertAudit);
-      for (const e of entries) {
-        insert.run(
-          e.seq,
-          e.at,
-          e.kind,
-          e.actor,
-          e.subject,
-          e.requestId,
-          JSON.stringify(e.details),
-          e.prevHash,
-          e.hash,
-        );
-      }
+      for (const e of entries) insert.run(...auditToRow(e));
     },
     insertSeen(fingerprint, at) {
       return stmt(STATEMENTS.insertSeen).run(fingerprint, at).changes > 0;
@@ -356,8 +336,9 @@ function sqliteTables(stmt: (sql: string) => Database.Statement): SyncRequestTab
     deletePolicy(id, grantor) {
       return stmt(STATEMENTS.deletePolicy).run(id, grantor).changes > 0;
     },
-    insertRootKey(key) {
-      return stmt(STATEMENTS.insertRootKey).run(key.id, key.secret, key.createdAt).changes > 0;
+    insertRootKey(key, onlyIfNone) {
+      const insert = onlyIfNone ? STATEMENTS.insertFirstRootKey : STATEMENTS.insertRootKey;
+      return stmt(insert).run(key.id, key.secret, key.createdAt).changes > 0;
     },
     deleteRootKey(id) {
       stmt(STATEMENTS.deleteRootKey).run(id);

@@ -18,6 +18,7 @@ import type {
   AuditEntry,
   AuditFilter,
   AuditInput,
+  AuditKind,
   EscalationLink,
   HopFilter,
   HopRecord,
@@ -128,8 +129,16 @@ export interface RequestStore {
 
   /** The stored root keys, oldest first (secrets included: protect the store). */
   loadRootKeys(): Promise<ExportedRootKey[]>;
-  /** Stores a root key (ignored if its id is already stored), appending `audit`. */
-  saveRootKey(key: ExportedRootKey, audit: AuditInput): Promise<void>;
+  /**
+   * Stores a root key (ignored if its id is already stored), appending `audit`. With
+   * `onlyIfNone`, only when the store holds no key at all: of several processes opening an
+   * empty store at once, one key is stored, and each reads that one back.
+   */
+  saveRootKey(
+    key: ExportedRootKey,
+    audit: AuditInput,
+    options?: { readonly onlyIfNone?: boolean },
+  ): Promise<void>;
   /**
    * Retires a root key: deletes the stored key with this id, if there is one (a Delegator given
    * its keys stores none), and appends `audit` (its `key-retire` entry) in the same step.
@@ -152,8 +161,25 @@ export interface RequestStore {
   /** The revocations after `cursor` (a `seq`), in order, at most `limit`. */
   revocationsSince(cursor: number, limit: number): Promise<Revocation[]>;
 
+  /**
+   * Optional: calls `listener` soon after any writer sharing the store (this one included)
+   * commits audit entries, so that waiters and streams re-read at once instead of at their next
+   * poll. A hint, not a feed: a change may be announced late, twice, or (when the store lost its
+   * line to the database for a while) by a `StoreChange` without `kinds`, meaning "anything may
+   * have changed"; readers keep polling as the fallback. Returns the function that stops it.
+   */
+  watch?(listener: (change: StoreChange) => void): () => void;
+
   /** Releases the store; later calls fail. */
   close(): Promise<void>;
+}
+
+/** What `RequestStore.watch` announces. */
+export interface StoreChange {
+  /** The audit log's last `seq` after the change (0 when unknown). */
+  readonly seq: number;
+  /** The kinds of the entries appended; absent when unknown (anything may have changed). */
+  readonly kinds?: readonly AuditKind[];
 }
 
 /**

@@ -13,14 +13,16 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../../src/requests/store/audit.js';
 import { RequestStoreError } from '../../../src/requests/errors.js';
-import { HOP_STATEMENTS, hopQuery } from '../../../src/requests/store/_sqlite-hops.js';
 import {
+  HOP_STATEMENTS,
   STATEMENTS,
   auditQuery,
+  hopQuery,
   requestQuery,
-} from '../../../src/requests/store/_sqlite-queries.js';
+} from '../../../src/requests/store/_sql.js';
+import { policyToRow, recordToRow } from '../../../src/requests/store/_rows.js';
 import type { PolicyRecord, RequestRecord } from '../../../src/requests/store/model.js';
-import { MIGRATIONS, policyToRow, recordToRow } from '../../../src/requests/store/sqlite-schema.js';
+import { MIGRATIONS } from '../../../src/requests/store/sqlite-schema.js';
 import { openSqliteStore } from '../../../src/requests/store/sqlite-store.js';
 import type { RequestStore } from '../../../src/requests/store/store.js';
 import { auditInput, pendingRecord } from './_records.js';

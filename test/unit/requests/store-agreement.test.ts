@@ -1,6 +1,7 @@
 /**
  * The stores agree: the memory and SQLite stores give the same answers over a random history
- * of requests and decisions, and the shared compare-and-set core runs the same steps over
+ * of requests and decisions (`_store-agreement.ts`; PostgreSQL joins them in store.pg.test.ts),
+ * and the shared compare-and-set core runs the same steps over
  * asynchronous tables, as a networked store will drive it.
  */
 import { describe, expect, it } from 'vitest';
@@ -14,111 +15,16 @@ import {
   type RequestTables,
 } from '../../../src/requests/store/_core.js';
 import { verifyAuditChain } from '../../../src/requests/store/audit.js';
-import type {
-  AuditEntry,
-  RequestFilter,
-  RequestRecord,
-  RequestStatus,
-  Revocation,
-} from '../../../src/requests/store/model.js';
+import type { AuditEntry, RequestRecord, Revocation } from '../../../src/requests/store/model.js';
 import { auditInput, pendingRecord } from './_records.js';
+import { expectAgreement } from './_store-agreement.js';
 import { temporaryStores } from './_stores.js';
 
 const { memory, sqlite } = temporaryStores();
 
 describe('memory and SQLite stores', () => {
   it('give the same answers over a random history of requests and decisions', async () => {
-    const stores = [memory(), sqlite()];
-    let seed = 7;
-    const random = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
-    };
-    const grantors = ['owner', 'planner', 'reviewer'];
-    const statuses: RequestStatus[] = ['approved', 'denied', 'expired', 'cancelled'];
-    const ids: string[] = [];
-    for (let step = 0; step < 300; step++) {
-      const choice = random(4);
-      const target = ids[random(Math.max(ids.length, 1))];
-      const current = target === undefined ? undefined : await stores[0]?.getRequest(target);
-      const results: unknown[] = [];
-      const record = pendingRecord({
-        grantor: grantors[random(3)] as string,
-        idempotencyKey: `k${random(40)}`,
-        createdAt: random(50),
-        expiresAt: random(1000),
-        call:
-          random(2) === 0
-            ? null
-            : { tool: 'fs.write', args: { path: `/repo/${random(9)}`, n: [random(5), null] } },
-      });
-      const linked = pendingRecord({ idempotencyKey: `k${random(40)}`, createdAt: random(50) });
-      const to = statuses[random(4)] as RequestStatus;
-      for (const store of stores) {
-        const entry = auditInput('request', { requestId: target ?? null, at: random(1000) });
-        if (choice === 0 || current === undefined) {
-          results.push(await store.createRequest(record, (r) => [{ ...entry, requestId: r.id }]));
-        } else if (choice === 1 && current.status === 'pending') {
-          results.push(
-            await store.escalate({
-              id: current.id,
-              version: current.version,
-              linked,
-              autoApprove: false,
-              audit: () => [entry],
-            }),
-          );
-        } else if (choice === 2 && current.status === 'escalated') {
-          results.push(
-            await store.transition({
-              id: current.id,
-              version: current.version,
-              to: 'pending',
-              audit: [],
-            }),
-          );
-        } else if (current.status === 'pending' || current.status === 'escalated') {
-          results.push(
-            await store.transition({
-              id: current.id,
-              version: current.version,
-              to,
-              audit: [entry],
-            }),
-          );
-        }
-      }
-      expect(results[1]).toEqual(results[0]);
-      const created = results[0] as { created?: boolean; record?: RequestRecord } | undefined;
-      if (created?.created === true && created.record !== undefined) ids.push(created.record.id);
-      const escalated = results[0] as { created?: boolean; linked?: RequestRecord } | undefined;
-      if (escalated?.created === true && escalated.linked !== undefined)
-        ids.push(escalated.linked.id);
-    }
-    const filters: RequestFilter[] = [
-      {},
-      { status: ['pending', 'escalated'] },
-      { status: ['escalated'] },
-      { status: ['pending', 'escalated'], expiresBy: 500 },
-      { requester: 'coder', status: ['denied'] },
-      ...grantors.map((grantor) => ({
-        grantor,
-        status: ['pending', 'escalated'] as RequestStatus[],
-      })),
-      ...grantors.map((grantor) => ({ grantor, limit: 3 })),
-      ...ids
-        .slice(0, 40)
-        .map((escalatedTo) => ({ escalatedTo, status: ['escalated'] as RequestStatus[] })),
-    ];
-    for (const filter of filters) {
-      const [a, b] = await Promise.all(stores.map((s) => s.listRequests(filter)));
-      expect({ filter, ids: b?.map((r) => r.id) }).toEqual({ filter, ids: a?.map((r) => r.id) });
-    }
-    const logs = await Promise.all(stores.map((s) => s.queryAudit({ afterSeq: 10 })));
-    expect(logs[1]).toEqual(logs[0]);
-    expect(verifyAuditChain((await stores[0]?.queryAudit({})) as AuditEntry[])).toMatchObject({
-      ok: true,
-    });
+    await expectAgreement([memory(), sqlite()]);
   });
 });
 

@@ -1,13 +1,24 @@
 /**
- * Every SQL text the SQLite store runs, kept apart so that a test can ask SQLite (`EXPLAIN
- * QUERY PLAN`) how it runs exactly those texts: none may read a whole table, or the cost of a
- * decision would grow with the store. For the filtered reads, statuses are written as
- * literals, in the state machine's order, rather than bound: SQLite uses a partial index
- * (`WHERE status IN ('pending','escalated')`) only when the query carries the same expression,
- * which a bound parameter never is, so the sweep and the inbox would otherwise scan.
+ * Every SQL text the SQL stores run, written once in SQLite's dialect: the fixed statements by
+ * the method (or table access) that runs them, and the filtered reads (`listRequests`,
+ * `queryAudit`, `listHops`) built from the filter with `?` placeholders. PostgreSQL runs the same
+ * texts translated by `_postgres-sql.ts` (numbered placeholders, `ON CONFLICT DO NOTHING`). Tests
+ * ask each engine how it runs exactly these texts (`EXPLAIN`): none may read a whole table, or
+ * the cost of a decision would grow with the store. Statuses are written as literals, in the
+ * state machine's order, rather than bound: an engine uses a partial index (`WHERE status IN
+ * ('pending','escalated')`) only when the query carries the same expression, which a bound
+ * parameter never is, so the sweep and the inbox would otherwise scan. Ties in "oldest first"
+ * are broken by `rowid`, the insertion order (PostgreSQL's tables carry an identity column of
+ * that name).
  */
-import type { AuditFilter, RequestFilter, RequestStatus } from './model.js';
-import { AUDIT_COLUMNS, POLICY_COLUMNS, REQUEST_COLUMNS } from './sqlite-schema.js';
+import type { AuditFilter, HopFilter, RequestFilter, RequestStatus } from './model.js';
+import {
+  AUDIT_COLUMNS,
+  HOP_COLUMNS,
+  POLICY_COLUMNS,
+  REQUEST_COLUMNS,
+  REVOCATION_COLUMNS,
+} from './_rows.js';
 
 /** A statement and its parameters. */
 export interface Query {
@@ -40,8 +51,23 @@ export const STATEMENTS = {
   listPoliciesOf: `SELECT ${POLICY_COLUMNS} FROM policies WHERE grantor = ? ORDER BY created_at, rowid`,
   replacePolicyToken: 'UPDATE policies SET token = ? WHERE grantor = ? AND token = ?',
   insertRootKey: 'INSERT OR IGNORE INTO root_keys (id, secret, created_at) VALUES (?, ?, ?)',
+  // A store's first key, unless another process stored one first (the write lock orders them).
+  insertFirstRootKey:
+    'INSERT INTO root_keys (id, secret, created_at) SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM root_keys)',
   loadRootKeys: 'SELECT id, secret, created_at FROM root_keys ORDER BY seq',
   deleteRootKey: 'DELETE FROM root_keys WHERE id = ?',
+} as const;
+
+/** The delegation tree's and the revocations' statements. */
+export const HOP_STATEMENTS = {
+  insertHop: `INSERT OR IGNORE INTO hops (${HOP_COLUMNS}) VALUES (${HOP_COLUMNS.split(',')
+    .map(() => '?')
+    .join(',')})`,
+  insertPrefix: 'INSERT OR IGNORE INTO hop_prefixes (prefix, hop) VALUES (?, ?)',
+  findRevocation: `SELECT ${REVOCATION_COLUMNS} FROM revocations WHERE kind = ? AND target = ?`,
+  revocationHead: 'SELECT max(seq) AS seq FROM revocations',
+  insertRevocation: `INSERT INTO revocations (${REVOCATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  revocationsSince: `SELECT ${REVOCATION_COLUMNS} FROM revocations WHERE seq > ? ORDER BY seq LIMIT ?`,
 } as const;
 
 const STATUSES: readonly RequestStatus[] = [
@@ -137,4 +163,39 @@ function statusTerm(statuses: readonly RequestStatus[]): string {
   }
   const list = STATUSES.filter((s) => statuses.includes(s));
   return `status IN (${list.map((s) => `'${s}'`).join(',') || 'NULL'})`;
+}
+
+/**
+ * The SELECT for `listHops(filter)`, in the order the hops were stored. Lists become one `?` per
+ * value; every filter is served by an index (the prefix table's key, `hops_grantee`, `hops_via`).
+ *
+ * @example
+ * ```ts
+ * const { sql, params } = hopQuery({ derivedFrom: [id] });
+ * ```
+ */
+export function hopQuery(filter: HopFilter): Query {
+  const terms: string[] = [];
+  const params: unknown[] = [];
+  const list = (values: readonly string[]) => values.map(() => '?').join(', ');
+  if (filter.derivedFrom !== undefined) {
+    terms.push(
+      `id IN (SELECT hop FROM hop_prefixes WHERE prefix IN (${list(filter.derivedFrom)}))`,
+    );
+    params.push(...filter.derivedFrom);
+  }
+  if (filter.via !== undefined) {
+    terms.push(`via IN (${list(filter.via)})`);
+    params.push(...filter.via);
+  }
+  if (filter.ids !== undefined) {
+    terms.push(`id IN (${list(filter.ids)})`);
+    params.push(...filter.ids);
+  }
+  if (filter.grantee !== undefined) {
+    terms.push('grantee = ?');
+    params.push(filter.grantee);
+  }
+  const where = terms.length === 0 ? '' : ` WHERE ${terms.join(' AND ')}`;
+  return { sql: `SELECT ${HOP_COLUMNS} FROM hops${where} ORDER BY seq`, params };
 }
