@@ -169,10 +169,12 @@ describe('the exports map', () => {
 });
 
 describe('what importing each subpath loads, in a fresh process', () => {
-  it('sees a bare package imported from ESM: mandate/requests loads better-sqlite3 (control)', async () => {
+  it('sees a bare package imported from ESM: mandate/requests loads better-sqlite3 (control), and not pg until a PostgreSQL store opens', async () => {
     const loaded = await probe('mandate/requests');
     expect(loaded.packagesByImport).toContain('better-sqlite3');
     expect(loaded.files).toContain('dist/requests/store/sqlite-store.js');
+    expect(loaded.files).toContain('dist/requests/store/postgres-store.js');
+    expect(loaded.packages).not.toContain('pg');
   });
 
   it("sees CommonJS require() inside a package: mandate/tools loads ajv and ajv's own dependencies (control)", async () => {

@@ -8,7 +8,7 @@
  * altogether: the driver reads `PGPASSWORD` and `~/.pgpass` as libpq does.
  */
 import { userInfo } from 'node:os';
-import pg from 'pg';
+import type pg from 'pg';
 import { describe } from '../../_assert.js';
 import { RequestStoreError, RequestStoreUnavailableError } from '../errors.js';
 
@@ -29,6 +29,8 @@ export interface PostgresConnectionOptions {
 
 /** Where and how to connect, read from the URL and the options. */
 export interface PostgresTarget {
+  /** node-postgres, loaded (`loadDriver`). */
+  readonly driver: typeof pg;
   /** The pool's configuration (the URL, the schema on the search path, timeouts). */
   readonly config: pg.PoolConfig;
   readonly schema: string;
@@ -43,25 +45,48 @@ const SCHEMA = /^[a-z_][a-z0-9_]{0,47}$/;
 /** `int8` (bigint: sequence numbers, times in ms), which node-postgres returns as a string. */
 const INT8_OID = 20;
 
+/** node-postgres, once `loadDriver` has loaded it in this process. */
+let loaded: typeof pg | undefined;
+
+/**
+ * node-postgres, loaded on first use, so that a process which never opens a PostgreSQL store
+ * (the CLI on a home's SQLite file, a tool server) does not pay for loading it (about 27 ms).
+ *
+ * @example
+ * ```ts
+ * const target = postgresTarget(url, options, await loadDriver());
+ * ```
+ */
+export async function loadDriver(): Promise<typeof pg> {
+  loaded ??= (await import('pg')).default;
+  return loaded;
+}
+
 /** The types of the store's connections: an `int8` is a number (every one it stores is safe). */
-const TYPES: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID
-      ? (text: string) => Number(text)
-      : (pg.types.getTypeParser(oid, format ?? 'text') as (
-          value: string,
-        ) => unknown)) as pg.CustomTypesConfig['getTypeParser'],
-};
+function typesOf(driver: typeof pg): pg.CustomTypesConfig {
+  return {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      oid === INT8_OID
+        ? (text: string) => Number(text)
+        : (driver.types.getTypeParser(oid, format ?? 'text') as (
+            value: string,
+          ) => unknown)) as pg.CustomTypesConfig['getTypeParser'],
+  };
+}
 
 /**
  * Reads a `postgres://` (or `postgresql://`) URL and the options into a pool configuration.
  *
  * @example
  * ```ts
- * const target = postgresTarget('postgres://mandate@db.internal/mandate?schema=team_a', {});
+ * const target = postgresTarget('postgres://mandate@db.internal/mandate?schema=team_a', {}, await loadDriver());
  * ```
  */
-export function postgresTarget(url: string, options: PostgresConnectionOptions): PostgresTarget {
+export function postgresTarget(
+  url: string,
+  options: PostgresConnectionOptions,
+  driver: typeof pg,
+): PostgresTarget {
   if (typeof url !== 'string')
     throw new TypeError(`url must be a postgres:// URL string, got ${describe(url)}`);
   const read = readUrl(url);
@@ -110,8 +135,9 @@ export function postgresTarget(url: string, options: PostgresConnectionOptions):
       query_timeout: statementTimeoutMs + connectTimeoutMs,
       keepAlive: true,
       application_name: 'mandate',
-      types: TYPES,
+      types: typesOf(driver),
     },
+    driver,
     schema,
     channel: `mandate_${schema}`,
     redacted: redactUrl(url),
@@ -217,7 +243,7 @@ export function isUnavailable(err: unknown): boolean {
 export function storeFailure(err: unknown): unknown {
   if (err instanceof RequestStoreError || err instanceof RequestStoreUnavailableError) return err;
   if (isUnavailable(err)) return new RequestStoreUnavailableError(undefined, { cause: err });
-  if (err instanceof pg.DatabaseError)
+  if (isDatabaseError(err))
     return new RequestStoreError(`request store failure (SQLSTATE ${err.code ?? '?'})`, {
       cause: err,
     });
@@ -229,4 +255,17 @@ function positive(value: number | undefined, fallback: number, name: string): nu
   if (!Number.isSafeInteger(value) || value <= 0)
     throw new RangeError(`${name} must be a positive integer, got ${describe(value)}`);
   return value;
+}
+
+/**
+ * Whether `err` is PostgreSQL refusing a statement (it carries a SQLSTATE). Only a loaded driver
+ * makes such errors, so without one nothing is.
+ *
+ * @example
+ * ```ts
+ * if (isDatabaseError(err)) console.error(err.code);
+ * ```
+ */
+export function isDatabaseError(err: unknown): err is pg.DatabaseError {
+  return loaded !== undefined && err instanceof loaded.DatabaseError;
 }

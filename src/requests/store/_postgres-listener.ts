@@ -6,7 +6,7 @@
  * (0.1 s doubling to 5 s) and, once back, announces a change of unknown extent, after which
  * every reader re-reads; between the two, readers fall back on their polling.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import type { AuditKind } from './model.js';
 import type { StoreChange } from './store.js';
 
@@ -18,11 +18,12 @@ const MAX_DELAY_MS = 5000;
  *
  * @example
  * ```ts
- * const listener = new ChangeListener(config, 'mandate_mandate', (change) => void tail.pump());
+ * const listener = new ChangeListener(pg.Client, config, 'mandate_mandate', (change) => void tail.pump());
  * listener.start();
  * ```
  */
 export class ChangeListener {
+  readonly #Client: typeof pg.Client;
   readonly #config: pg.ClientConfig;
   readonly #channel: string;
   readonly #onChange: (change: StoreChange) => void;
@@ -32,7 +33,13 @@ export class ChangeListener {
   #running = false;
   #connectedBefore = false;
 
-  constructor(config: pg.ClientConfig, channel: string, onChange: (change: StoreChange) => void) {
+  constructor(
+    Client: typeof pg.Client,
+    config: pg.ClientConfig,
+    channel: string,
+    onChange: (change: StoreChange) => void,
+  ) {
+    this.#Client = Client;
     this.#config = config;
     this.#channel = channel;
     this.#onChange = onChange;
@@ -62,7 +69,7 @@ export class ChangeListener {
 
   async #connect(): Promise<void> {
     this.#timer = undefined;
-    const client = new pg.Client(this.#config);
+    const client = new this.#Client(this.#config);
     let dropped = false;
     const drop = (): void => {
       if (dropped) return;

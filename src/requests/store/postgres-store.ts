@@ -13,7 +13,7 @@
  * and, unless keys are supplied from elsewhere, root keys: grant its tables to mandate's
  * database user only.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import type { ExportedRootKey } from '../../delegation/index.js';
 import { RequestStoreError, RequestStoreUnavailableError } from '../errors.js';
 import {
@@ -33,7 +33,9 @@ import {
 } from './_core.js';
 import { ChangeListener } from './_postgres-listener.js';
 import {
+  isDatabaseError,
   isUnavailable,
+  loadDriver,
   postgresTarget,
   storeFailure,
   type PostgresConnectionOptions,
@@ -94,8 +96,8 @@ export async function openPostgresStore(
 ): Promise<RequestStore> {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('options must be an object');
-  const target = postgresTarget(url, options);
-  const pool = new pg.Pool(target.config);
+  const target = postgresTarget(url, options, await loadDriver());
+  const pool = new target.driver.Pool(target.config);
   // An idle connection the server closes (a restart) errors here; the pool drops it.
   pool.on('error', () => undefined);
   // A connection in use that the server closes errors twice: its statement fails (and the
@@ -130,6 +132,7 @@ class PostgresStore implements RequestStore {
     this.#pool = pool;
     this.#writes = new WriteBatches(pool, PG_SCHEMA_VERSION, () => this.#closed);
     this.#listener = new ChangeListener(
+      target.driver.Client,
       { ...target.config, keepAliveInitialDelayMillis: 10_000 },
       target.channel,
       (change) => {
@@ -315,7 +318,7 @@ function openFailure(err: unknown, where: string): unknown {
       `cannot reach PostgreSQL at ${where} (${typeof code === 'string' ? code : 'no answer'}); is it running?`,
       { cause: err },
     );
-  if (err instanceof pg.DatabaseError)
+  if (isDatabaseError(err))
     return new RequestStoreError(
       `cannot open the request store at ${where}: ${err.message} (SQLSTATE ${err.code ?? '?'})`,
       { cause: err },
