@@ -16,6 +16,10 @@ const ROOT = process.getuid?.() === 0;
 const ENV_SCRIPT =
   'const e = process.env; console.log(JSON.stringify(Object.keys(e).filter((k) => k.startsWith("MANDATE_")).sort().map((k) => [k, e[k]]))); process.exit(7)';
 
+/** `mandate run` with the budget agent's token file, then `args` (flags, `--`, the child). */
+const runAgent = (agentFile: string, args: readonly string[], env: Record<string, string>) =>
+  cli(['run', '--token', `@${agentFile}`, '--as', 'budget-agent', ...args], { env });
+
 /** A home (given as MANDATE_HOME, as a shell would) and an agent's token in a file. */
 async function owner(): Promise<{
   env: Record<string, string>;
@@ -48,20 +52,7 @@ afterAll(() => {
 describe.concurrent('run', () => {
   it('refuses to start an agent that runs as the owner’s user, and says why', async () => {
     const { env, agentFile, dir } = await owner();
-    const r = await cli(
-      [
-        'run',
-        '--token',
-        `@${agentFile}`,
-        '--as',
-        'budget-agent',
-        '--',
-        process.execPath,
-        '-e',
-        ENV_SCRIPT,
-      ],
-      { env },
-    );
+    const r = await runAgent(agentFile, ['--', process.execPath, '-e', ENV_SCRIPT], env);
     expect(r).toMatchObject({ code: 1, stdout: '' });
     expect(r.stderr).toMatch(
       new RegExp(
@@ -72,20 +63,10 @@ describe.concurrent('run', () => {
 
   it('gives the agent only its token and principal: no MANDATE_HOME, no other MANDATE_* variable', async () => {
     const { env, agent, agentFile } = await owner();
-    const r = await cli(
-      [
-        'run',
-        '--token',
-        `@${agentFile}`,
-        '--as',
-        'budget-agent',
-        '--unsafe-same-user',
-        '--',
-        process.execPath,
-        '-e',
-        ENV_SCRIPT,
-      ],
-      { env },
+    const r = await runAgent(
+      agentFile,
+      ['--unsafe-same-user', '--', process.execPath, '-e', ENV_SCRIPT],
+      env,
     );
     expect(r.code).toBe(7);
     expect(JSON.parse(r.stdout)).toEqual([
@@ -101,27 +82,15 @@ describe.concurrent('run', () => {
     const { env, agentFile } = await owner();
     const script =
       'const e = process.env; console.log(JSON.stringify(Object.keys(e).filter((k) => /^(MANDATE_STORE|PG)/.test(k)).sort().map((k) => [k, e[k]]))); process.exit(7)';
-    const r = await cli(
-      [
-        'run',
-        '--token',
-        `@${agentFile}`,
-        '--as',
-        'budget-agent',
-        '--unsafe-same-user',
-        '--',
-        process.execPath,
-        '-e',
-        script,
-      ],
+    const r = await runAgent(
+      agentFile,
+      ['--unsafe-same-user', '--', process.execPath, '-e', script],
       {
-        env: {
-          ...env,
-          MANDATE_STORE: 'postgres://mandate@db.internal/mandate',
-          PGPASSWORD: 'db-secret',
-          PGPASSFILE: '/home/owner/.pgpass',
-          PGAPPNAME: 'kept',
-        },
+        ...env,
+        MANDATE_STORE: 'postgres://mandate@db.internal/mandate',
+        PGPASSWORD: 'db-secret',
+        PGPASSFILE: '/home/owner/.pgpass',
+        PGAPPNAME: 'kept',
       },
     );
     expect(r.code).toBe(7);
@@ -131,21 +100,10 @@ describe.concurrent('run', () => {
   it('passes on the service to ask (--url or $MANDATE_URL) as MANDATE_URL, and refuses one that is not a URL', async () => {
     const { env, agent, agentFile } = await owner();
     const run = (extra: readonly string[], moreEnv: Record<string, string> = {}) =>
-      cli(
-        [
-          'run',
-          '--token',
-          `@${agentFile}`,
-          '--as',
-          'budget-agent',
-          ...extra,
-          '--unsafe-same-user',
-          '--',
-          process.execPath,
-          '-e',
-          ENV_SCRIPT,
-        ],
-        { env: { ...env, ...moreEnv } },
+      runAgent(
+        agentFile,
+        [...extra, '--unsafe-same-user', '--', process.execPath, '-e', ENV_SCRIPT],
+        { ...env, ...moreEnv },
       );
     const given = await run(['--url', 'http://127.0.0.1:8410']);
     expect(JSON.parse(given.stdout)).toEqual([
@@ -163,20 +121,10 @@ describe.concurrent('run', () => {
   it('inside, the agent sees its token as the token claims it, and not the owner’s home', async () => {
     const { env, agentFile } = await owner();
     const entry = await buildCli();
-    const r = await cli(
-      [
-        'run',
-        '--token',
-        `@${agentFile}`,
-        '--as',
-        'budget-agent',
-        '--unsafe-same-user',
-        '--',
-        process.execPath,
-        entry,
-        'scope',
-      ],
-      { env },
+    const r = await runAgent(
+      agentFile,
+      ['--unsafe-same-user', '--', process.execPath, entry, 'scope'],
+      env,
     );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
@@ -188,13 +136,9 @@ describe.concurrent('run', () => {
     const { env, agentFile, dir } = await owner();
     // The agent's user must be able to reach the token file's directory only to be started.
     execFileSync('chmod', ['755', dir]);
-    const r = await cli(
+    const r = await runAgent(
+      agentFile,
       [
-        'run',
-        '--token',
-        `@${agentFile}`,
-        '--as',
-        'budget-agent',
         '--user',
         'nobody',
         '--',
@@ -202,7 +146,7 @@ describe.concurrent('run', () => {
         '-c',
         `id -un; echo "HOME=$HOME"; env | grep -c '^MANDATE_'; cat ${join(dir, 'home', 'keys.json')} || echo unreadable`,
       ],
-      { env },
+      env,
     );
     expect(r.code).toBe(0);
     const [user, home, count, keys] = r.stdout.trim().split('\n');
@@ -220,20 +164,7 @@ describe.concurrent('run', () => {
     );
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('would run as root and could read or change');
-    const unknown = await cli(
-      [
-        'run',
-        '--token',
-        `@${agentFile}`,
-        '--as',
-        'budget-agent',
-        '--user',
-        'no-such-user-x',
-        '--',
-        'true',
-      ],
-      { env },
-    );
+    const unknown = await runAgent(agentFile, ['--user', 'no-such-user-x', '--', 'true'], env);
     expect(unknown.stderr).toBe('error: --user: no OS user "no-such-user-x" (ERR_CLI_USAGE)\n');
   });
 

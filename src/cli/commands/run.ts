@@ -8,9 +8,9 @@
  * and nothing of the owner's: every `MANDATE_*` variable of the owner's environment is left out
  * (`MANDATE_HOME` above all), and so is the PostgreSQL password; and `run` refuses to start a
  * child that could read the root keys or write the store (see `key-exposure.ts`) — which a
- * child of the same OS user always can. So
- * the agent runs as another user (`--user`, which needs root; it then gets that user's `HOME`),
- * or the owner says `--unsafe-same-user` and is told plainly what that allows. Before starting,
+ * child of the same OS user always can. So the agent runs as another user (`--user`, which
+ * needs root; it then gets that user's `HOME`), or the owner says `--unsafe-same-user` and is
+ * told plainly what that allows. Before starting,
  * the token's holder must be the principal named (and, when this home holds the keys, the token
  * must verify), so a mistake fails here rather than on the agent's first call. The child's exit
  * code is passed through (128 + the signal number when a signal ended it). Ctrl-C reaches the
