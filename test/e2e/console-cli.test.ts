@@ -132,6 +132,9 @@ describe('npm run demo -- --console', () => {
       await shown(/denied: Not before the first of the month; the agent reports back/);
 
       await shown(/Ctrl-C ends the demo/);
+      // The agent can hear of the denial before the page has closed its dialog, and a key
+      // pressed inside a dialog is not a view shortcut.
+      await page.locator('dialog.decision[open]').waitFor({ state: 'detached' });
       await page.keyboard.press('2');
       await page.locator('[data-action=revoke]').first().click();
       await page.locator('dialog.confirm input').fill('The demo is over');
