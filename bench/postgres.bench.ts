@@ -45,6 +45,10 @@ const ADMIN_URL =
   `postgres:///postgres?host=/var/run/postgresql&user=${encodeURIComponent(userInfo().username)}`;
 const STORED = Number(process.env['STORED'] ?? 100_000);
 const ROUNDS = Number(process.env['ROUNDS'] ?? 300);
+/** Node's options that profile each service into `MANDATE_BENCH_PROFILE` (a directory), if set. */
+const PROFILE = process.env['MANDATE_BENCH_PROFILE']
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env['MANDATE_BENCH_PROFILE']}`]
+  : [];
 const CLIENT = join(import.meta.dirname, '_service-client.mjs');
 const SERVICE = join(import.meta.dirname, '_service.ts');
 const owner = createOwnerCredential();
@@ -101,7 +105,7 @@ interface Service {
 
 /** A service process on `store`; resolves once it prints its URL. */
 function service(store: string): Promise<Service> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVICE, store], {
+  const child = spawn(process.execPath, [...PROFILE, '--import', 'tsx', SERVICE, store], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, MANDATE_BENCH_OWNER: owner },
   });

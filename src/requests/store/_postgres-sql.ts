@@ -5,8 +5,9 @@
  * write (BEGIN, the lock on the `meta` row and the audit head, one round trip) and multi-row
  * inserts.
  */
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { AUDIT_COLUMNS, HOP_COLUMNS } from './_rows.js';
+import { AUDIT_COLUMNS, HOP_COLUMNS, REQUEST_COLUMNS } from './_rows.js';
 import { HOP_STATEMENTS, STATEMENTS, type Query } from './_sql.js';
 
 /**
@@ -48,6 +49,10 @@ export const PG = {
   // also reads the schema version, so a write never lands in tables a newer mandate migrated,
   // and, with the lock held, the audit log's head, which the transaction's appends then follow.
   beginWrite: `BEGIN; SELECT schema_version FROM meta WHERE id = 1 FOR UPDATE; ${STATEMENTS.auditHead}`,
+  /** Requests by id, several at once (read ahead by a write transaction). */
+  getRequests: `SELECT ${REQUEST_COLUMNS} FROM requests WHERE id = ANY($1::text[])`,
+  /** Open requests by idempotency key, several at once (read ahead by a write transaction). */
+  findOpenRequests: `SELECT ${REQUEST_COLUMNS} FROM requests WHERE idem_key = ANY($1::text[]) AND status IN ('pending','escalated')`,
   /** Prefix index rows, `(prefix, hop)` pairs given as two arrays, in one statement. */
   insertPrefixes:
     'INSERT INTO hop_prefixes (prefix, hop) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING',
@@ -95,9 +100,22 @@ const PREPARED = new Map(
 );
 
 /**
- * A query of `text` with `values`, named when `text` is one of the fixed statements, so that
- * each connection parses and plans it once (the driver prepares a named statement on its first
- * use on a connection); any other text goes unnamed.
+ * Statements made as the store runs (a step's writes together, a filtered read) that are
+ * prepared too: they come in few shapes (a request and its audit entry, an update with its
+ * entry and hops), each of which is then parsed and planned once per connection. A text longer
+ * than this is not (a shape that many rows make is rarely made twice), nor are texts past the
+ * count below: each one prepared takes memory in every connection of every instance.
+ */
+const MAX_PREPARED_TEXT = 4096;
+const MAX_PREPARED_MADE = 256;
+
+/** Names of the statements made as the store runs, prepared so far in this process. */
+const made = new Map<string, string>();
+
+/**
+ * A query of `text` with `values`, named (so that each connection parses and plans it once: the
+ * driver prepares a named statement on its first use on a connection) when it is one of the
+ * fixed statements, or one made as the store runs within the limits above; else unnamed.
  *
  * @example
  * ```ts
@@ -105,6 +123,17 @@ const PREPARED = new Map(
  * ```
  */
 export function statement(text: string, values: readonly unknown[]): pg.QueryConfig {
-  const name = PREPARED.get(text);
+  const name = PREPARED.get(text) ?? madeName(text);
   return name === undefined ? { text, values: [...values] } : { name, text, values: [...values] };
+}
+
+function madeName(text: string): string | undefined {
+  if (text.length > MAX_PREPARED_TEXT) return undefined;
+  let name = made.get(text);
+  if (name === undefined && made.size < MAX_PREPARED_MADE) {
+    // 120 bits of the text's hash: two texts never share a name.
+    name = `mandate_made_${createHash('sha256').update(text).digest('hex').slice(0, 30)}`;
+    made.set(text, name);
+  }
+  return name;
 }

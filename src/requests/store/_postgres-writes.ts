@@ -7,7 +7,11 @@
  * SSD, far more on network storage). So the writes that queue up while a transaction runs go
  * together into the next one: each step runs after the one before, in order, seeing its
  * effects exactly as if it had its own transaction, and all commit with one flush — PostgreSQL's
- * own group commit cannot help here, since the lock serializes the commits. A step that fails
+ * own group commit cannot help here, since the lock serializes the commits. And the lock is held
+ * for as many turns of this process's event loop as the transaction waits for answers, each
+ * turn as long as the HTTP work queued before it: `_postgres-tables.ts` keeps those to two
+ * (the opening, which reads the requests the steps name in advance, and the COMMIT, sent
+ * behind the last step's writes). A step that fails
  * rolls back the whole transaction: it is rejected, and the others run again without it (each
  * is a fresh run of the core's step, whose callbacks are pure). A connection that breaks before
  * COMMIT was sent cannot have committed anything: the batch runs again on a fresh connection,
@@ -15,11 +19,12 @@
  * unavailable, and the compare-and-set makes a retried decision safe (it answers "not pending").
  */
 import type pg from 'pg';
-import { RequestStoreError } from '../errors.js';
 import { runAsync, type RequestTables, type Step } from './_core.js';
 import { isUnavailable, storeFailure } from './_postgres-connection.js';
-import { PG } from './_postgres-sql.js';
-import { postgresTables, type AuditHead } from './_postgres-tables.js';
+import { Failure, postgresTables, type ReadAhead } from './_postgres-tables.js';
+
+/** A step that reads no request, or none it can name in advance. */
+const NOTHING_AHEAD: ReadAhead = { ids: [], keys: [] };
 
 /** Steps in one transaction, at most: bounds how long one batch holds the lock. */
 const MAX_BATCH = 64;
@@ -29,6 +34,8 @@ const ATTEMPTS = 3;
 
 interface Job {
   readonly step: (tables: RequestTables) => Step<unknown>;
+  /** The requests the step will read (`_postgres-tables.ts`). */
+  readonly ahead: ReadAhead;
   readonly resolve: (value: unknown) => void;
   readonly reject: (reason: unknown) => void;
 }
@@ -63,10 +70,13 @@ export class WriteBatches {
     this.#closed = closed;
   }
 
-  /** Runs `step` in the next write transaction; settles once that transaction has committed. */
-  run<T>(step: (tables: RequestTables) => Step<T>): Promise<T> {
+  /**
+   * Runs `step` in the next write transaction, reading the requests `ahead` names in its
+   * opening; settles once that transaction has committed.
+   */
+  run<T>(step: (tables: RequestTables) => Step<T>, ahead: ReadAhead = NOTHING_AHEAD): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ step, resolve: resolve as (value: unknown) => void, reject });
+      this.#queue.push({ step, ahead, resolve: resolve as (value: unknown) => void, reject });
       void this.#drain();
     });
   }
@@ -110,51 +120,42 @@ export class WriteBatches {
     let committing = false;
     try {
       client = await this.#pool.connect();
-      const tables = postgresTables(client, await this.#begin(client));
+      const tables = postgresTables(client, this.#version, {
+        ids: [...new Set(jobs.flatMap((job) => job.ahead.ids))],
+        keys: [...new Set(jobs.flatMap((job) => job.ahead.keys))],
+      });
       const results: unknown[] = [];
-      for (const job of jobs) {
+      for (const [i, job] of jobs.entries()) {
+        tables.sender = i;
         try {
           results.push(await runAsync(job.step(tables)));
-          await tables.flush();
         } catch (err) {
-          if (isUnavailable(err)) throw err;
-          await rollback(client);
-          client = undefined;
-          return new StepFailed(job, storeFailure(err));
+          throw await tables.blame(err);
         }
+        tables.send();
       }
+      // COMMIT goes out behind the last step's writes; were any of them to fail, it would end
+      // the transaction as a ROLLBACK, so it counts only once every statement before it is answered.
       committing = true;
-      await client.query('COMMIT');
+      const commit = client.query('COMMIT');
+      commit.catch(() => undefined);
+      await tables.settled();
+      await commit;
       client.release();
       jobs.forEach((job, i) => job.resolve(results[i]));
       return 'committed';
-    } catch (err) {
+    } catch (thrown) {
+      const failure = thrown instanceof Failure ? thrown : undefined;
+      const err = failure === undefined ? thrown : failure.error;
       const broken = isUnavailable(err);
       if (client !== undefined) {
         if (broken) client.release(err as Error);
         else await rollback(client);
       }
+      const job = typeof failure?.sender === 'number' ? jobs[failure.sender] : undefined;
+      if (job !== undefined && !broken) return new StepFailed(job, storeFailure(err));
       return { error: storeFailure(err), retry: broken && !committing };
     }
-  }
-
-  /**
-   * BEGIN, the write lock, and the check that the schema is still the one this library writes;
-   * answers the audit log's head, read under the lock.
-   */
-  async #begin(client: pg.PoolClient): Promise<AuditHead> {
-    const [, lock, head] = (await client.query(PG.beginWrite)) as unknown as [
-      pg.QueryResult,
-      pg.QueryResult<{ schema_version: number }>,
-      pg.QueryResult<{ seq: number; hash: string }>,
-    ];
-    const version = lock.rows[0]?.schema_version;
-    if (version !== this.#version)
-      throw new RequestStoreError(
-        `the store's schema is at version ${String(version)}, this library writes ${this.#version}; upgrade mandate`,
-      );
-    const [last] = head.rows;
-    return last === undefined ? undefined : { seq: last.seq, hash: last.hash };
   }
 }
 

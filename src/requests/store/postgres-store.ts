@@ -42,6 +42,7 @@ import {
   type PostgresTarget,
 } from './_postgres-connection.js';
 import { PG, pgQuery, statement } from './_postgres-sql.js';
+import type { ReadAhead } from './_postgres-tables.js';
 import { WriteBatches } from './_postgres-writes.js';
 import {
   rowToAudit,
@@ -97,7 +98,9 @@ export async function openPostgresStore(
   if (typeof options !== 'object' || options === null)
     throw new TypeError('options must be an object');
   const target = postgresTarget(url, options, await loadDriver());
-  const pool = new target.driver.Pool(target.config);
+  // Pipelined: a write transaction sends its statements without waiting for each answer
+  // (`_postgres-tables.ts`).
+  const pool = new target.driver.Pool({ ...target.config, pipeline: true });
   // An idle connection the server closes (a restart) errors here; the pool drops it.
   pool.on('error', () => undefined);
   // A connection in use that the server closes errors twice: its statement fails (and the
@@ -145,7 +148,10 @@ class PostgresStore implements RequestStore {
     record: RequestRecord,
     audit: (record: RequestRecord) => readonly AuditInput[],
   ): Promise<{ created: boolean; record: RequestRecord }> {
-    return this.#write((t) => createStep(t, record, audit));
+    return this.#write((t) => createStep(t, record, audit), {
+      ids: [],
+      keys: [record.idempotencyKey],
+    });
   }
 
   async getRequest(id: string): Promise<RequestRecord | undefined> {
@@ -159,13 +165,16 @@ class PostgresStore implements RequestStore {
   }
 
   transition(input: TransitionInput): Promise<RequestRecord | undefined> {
-    return this.#write((t) => transitionStep(t, input));
+    return this.#write((t) => transitionStep(t, input), { ids: [input.id], keys: [] });
   }
 
   escalate(
     input: EscalateInput,
   ): Promise<{ record: RequestRecord; linked: RequestRecord; created: boolean } | undefined> {
-    return this.#write((t) => escalateStep(t, input));
+    return this.#write((t) => escalateStep(t, input), {
+      ids: [input.id],
+      keys: [input.linked.idempotencyKey],
+    });
   }
 
   async touchPoll(id: string, at: number, interval: number): Promise<void> {
@@ -298,10 +307,13 @@ class PostgresStore implements RequestStore {
     }
   }
 
-  /** Runs a core step in a write transaction (`_postgres-writes.ts`). */
-  #write<T>(step: (tables: RequestTables) => Step<T>): Promise<T> {
+  /**
+   * Runs a core step in a write transaction (`_postgres-writes.ts`), which reads the requests
+   * `ahead` names (those the step reads first) in its opening.
+   */
+  #write<T>(step: (tables: RequestTables) => Step<T>, ahead?: ReadAhead): Promise<T> {
     if (this.#closed) return Promise.reject(new RequestStoreError('the store is closed'));
-    return this.#writes.run(step);
+    return this.#writes.run(step, ahead);
   }
 
   #open(): void {

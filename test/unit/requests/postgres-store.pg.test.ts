@@ -203,6 +203,46 @@ describe('the PostgreSQL store', () => {
     expect(verifyAuditChain(await store.queryAudit({}))).toMatchObject({ ok: true, count: 4 });
   });
 
+  it('answers the requests a batch reads ahead as its own earlier steps left them', async () => {
+    const store = await on(freshSchema());
+    const record = pendingRecord();
+    const key = record.idempotencyKey;
+    const next = pendingRecord({ idempotencyKey: key });
+    // The first write runs alone; the rest queue up meanwhile, share a transaction, and read the
+    // request by id and its key's open request from what the opening read, kept in step with
+    // each step's writes.
+    const first = store.appendAudit([auditInput('mint')]);
+    const [created, joined, denied, again, escalated] = await Promise.all([
+      store.createRequest(record, () => [auditInput('request')]),
+      store.createRequest(pendingRecord({ idempotencyKey: key }), () => [auditInput('request')]),
+      store.transition({
+        id: record.id,
+        version: 1,
+        to: 'denied',
+        outcome: { status: 'denied', reason: 'no' },
+        audit: [auditInput('deny')],
+      }),
+      // The key's request is closed now: a new one opens.
+      store.createRequest(next, () => [auditInput('request')]),
+      store.escalate({
+        id: next.id,
+        version: 1,
+        linked: pendingRecord(),
+        autoApprove: false,
+        audit: () => [auditInput('escalate')],
+      }),
+    ]);
+    await first;
+    expect(created).toMatchObject({ created: true, record: { id: record.id } });
+    expect(joined).toMatchObject({ created: false, record: { id: record.id } });
+    expect(denied).toMatchObject({ status: 'denied', version: 2 });
+    expect(again).toMatchObject({ created: true, record: { id: next.id } });
+    expect(escalated).toMatchObject({ record: { status: 'escalated', version: 2 }, created: true });
+    expect(await store.getRequest(record.id)).toMatchObject({ status: 'denied' });
+    expect(await store.getRequest(next.id)).toMatchObject({ status: 'escalated' });
+    expect(verifyAuditChain(await store.queryAudit({}))).toMatchObject({ ok: true, count: 5 });
+  });
+
   it('writes more rows at once than one statement may carry parameters for', async () => {
     const store = await on(freshSchema());
     // 9 columns each: 72,000 parameters, past the protocol's 65,535.
