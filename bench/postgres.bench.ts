@@ -21,6 +21,7 @@
  * (default: the local socket as this operating-system user, which `.ci/run` sets up); the
  * benchmark makes a throwaway database and drops it. Without a server it fails, saying why
  * and how to start one. `npx tsx bench/postgres.bench.ts` (or `npm run bench -- postgres`).
+ * With `MANDATE_BENCH_PROFILE=<dir>`, each service writes its CPU profile into `dir`.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
