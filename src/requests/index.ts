@@ -58,6 +58,7 @@ export type {
   RequestFilter,
   Json,
 } from './store/model.js';
+export { AUDIT_KINDS } from './store/audit-kinds.js';
 export { createMemoryStore } from './store/memory-store.js';
 export { openSqliteStore, type SqliteStoreOptions } from './store/sqlite-store.js';
 export { openPostgresStore, type PostgresStoreOptions } from './store/postgres-store.js';

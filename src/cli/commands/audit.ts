@@ -9,7 +9,13 @@
  * inert.
  */
 import type { Command } from 'commander';
-import type { AuditCheck, AuditKind, AuditRecord, Json } from '../../requests/index.js';
+import {
+  AUDIT_KINDS,
+  type AuditCheck,
+  type AuditKind,
+  type AuditRecord,
+  type Json,
+} from '../../requests/index.js';
 import { CliError } from '../cli-error.js';
 import type { Context } from '../context.js';
 import { parseSince } from '../duration.js';
@@ -30,23 +36,6 @@ interface AuditOptions {
   readonly expectHead?: string;
   readonly url?: string;
 }
-
-const KINDS: readonly AuditKind[] = [
-  'key-add',
-  'key-retire',
-  'mint',
-  'delegation-seen',
-  'request',
-  'approve',
-  'deny',
-  'escalate',
-  'reopen',
-  'expire',
-  'cancel',
-  'policy-add',
-  'policy-remove',
-  'revoke',
-];
 
 /**
  * Registers `audit`.
@@ -70,7 +59,7 @@ export function registerAuditCommand(program: Command, action: ActionFactory): v
         )
         .option('--request <id>', 'entries about one request')
         .option('--principal <name>', 'entries by or about this principal (or owner)')
-        .option('--kind <kind>', `one kind of entry: ${KINDS.join(', ')}`)
+        .option('--kind <kind>', `one kind of entry: ${AUDIT_KINDS.join(', ')}`)
         .option('--limit <n>', 'at most this many entries')
         .option(
           '--verify',
@@ -92,8 +81,8 @@ export function registerAuditCommand(program: Command, action: ActionFactory): v
 }
 
 async function audit(ctx: Context, opts: AuditOptions): Promise<ExitCode> {
-  if (opts.kind !== undefined && !KINDS.includes(opts.kind as AuditKind)) {
-    throw new CliError('ERR_CLI_USAGE', `--kind must be one of ${KINDS.join(', ')}`);
+  if (opts.kind !== undefined && !AUDIT_KINDS.includes(opts.kind as AuditKind)) {
+    throw new CliError('ERR_CLI_USAGE', `--kind must be one of ${AUDIT_KINDS.join(', ')}`);
   }
   let limit: number | undefined;
   if (opts.limit !== undefined) {

@@ -8,6 +8,7 @@ import type { Json } from '../../_json.js';
 import type { Revocation } from '../../delegation/index.js';
 import type { PermissionStatus } from '../../tools/broker.js';
 import type { RequestCall } from '../input.js';
+import { AUDIT_KINDS } from './audit-kinds.js';
 
 /** Where a request is in its life. `pending` and `escalated` are open; the rest are final. */
 export type RequestStatus = PermissionStatus;
@@ -77,21 +78,7 @@ export interface RequestRecord {
 export type { Json };
 
 /** What an audit entry records. */
-export type AuditKind =
-  | 'key-add'
-  | 'key-retire'
-  | 'mint'
-  | 'delegation-seen'
-  | 'request'
-  | 'approve'
-  | 'deny'
-  | 'escalate'
-  | 'reopen'
-  | 'expire'
-  | 'cancel'
-  | 'policy-add'
-  | 'policy-remove'
-  | 'revoke';
+export type AuditKind = (typeof AUDIT_KINDS)[number];
 
 /** An audit entry before the store numbers and chains it. */
 export interface AuditInput {

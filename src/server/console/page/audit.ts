@@ -5,27 +5,11 @@
  * and every request held to the entries that record it. The service answers the first entries
  * that match, so past the limit the person narrows the time range.
  */
+import { AUDIT_KINDS } from '../../../requests/store/audit-kinds.js';
 import type { Api } from './api.js';
 import { agentText, append, button, el, field, replace } from './dom.js';
 import { utc } from './format.js';
 import type { AuditCheck, AuditRecord } from './types.js';
-
-const KINDS = [
-  'request',
-  'approve',
-  'deny',
-  'escalate',
-  'reopen',
-  'expire',
-  'cancel',
-  'revoke',
-  'mint',
-  'delegation-seen',
-  'policy-add',
-  'policy-remove',
-  'key-add',
-  'key-retire',
-];
 
 const LIMIT = 500;
 
@@ -47,7 +31,7 @@ export class AuditView {
       'select',
       { attrs: { name: 'kind', id: 'audit-kind' } },
       el('option', { attrs: { value: '' } }, 'every kind'),
-      ...KINDS.map((k) => el('option', { attrs: { value: k } }, k)),
+      ...AUDIT_KINDS.map((k) => el('option', { attrs: { value: k } }, k)),
     );
     this.#principal = input('principal', 'audit-principal', 'e.g. coder');
     this.#request = input('request', 'audit-request', 'request id');
