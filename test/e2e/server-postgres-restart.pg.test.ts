@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerSentEvent } from '../../src/server/sse-reader.js';
 import { startCluster, type Cluster } from '../postgres/_cluster.js';
 import { buildCli, cli } from './fixtures/cli-harness.js';
-import { inboxStream, serveOn, twoHomes, type Instance } from './fixtures/pg-instances.js';
+import { serveOn, twoHomes, type Instance } from './fixtures/pg-instances.js';
+import { inboxStream } from './fixtures/service-http.js';
 
 /** Longer than any answer may take: a call still unanswered by then hung. */
 const HUNG_MS = 30_000;

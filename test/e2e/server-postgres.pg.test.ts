@@ -14,7 +14,8 @@ import { DelegatorClient } from '../../src/server/index.js';
 import type { ServerSentEvent } from '../../src/server/sse-reader.js';
 import { freshSchema, schemaUrl } from '../postgres/_database.js';
 import { buildCli, cli } from './fixtures/cli-harness.js';
-import { call, inboxStream, serveOn, twoHomes, type Instance } from './fixtures/pg-instances.js';
+import { serveOn, twoHomes, type Instance } from './fixtures/pg-instances.js';
+import { call, expectNothingLost, followRequests, inboxStream } from './fixtures/service-http.js';
 
 const cleanups: (() => void | Promise<void>)[] = [];
 beforeAll(async () => {
@@ -224,20 +225,7 @@ describe('two service instances on one PostgreSQL database', () => {
     const { a, b, owner, mint } = await pair('kill');
     const coder = await mint('coder', ['tool == "fs.read"']);
     // The owner follows its inbox on A.
-    const stream = await inboxStream(a.url, owner);
-    const seen: { id: string; seq?: string }[] = [];
-    const reading = (async () => {
-      try {
-        for await (const e of stream)
-          if (e.event === 'request')
-            seen.push({
-              id: (JSON.parse(e.data) as { id: string }).id,
-              ...(e.id === undefined ? {} : { seq: e.id }),
-            });
-      } catch {
-        // A died: the stream ends.
-      }
-    })();
+    const { seen, ended } = followRequests(await inboxStream(a.url, owner));
     // Eight workers file requests and approve every other one on A; when A dies they go on
     // on B, as a load balancer would send them.
     const filed: string[] = [];
@@ -277,48 +265,13 @@ describe('two service instances on one PostgreSQL database', () => {
     await a.kill();
     target = b;
     await Promise.all(workers);
-    await reading;
+    await ended;
     expect(filed).toHaveLength(400);
 
-    // Everything acknowledged, on either instance, is in the shared store, and the log holds.
-    const requests = (
-      await call<{ requestId: string; seq: number }[]>(
-        'GET',
-        `${b.url}/v1/audit?kind=request`,
-        owner,
-      )
-    ).body;
-    const stored = new Set(requests.map((e) => e.requestId));
-    expect(filed.filter((id) => !stored.has(id))).toEqual([]);
-    const approvals = new Set(
-      (
-        await call<{ requestId: string }[]>('GET', `${b.url}/v1/audit?kind=approve`, owner)
-      ).body.map((e) => e.requestId),
-    );
-    expect(approved.filter((id) => !approvals.has(id))).toEqual([]);
-    expect((await call('POST', `${b.url}/v1/audit/verify`, owner, {})).body).toMatchObject({
-      ok: true,
-      mismatches: [],
-    });
-
-    // The stream A delivered resumes on B after its last event: the log's positions are the
-    // same on every instance. What is still pending after that position comes, nothing before.
-    const last = [...seen].reverse().find((e) => e.seq !== undefined)?.seq;
-    expect(last).toBeDefined();
-    const pendingAfter = requests
-      .filter((e) => e.seq > Number(last) && !approvals.has(e.requestId))
-      .map((e) => e.requestId);
-    const resumed = await inboxStream(b.url, owner, last);
-    const got: string[] = [];
-    while (got.length < pendingAfter.length) {
-      const next = await resumed.next();
-      if (next.done === true) break;
-      if (next.value.event === 'request')
-        got.push((JSON.parse(next.value.data) as { id: string }).id);
-    }
-    await resumed.return(undefined);
-    expect(got.sort()).toEqual([...pendingAfter].sort());
-    expect(got.filter((id) => seen.some((s) => s.id === id))).toEqual([]);
+    // Everything acknowledged, on either instance, is in the shared store, the log holds, and
+    // the stream A delivered resumes on B after its last event: the log's positions are the same
+    // on every instance.
+    await expectNothingLost(b.url, owner, { filed, approved }, seen);
     await b.stop();
   }, 300_000);
 });

@@ -9,8 +9,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readEvents } from '../../src/server/sse-reader.js';
 import { buildCli, cli, scratch, spawnCli } from './fixtures/cli-harness.js';
+import {
+  expectNothingLost,
+  followRequests,
+  headers,
+  inboxStream,
+} from './fixtures/service-http.js';
 
 const cleanups: (() => void)[] = [];
 beforeAll(async () => {
@@ -226,28 +231,9 @@ describe('the loop across processes', () => {
     ).stdout.trim();
     const owner = readFileSync(join(s.home, 'owner.credential'), 'utf8').trim();
     const first = await serve(s.home);
-    const headers = (bearer: string) => ({
-      authorization: `Bearer ${bearer}`,
-      'content-type': 'application/json',
-    });
 
     // The owner follows its inbox; the coder files requests and the owner approves every other one.
-    const stream = await fetch(`${first.url}/v1/inbox`, {
-      headers: { ...headers(owner), accept: 'text/event-stream' },
-    });
-    const seen: { id: string; seq?: string }[] = [];
-    const reading = (async () => {
-      try {
-        for await (const e of readEvents(stream.body as ReadableStream<Uint8Array>))
-          if (e.event === 'request')
-            seen.push({
-              id: (JSON.parse(e.data) as { id: string }).id,
-              ...(e.id === undefined ? {} : { seq: e.id }),
-            });
-      } catch {
-        // The server died: the stream ends.
-      }
-    })();
+    const { seen, ended } = followRequests(await inboxStream(first.url, owner));
     const filed: string[] = [];
     const approved: string[] = [];
     let n = 0;
@@ -277,60 +263,13 @@ describe('the loop across processes', () => {
     await new Promise((r) => setTimeout(r, 700));
     first.child.kill('SIGKILL');
     await Promise.all(workers);
-    await reading;
+    await ended;
     expect(filed.length).toBeGreaterThan(10);
 
+    // The restarted service holds everything acknowledged, its log verifies, and the inbox
+    // stream resumes after the last event it delivered.
     const again = await serve(s.home);
-    const audit = (await (
-      await fetch(`${again.url}/v1/audit?kind=request`, { headers: headers(owner) })
-    ).json()) as {
-      requestId: string;
-      seq: number;
-    }[];
-    const stored = new Set(audit.map((e) => e.requestId));
-    for (const id of filed) expect(stored.has(id)).toBe(true);
-    const approvals = (await (
-      await fetch(`${again.url}/v1/audit?kind=approve`, { headers: headers(owner) })
-    ).json()) as {
-      requestId: string;
-    }[];
-    const approvedStored = new Set(approvals.map((e) => e.requestId));
-    for (const id of approved) expect(approvedStored.has(id)).toBe(true);
-    const verified = (await (
-      await fetch(`${again.url}/v1/audit/verify`, {
-        method: 'POST',
-        headers: headers(owner),
-        body: '{}',
-      })
-    ).json()) as {
-      ok: boolean;
-    };
-    expect(verified.ok).toBe(true);
-
-    // The inbox stream resumes after the last event it delivered: the pending requests filed after
-    // it come, none of those it already delivered.
-    const last = [...seen].reverse().find((e) => e.seq !== undefined)?.seq;
-    expect(last).toBeDefined();
-    if (last !== undefined) {
-      const resumed = await fetch(`${again.url}/v1/inbox`, {
-        headers: { ...headers(owner), accept: 'text/event-stream', 'last-event-id': last },
-      });
-      const events = readEvents(resumed.body as ReadableStream<Uint8Array>);
-      // What the store holds, not what this side saw acknowledged: a request or an approval may
-      // have been committed just before the kill, its answer lost.
-      const pendingAfter = audit
-        .filter((e) => e.seq > Number(last) && !approvedStored.has(e.requestId))
-        .map((e) => e.requestId);
-      const got: string[] = [];
-      while (got.length < pendingAfter.length) {
-        const next = await events.next();
-        if (next.done === true) break;
-        if (next.value.event === 'request')
-          got.push((JSON.parse(next.value.data) as { id: string }).id);
-      }
-      expect(got.sort()).toEqual([...pendingAfter].sort());
-      await events.return(undefined);
-    }
+    await expectNothingLost(again.url, owner, { filed, approved }, seen);
     again.child.kill('SIGTERM');
     await new Promise((r) => again.child.once('exit', r));
   }, 60_000);
