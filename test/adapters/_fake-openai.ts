@@ -176,6 +176,15 @@ function responses(
 }
 
 /**
+ * The names of the tools a request offers the model, sorted: Chat Completions `function.name`
+ * or Responses `name`.
+ */
+export function toolNames(body: Record<string, unknown>): string[] {
+  const tools = (body['tools'] ?? []) as { name?: string; function?: { name: string } }[];
+  return tools.map((t) => t.function?.name ?? t.name ?? '').sort();
+}
+
+/**
  * The tool results in a request, as the model reads them: Chat Completions `tool` messages
  * after the last assistant message, or Responses `function_call_output` items after the last
  * `function_call`s.

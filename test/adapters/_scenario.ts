@@ -135,6 +135,14 @@ export function story(h: Harness): Step[] {
   ];
 }
 
+/** The tools the story's agent offers its model: its own two and mandate's two, sorted. */
+export const STORY_TOOLS = [
+  'mandate_check_request',
+  'mandate_request_permission',
+  'read_file',
+  'write_file',
+];
+
 /** What must hold once the agent is done. */
 export function expectStoryDone(
   h: Harness,

@@ -7,8 +7,8 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withMandate, isMandateRefusal } from '../../src/adapters/ai-sdk.js';
-import { fakeOpenAI, settle, type FakeModel } from './_fake-openai.js';
-import { expectStoryDone, harness, README, story, type Harness } from './_scenario.js';
+import { fakeOpenAI, settle, toolNames, type FakeModel } from './_fake-openai.js';
+import { STORY_TOOLS, expectStoryDone, harness, README, story, type Harness } from './_scenario.js';
 
 let fake: FakeModel | undefined;
 afterEach(async () => {
@@ -65,13 +65,7 @@ describe('mandate/adapters/ai-sdk', () => {
     expect(refused?.toolName).toBe('write_file');
     expect(refused?.output).toMatchObject({ data: { mandate: { error: 'insufficient_scope' } } });
     // The model got the refusal as an error result (Chat Completions: a tool message).
-    const tools = fake.requests[0]!['tools'] as { function: { name: string } }[];
-    expect(tools.map((t) => t.function.name).sort()).toEqual([
-      'mandate_check_request',
-      'mandate_request_permission',
-      'read_file',
-      'write_file',
-    ]);
+    expect(toolNames(fake.requests[0]!)).toEqual(STORY_TOOLS);
     await h.close();
   });
 

@@ -9,8 +9,8 @@ import { createAgent, ToolMessage } from 'langchain';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { mandateMiddleware } from '../../src/adapters/langchain.js';
-import { fakeOpenAI, settle, type FakeModel } from './_fake-openai.js';
-import { expectStoryDone, harness, README, story, type Harness } from './_scenario.js';
+import { fakeOpenAI, settle, toolNames, type FakeModel } from './_fake-openai.js';
+import { STORY_TOOLS, expectStoryDone, harness, README, story, type Harness } from './_scenario.js';
 
 let fake: FakeModel | undefined;
 afterEach(async () => {
@@ -60,13 +60,7 @@ describe('mandate/adapters/langchain', () => {
     ) as ToolMessage | undefined;
     expect(refused?.name).toBe('write_file');
     expect(refused?.artifact).toMatchObject({ mandate: { error: 'insufficient_scope' } });
-    const tools = fake.requests[0]!['tools'] as { function: { name: string } }[];
-    expect(tools.map((t) => t.function.name).sort()).toEqual([
-      'mandate_check_request',
-      'mandate_request_permission',
-      'read_file',
-      'write_file',
-    ]);
+    expect(toolNames(fake.requests[0]!)).toEqual(STORY_TOOLS);
     await h.close();
   });
 

@@ -11,8 +11,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { mandateAgents, withMandate } from '../../src/adapters/openai-agents.js';
 import { Delegator, createToolRunner } from '../../src/index.js';
-import { fakeOpenAI, settle, type FakeModel } from './_fake-openai.js';
-import { expectStoryDone, harness, story, type Harness } from './_scenario.js';
+import { fakeOpenAI, settle, toolNames, type FakeModel } from './_fake-openai.js';
+import { STORY_TOOLS, expectStoryDone, harness, story, type Harness } from './_scenario.js';
 
 let fake: FakeModel | undefined;
 afterEach(async () => {
@@ -60,13 +60,7 @@ describe('mandate/adapters/openai-agents', () => {
     );
     expectStoryDone(h, fake);
     expect(result.finalOutput).toBe('Fixed the typo.');
-    const tools = fake.requests[0]!['tools'] as { name: string }[];
-    expect(tools.map((t) => t.name).sort()).toEqual([
-      'mandate_check_request',
-      'mandate_request_permission',
-      'read_file',
-      'write_file',
-    ]);
+    expect(toolNames(fake.requests[0]!)).toEqual(STORY_TOOLS);
     await h.close();
   });
 
