@@ -176,6 +176,13 @@ describe('POST /v1/requests/{id}/check', () => {
   it('is for the request grantor only, and says so for an unknown request', async () => {
     const { call, credential, coder, id } = await setup();
     expect((await call('POST', `/v1/requests/${id}/check`, coder, {})).status).toBe(403);
+    // Terms refused for themselves, or terms beyond what was asked, tell no one but the
+    // grantor anything of the request.
+    for (const terms of [{ expiresIn: -5 }, { expiresIn: 1e15 }, { scope: ['true'] }]) {
+      const res = await call('POST', `/v1/requests/${id}/check`, coder, terms);
+      expect([400, 403]).toContain(res.status);
+      expect(JSON.stringify(res.body)).not.toContain('fs.write');
+    }
     expect((await call('POST', '/v1/requests/req_nope/check', credential, {})).status).toBe(404);
     expect((await call('POST', `/v1/requests/${id}/check`, undefined, {})).status).toBe(401);
   });
